@@ -1,0 +1,37 @@
+#pragma once
+// Derived events (PROTOCOL.md §2): what the engine publishes. Each event is
+// serialised exactly once, when it is made; every consumer shares `json`.
+
+#include <cstdint>
+#include <string>
+
+namespace splitstream::feed {
+
+enum class event_type {
+    startlist,
+    race_state,
+    split,
+    leader_change,
+    finish,
+    record,
+    irm,
+    correction,
+    results,
+    feed,
+};
+
+inline constexpr int event_type_count = static_cast<int>(event_type::feed) + 1;
+
+struct derived_event {
+    std::uint64_t seq = 0;  // strictly increasing within one stream epoch
+    event_type type = event_type::feed;
+    std::string event;  // event id; empty for upstream-health (`feed`) events
+    std::string text;   // the ticker headline, also inside `json`
+    std::string json;   // the whole event as one JSON object, no newline
+};
+
+const char* to_string(event_type t);
+// Parses a type name as used in `types=` filters; false when unknown.
+bool parse_event_type(const std::string& name, event_type& out);
+
+}  // namespace splitstream::feed

@@ -1,0 +1,42 @@
+#pragma once
+// Makes derived events: assigns the next seq, writes the envelope of
+// PROTOCOL.md §2, and leaves the payload to the caller. One serialisation
+// per event, straight into its final string.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "feed/derived_event.hpp"
+#include "feed/json_writer.hpp"
+
+namespace splitstream::feed {
+
+// The feed message (or health observation) that causes the events.
+struct event_source {
+    std::string_view ts;
+    std::uint64_t seq = 0;
+    std::string_view trace;
+};
+
+class emitter {
+public:
+    emitter(std::uint64_t& next_seq, event_source source, std::vector<derived_event>& out)
+        : next_seq_(next_seq), source_(source), out_(out) {}
+
+    // Writes the envelope of a new event and returns a writer positioned
+    // inside its object for the payload fields. Call end() before the next
+    // begin(): the writer refers to the event's string.
+    json_writer begin(event_type type, std::string_view event, std::string text);
+    void end();
+
+    std::size_t emitted() const { return out_.size(); }
+
+private:
+    std::uint64_t& next_seq_;
+    event_source source_;
+    std::vector<derived_event>& out_;
+};
+
+}  // namespace splitstream::feed

@@ -1,0 +1,76 @@
+#include "feed/engine.hpp"
+
+#include "feed/emitter.hpp"
+#include "feed/json_writer.hpp"
+#include "feed/race.hpp"
+
+namespace splitstream::feed {
+
+engine::engine(engine_options options) : next_seq_(options.first_seq) {}
+engine::~engine() = default;
+engine::engine(engine&&) noexcept = default;
+engine& engine::operator=(engine&&) noexcept = default;
+
+apply_result engine::apply(const feed_message& msg) {
+    apply_result result;
+    const auto type = msg.type();
+    if (type == message_type::hello || type == message_type::heartbeat) return result;
+
+    emitter out(next_seq_, event_source{msg.ts, msg.seq, msg.trace}, result.events);
+    auto it = races_.find(msg.event);
+    if (it == races_.end()) {
+        if (type != message_type::startlist) {
+            result.rejected =
+                rejection{reject_reason::unknown_event, "event \"" + msg.event + "\" has no start list"};
+            return result;
+        }
+        auto r = std::make_unique<race>(msg.event, std::get<startlist_msg>(msg.body));
+        r->emit_startlist(out);
+        order_.push_back(msg.event);
+        races_.emplace(msg.event, std::move(r));
+        return result;
+    }
+    result.rejected = it->second->apply(msg, out);
+    return result;
+}
+
+derived_event engine::notice(const feed_notice& n) {
+    std::vector<derived_event> events;
+    emitter out(next_seq_, event_source{n.ts, n.src_seq, {}}, events);
+    std::string text = n.text.empty() ? "Timing feed: " + n.state : n.text;
+    auto w = out.begin(event_type::feed, "", std::move(text));
+    w.field("state", std::string_view(n.state));
+    for (const auto& [k, v] : n.details) {
+        w.key(k);
+        if (const auto* s = std::get_if<std::string>(&v))
+            w.value(std::string_view(*s));
+        else
+            w.value(std::get<std::int64_t>(v));
+    }
+    out.end();
+    return std::move(events.front());
+}
+
+std::vector<std::string> engine::event_ids() const {
+    return order_;
+}
+
+std::optional<std::string> engine::snapshot_json(std::string_view event) const {
+    auto it = races_.find(event);
+    if (it == races_.end()) return std::nullopt;
+    std::string out;
+    out.reserve(4096);
+    it->second->write_state(out);
+    return out;
+}
+
+std::string engine::events_json() const {
+    std::string out;
+    json_writer w(out);
+    w.begin_array();
+    for (const auto& id : order_) races_.find(id)->second->write_summary(w);
+    w.end_array();
+    return out;
+}
+
+}  // namespace splitstream::feed

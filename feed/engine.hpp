@@ -1,0 +1,79 @@
+#pragma once
+// The race engine: applies validated feed messages to per-event race state
+// and returns the derived events they cause, in emission order.
+//
+// Pure: no I/O, no clock, no threads, no logging. Given the same sequence of
+// calls it returns the same events, byte for byte, with the same `seq`s; this
+// is what makes replay, recovery and golden tests possible.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "feed/derived_event.hpp"
+#include "feed/message.hpp"
+#include "feed/rejection.hpp"
+
+namespace splitstream::feed {
+
+class race;
+
+struct apply_result {
+    std::vector<derived_event> events;  // in emission order
+    std::optional<rejection> rejected;  // set when the message was refused
+};
+
+// An upstream-health fact reported by ingest (connected, disconnected, gap,
+// stale, resumed, rejected, epoch). It becomes a derived `feed` event so it
+// is sequenced, retained and journalled like any other.
+struct feed_notice {
+    std::string state;
+    std::string ts;             // wall clock of the observation, ISO 8601 UTC
+    std::uint64_t src_seq = 0;  // last feed seq applied when observed
+    std::string text;           // headline; a default is made when empty
+    std::vector<std::pair<std::string, std::variant<std::string, std::int64_t>>> details;
+};
+
+struct engine_options {
+    std::uint64_t first_seq = 1;  // seq of the first derived event
+};
+
+class engine {
+public:
+    explicit engine(engine_options options = {});
+    ~engine();
+    engine(engine&&) noexcept;
+    engine& operator=(engine&&) noexcept;
+    engine(const engine&) = delete;
+    engine& operator=(const engine&) = delete;
+
+    // Applies one message. A refused message leaves every state untouched.
+    apply_result apply(const feed_message& msg);
+
+    // Sequences an upstream-health notice as a derived `feed` event.
+    derived_event notice(const feed_notice& n);
+
+    // Seq of the last derived event made, 0 before the first.
+    std::uint64_t head() const { return next_seq_ - 1; }
+
+    // Event ids in the order they were first defined.
+    std::vector<std::string> event_ids() const;
+    // The event's full state as a JSON object (PROTOCOL.md `snapshot.state`,
+    // `GET /v1/events/{id}`); nullopt for an unknown event.
+    std::optional<std::string> snapshot_json(std::string_view event) const;
+    // `GET /v1/events`: a JSON array of {event, name, round, status, ...}.
+    std::string events_json() const;
+
+private:
+    std::uint64_t next_seq_;
+    std::vector<std::string> order_;
+    std::map<std::string, std::unique_ptr<race>, std::less<>> races_;
+};
+
+}  // namespace splitstream::feed

@@ -1,0 +1,84 @@
+#include "ingest/feed_listener.hpp"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+namespace splitstream::ingest {
+
+feed_listener::created feed_listener::create(net::any_io_executor executor, listen_options options,
+                                             int first_line, line_handler& handler,
+                                             std::shared_ptr<spdlog::logger> log) {
+    if (options.token.empty()) return {nullptr, "feed listener: a feed token is required"};
+    beast::error_code ec;
+    const auto address = net::ip::make_address(options.address, ec);
+    if (ec) return {nullptr, "feed listener: bad address " + options.address + ": " + ec.message()};
+    const tcp::endpoint endpoint(address, options.port);
+    auto listener = std::make_shared<feed_listener>(std::move(executor), std::move(options), first_line,
+                                                    handler, std::move(log));
+    auto& acceptor = listener->acceptor_;
+    const auto where = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+    if (acceptor.open(endpoint.protocol(), ec); ec) return {nullptr, "feed listener: open: " + ec.message()};
+    if (acceptor.set_option(net::socket_base::reuse_address(true), ec); ec)
+        return {nullptr, "feed listener: reuse_address: " + ec.message()};
+    if (acceptor.bind(endpoint, ec); ec)
+        return {nullptr, "feed listener: bind " + where + ": " + ec.message()};
+    if (acceptor.listen(net::socket_base::max_listen_connections, ec); ec)
+        return {nullptr, "feed listener: listen " + where + ": " + ec.message()};
+    return {std::move(listener), {}};
+}
+
+feed_listener::feed_listener(net::any_io_executor executor, listen_options options, int first_line,
+                             line_handler& handler, std::shared_ptr<spdlog::logger> log)
+    : executor_(executor),
+      options_(std::move(options)),
+      acceptor_(executor),
+      next_line_(first_line),
+      handler_(handler),
+      log_(std::move(log)) {}
+
+tcp::endpoint feed_listener::local_endpoint() const {
+    beast::error_code ec;
+    return acceptor_.local_endpoint(ec);
+}
+
+void feed_listener::run() {
+    log_->info("accepting pushed feeds on {}:{}", local_endpoint().address().to_string(),
+               local_endpoint().port());
+    do_accept();
+}
+
+void feed_listener::stop() {
+    if (stopped_) return;
+    stopped_ = true;
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+    for (auto& weak : sessions_)
+        if (auto session = weak.lock()) session->stop();
+    sessions_.clear();
+}
+
+void feed_listener::do_accept() {
+    // Sessions share the listener's executor: the line handler they report
+    // to is not thread-safe.
+    acceptor_.async_accept(beast::bind_front_handler(&feed_listener::on_accept, shared_from_this()));
+}
+
+void feed_listener::on_accept(beast::error_code ec, tcp::socket socket) {
+    if (stopped_) return;
+    if (ec) {
+        log_->warn("feed listener: accept: {}", ec.message());
+        if (ec == net::error::operation_aborted) return;
+    } else {
+        std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
+        auto session =
+            std::make_shared<push_session>(std::move(socket), next_line_++, options_, handler_, log_);
+        std::optional<push_refusal> refuse;
+        if (sessions_.size() >= options_.max_connections) refuse = push_refusal::too_many;
+        sessions_.push_back(session);
+        session->run(refuse);
+    }
+    do_accept();
+}
+
+}  // namespace splitstream::ingest

@@ -1,0 +1,50 @@
+#include "ingest/ws_url.hpp"
+
+namespace splitstream::ingest {
+
+std::optional<ws_url> parse_ws_url(std::string_view url) {
+    ws_url out;
+    if (url.starts_with("ws://")) {
+        url.remove_prefix(5);
+        out.port = "80";
+    } else if (url.starts_with("wss://")) {
+        url.remove_prefix(6);
+        out.tls = true;
+        out.port = "443";
+    } else {
+        return std::nullopt;
+    }
+    const auto slash = url.find_first_of("/?");
+    auto authority = url.substr(0, slash);
+    out.target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
+    if (out.target.starts_with('?')) out.target.insert(0, "/");
+    if (authority.starts_with('[')) {
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos) return std::nullopt;
+        out.host = std::string(authority.substr(1, close - 1));
+        authority.remove_prefix(close + 1);
+        if (authority.starts_with(':'))
+            out.port = std::string(authority.substr(1));
+        else if (!authority.empty())
+            return std::nullopt;
+    } else {
+        const auto colon = authority.rfind(':');
+        out.host = std::string(authority.substr(0, colon));
+        if (colon != std::string_view::npos) out.port = std::string(authority.substr(colon + 1));
+    }
+    if (out.host.empty() || out.port.empty()) return std::nullopt;
+    for (char c : out.port)
+        if (c < '0' || c > '9') return std::nullopt;
+    return out;
+}
+
+std::string with_query(const std::string& target, std::string_view name, std::string_view value) {
+    std::string out = target;
+    out += target.find('?') == std::string::npos ? '?' : '&';
+    out += name;
+    out += '=';
+    out += value;
+    return out;
+}
+
+}  // namespace splitstream::ingest

@@ -1,0 +1,37 @@
+#pragma once
+// What the hub knows of every open connection (HTTP or WebSocket): enough
+// to shut it down when the server stops. Implementations live on the
+// server's io_context thread.
+
+#include <cstddef>
+#include <limits>
+#include <span>
+
+#include "publish/history.hpp"
+
+namespace splitstream::publish {
+
+class connection {
+public:
+    virtual ~connection() = default;
+    // Stop: a subscriber closes with 1001 "going away", an HTTP connection
+    // closes its socket. Called on the io_context thread.
+    virtual void shutdown() = 0;
+};
+
+// A WebSocket subscriber as the hub's fan-out sees it.
+class subscriber {
+public:
+    virtual ~subscriber() = default;
+    // Offers the events published in one loop turn, in seq order. Queues the
+    // ones that match the subscriber's filter and starts a write if none is
+    // in flight. A subscriber whose queue would exceed its limits is marked
+    // and closed later, on its own turn: never inside this call.
+    virtual void deliver(std::span<const history_entry> batch) = 0;
+    // The stream epoch changed: the subscriber's positions mean nothing now.
+    virtual void epoch_changed() = 0;
+
+    std::size_t hub_index = std::numeric_limits<std::size_t>::max();  // owned by the hub
+};
+
+}  // namespace splitstream::publish

@@ -1,0 +1,38 @@
+#pragma once
+// A subscriber's outgoing queue: a ring of shared frame pointers, bounded in
+// messages. Storage starts small and doubles up to the bound, so an idle
+// subscriber costs little and a busy one stops allocating once grown: a push
+// copies one pointer.
+
+#include <cstddef>
+#include <vector>
+
+#include "publish/frame.hpp"
+
+namespace splitstream::publish {
+
+class frame_ring {
+public:
+    explicit frame_ring(std::size_t max_messages, std::size_t initial_capacity = 8);
+
+    // False, and nothing stored, when the ring already holds max_messages.
+    bool push(frame_ptr f);
+    const frame_ptr& at(std::size_t i) const { return slots_[(head_ + i) & (slots_.size() - 1)]; }
+    const frame_ptr& front() const { return at(0); }
+    // Drops the first n frames (n <= size()).
+    void pop(std::size_t n);
+    // Drops every frame after the first `keep`.
+    void truncate(std::size_t keep);
+
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    std::size_t max_messages() const { return max_; }
+
+private:
+    std::vector<frame_ptr> slots_;  // size is a power of two
+    std::size_t head_ = 0;
+    std::size_t size_ = 0;
+    std::size_t max_;
+};
+
+}  // namespace splitstream::publish

@@ -1,0 +1,58 @@
+#pragma once
+// The retained history: the most recent derived events as their shared
+// frames, bounded by count and by bytes, oldest evicted first. `since`
+// resume reads from here.
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <string>
+
+#include "feed/derived_event.hpp"
+#include "publish/frame.hpp"
+
+namespace splitstream::publish {
+
+struct history_entry {
+    std::uint64_t seq = 0;
+    feed::event_type type = feed::event_type::feed;
+    std::string event;
+    frame_ptr frame;
+};
+
+class history {
+public:
+    history(std::size_t max_events, std::size_t max_bytes);
+
+    // Forgets everything; afterwards every event with seq > floor counts as
+    // retained (none is missing yet).
+    void reset(std::uint64_t floor);
+    // Appends an event (seq above head()) and evicts the oldest over limits.
+    void append(history_entry e);
+
+    // Every event with seq > floor() and <= head() is retained.
+    std::uint64_t floor() const { return floor_; }
+    std::uint64_t head() const { return head_; }
+    // True when a subscriber that saw everything up to `since` can be
+    // given exactly what it missed.
+    bool covers(std::uint64_t since) const { return since >= floor_ && since <= head_; }
+    // Index of the first entry with seq > since.
+    std::size_t first_after(std::uint64_t since) const;
+
+    const history_entry& at(std::size_t i) const { return entries_[i]; }
+    std::size_t size() const { return entries_.size(); }
+    std::size_t bytes() const { return bytes_; }
+
+private:
+    static std::size_t cost(const history_entry& e);
+    void evict_front();
+
+    std::deque<history_entry> entries_;
+    std::size_t max_events_;
+    std::size_t max_bytes_;
+    std::size_t bytes_ = 0;
+    std::uint64_t floor_ = 0;
+    std::uint64_t head_ = 0;
+};
+
+}  // namespace splitstream::publish

@@ -1,0 +1,90 @@
+#include "publish/hub.hpp"
+
+#include <utility>
+
+namespace splitstream::publish {
+
+hub::hub(net::io_context& ioc, state_provider& provider, server_options options, metrics_registry& registry,
+         std::shared_ptr<spdlog::logger> log)
+    : ioc_(ioc),
+      provider_(provider),
+      options_(std::move(options)),
+      registry_(registry),
+      metrics_(registry),
+      log_(std::move(log)),
+      history_(options_.history_max_events, options_.history_max_bytes),
+      ping_frame_(make_control_frame(ws_opcode::ping, {})),
+      pong_reply_(make_text_frame(R"({"type":"pong"})")) {
+    pending_.reserve(64);
+}
+
+void hub::reset_history(std::uint64_t head) {
+    history_.reset(head);
+    epoch_ = provider_.epoch();
+}
+
+void hub::publish(const feed::derived_event& ev, std::int64_t received_mono_ns) {
+    if (auto epoch = provider_.epoch(); epoch != epoch_) {
+        // Seqs of a new epoch are not comparable with retained ones.
+        log_->info("stream epoch changed from '{}' to '{}': history cleared", epoch_, epoch);
+        history_.reset(ev.seq > 0 ? ev.seq - 1 : 0);
+        epoch_ = std::move(epoch);
+        // epoch_changed() closes, which leaves subscribers_: iterate a copy.
+        const std::vector<subscriber*> all = subscribers_;
+        for (auto* s : all) s->epoch_changed();
+    }
+    metrics_.derived_events[static_cast<std::size_t>(ev.type)]->inc();
+    history_entry entry{ev.seq, ev.type, ev.event, make_text_frame(ev.json, ev.seq, received_mono_ns)};
+    pending_.push_back(entry);
+    history_.append(std::move(entry));
+    if (!flush_scheduled_) {
+        flush_scheduled_ = true;
+        net::post(ioc_, [this] { flush(); });
+    }
+}
+
+void hub::flush() {
+    flush_scheduled_ = false;
+    // Index loop: deliver() never adds or removes subscribers.
+    for (std::size_t i = 0; i < subscribers_.size(); ++i) subscribers_[i]->deliver(pending_);
+    pending_.clear();
+    metrics_.queue_bytes.set(queued_bytes_);
+    metrics_.history_events.set(static_cast<std::int64_t>(history_.size()));
+    metrics_.history_bytes.set(static_cast<std::int64_t>(history_.bytes()));
+}
+
+void hub::add_connection(connection& c) {
+    connections_.insert(&c);
+    metrics_.connections.set(static_cast<std::int64_t>(connections_.size()));
+}
+
+void hub::remove_connection(connection& c) {
+    connections_.erase(&c);
+    metrics_.connections.set(static_cast<std::int64_t>(connections_.size()));
+}
+
+void hub::add_subscriber(subscriber& s) {
+    s.hub_index = subscribers_.size();
+    subscribers_.push_back(&s);
+    metrics_.subscribers.set(static_cast<std::int64_t>(subscribers_.size()));
+}
+
+void hub::remove_subscriber(subscriber& s) {
+    if (s.hub_index >= subscribers_.size() || subscribers_[s.hub_index] != &s) return;
+    subscribers_[s.hub_index] = subscribers_.back();
+    subscribers_[s.hub_index]->hub_index = s.hub_index;
+    subscribers_.pop_back();
+    s.hub_index = std::numeric_limits<std::size_t>::max();
+    metrics_.subscribers.set(static_cast<std::int64_t>(subscribers_.size()));
+    metrics_.queue_bytes.set(queued_bytes_);
+}
+
+void hub::shutdown_all() {
+    stopping_ = true;
+    // shutdown() may end a connection synchronously; iterate over a copy.
+    std::vector<connection*> all(connections_.begin(), connections_.end());
+    for (auto* c : all)
+        if (connections_.count(c)) c->shutdown();
+}
+
+}  // namespace splitstream::publish

@@ -1,0 +1,95 @@
+#pragma once
+// The shared state of one publish io_context thread: the retained history,
+// the registry of connections and subscribers, and the fan-out. Every member
+// is touched only on that thread (no locks). Sessions hold the hub through a
+// shared_ptr, so it outlives the last of them.
+
+#include <simdjson.h>
+#include <spdlog/logger.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "feed/derived_event.hpp"
+#include "net/net.hpp"
+#include "publish/connection.hpp"
+#include "publish/frame.hpp"
+#include "publish/history.hpp"
+#include "publish/publish_metrics.hpp"
+#include "publish/server_options.hpp"
+#include "publish/state_provider.hpp"
+
+namespace splitstream::publish {
+
+class hub {
+public:
+    hub(net::io_context& ioc, state_provider& provider, server_options options, metrics_registry& registry,
+        std::shared_ptr<spdlog::logger> log);
+
+    // Frames the event once, retains it, and schedules one fan-out for
+    // everything published in this loop turn (so several events reach a
+    // subscriber in one write).
+    void publish(const feed::derived_event& ev, std::int64_t received_mono_ns);
+
+    // Forgets the history; events with seq > head count as retained.
+    void reset_history(std::uint64_t head);
+
+    void add_connection(connection& c);
+    void remove_connection(connection& c);
+    void add_subscriber(subscriber& s);
+    void remove_subscriber(subscriber& s);
+    // Shuts every connection down (server stop).
+    void shutdown_all();
+
+    std::size_t connections() const { return connections_.size(); }
+    std::size_t subscribers() const { return subscribers_.size(); }
+    bool stopping() const { return stopping_; }
+
+    const history& retained() const { return history_; }
+    std::uint64_t head() const { return history_.head(); }
+    std::uint64_t next_session_id() { return ++last_session_id_; }
+    void add_queued_bytes(std::int64_t delta) {
+        queued_bytes_ += delta;
+        metrics_.queue_bytes.set(queued_bytes_);
+    }
+
+    net::io_context& context() { return ioc_; }
+    state_provider& provider() { return provider_; }
+    const server_options& options() const { return options_; }
+    publish_metrics& metrics() { return metrics_; }
+    metrics_registry& registry() { return registry_; }
+    spdlog::logger& log() { return *log_; }
+    simdjson::dom::parser& json_parser() { return json_parser_; }
+    const frame_ptr& ping_frame() const { return ping_frame_; }
+    const frame_ptr& pong_reply() const { return pong_reply_; }
+
+private:
+    void flush();
+
+    net::io_context& ioc_;
+    state_provider& provider_;
+    const server_options options_;
+    metrics_registry& registry_;
+    publish_metrics metrics_;
+    std::shared_ptr<spdlog::logger> log_;
+
+    history history_;
+    std::string epoch_;
+    std::vector<history_entry> pending_;  // published this turn, not yet fanned out
+    bool flush_scheduled_ = false;
+    bool stopping_ = false;
+
+    std::unordered_set<connection*> connections_;
+    std::vector<subscriber*> subscribers_;
+    std::int64_t queued_bytes_ = 0;
+    std::uint64_t last_session_id_ = 0;
+
+    simdjson::dom::parser json_parser_;  // for subscriber ops; one thread
+    frame_ptr ping_frame_;
+    frame_ptr pong_reply_;
+};
+
+}  // namespace splitstream::publish

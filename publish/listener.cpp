@@ -1,0 +1,76 @@
+#include "publish/listener.hpp"
+
+#include <chrono>
+
+#include "publish/http_session.hpp"
+
+namespace splitstream::publish {
+
+namespace {
+constexpr std::size_t connection_slack = 64;
+}
+
+listener::listener(net::io_context& ioc, const tcp::endpoint& endpoint, std::shared_ptr<hub> h,
+                   net::ssl::context* tls)
+    : ioc_(ioc), acceptor_(ioc), hub_(std::move(h)), tls_(tls), retry_timer_(ioc) {
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(net::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(net::socket_base::max_listen_connections);
+}
+
+tcp::endpoint listener::local_endpoint() const {
+    return acceptor_.local_endpoint();
+}
+
+void listener::run() {
+    do_accept();
+}
+
+void listener::stop() {
+    stopped_ = true;
+    beast::error_code ec;
+    acceptor_.close(ec);
+    retry_timer_.cancel();
+}
+
+void listener::do_accept() {
+    if (stopped_) return;
+    acceptor_.async_accept(ioc_, beast::bind_front_handler(&listener::on_accept, shared_from_this()));
+}
+
+void listener::on_accept(beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || stopped_) return;
+    if (ec) {
+        // Out of descriptors and the like: back off instead of spinning.
+        hub_->log().warn("accept failed: {}; retrying in 100 ms", ec.message());
+        retry_timer_.expires_after(std::chrono::milliseconds(100));
+        retry_timer_.async_wait(beast::bind_front_handler(&listener::on_retry, shared_from_this()));
+        return;
+    }
+    if (hub_->connections() >= hub_->options().max_connections + connection_slack) {
+        hub_->metrics().count_refusal(refusal::connection_limit);
+        socket.close(ec);
+        do_accept();
+        return;
+    }
+    std::string remote = "?";
+    if (auto ep = socket.remote_endpoint(ec); !ec)
+        remote = ep.address().to_string() + ":" + std::to_string(ep.port());
+    if (tls_) {
+        std::make_shared<http_session<tls_stream>>(tls_stream(std::move(socket), *tls_), hub_,
+                                                   std::move(remote))
+            ->run();
+    } else {
+        std::make_shared<http_session<plain_stream>>(plain_stream(std::move(socket)), hub_, std::move(remote))
+            ->run();
+    }
+    do_accept();
+}
+
+void listener::on_retry(beast::error_code ec) {
+    if (ec) return;
+    do_accept();
+}
+
+}  // namespace splitstream::publish

@@ -1,0 +1,47 @@
+#include "publish/publish_metrics.hpp"
+
+namespace splitstream::publish {
+
+const char* to_string(refusal r) {
+    switch (r) {
+        case refusal::connection_limit:
+            return "connection_limit";
+        case refusal::origin:
+            return "origin";
+        case refusal::unauthorized:
+            return "unauthorized";
+        case refusal::forbidden:
+            return "forbidden";
+        case refusal::bad_request:
+            return "bad_request";
+    }
+    return "?";
+}
+
+publish_metrics::publish_metrics(metrics_registry& r)
+    : subscribers(r.make_gauge("publish_subscribers", "WebSocket subscribers connected")),
+      connections(r.make_gauge("publish_connections", "Open connections (HTTP and WebSocket)")),
+      queue_bytes(r.make_gauge("publish_queue_bytes", "Bytes queued for subscribers and not yet written")),
+      history_events(r.make_gauge("publish_history_events", "Derived events retained for resume")),
+      history_bytes(r.make_gauge("publish_history_bytes", "Bytes retained for resume")),
+      frames_sent(r.make_counter("publish_frames_sent_total", "WebSocket frames written to subscribers")),
+      slow_consumer_closes(
+          r.make_counter("publish_slow_consumer_closes_total",
+                         "Subscribers closed with 4008 because their queue exceeded its limit")),
+      idle_closes(r.make_counter("publish_idle_closes_total", "Subscribers closed after the idle timeout")),
+      protocol_errors(
+          r.make_counter("publish_protocol_errors_total", "Subscribers closed for a protocol error")),
+      http_requests(r.make_counter("publish_http_requests_total", "HTTP requests answered")),
+      latency(r.make_histogram(
+          "publish_latency_seconds", "Feed frame received to derived event frame written to a subscriber",
+          {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0})) {
+    for (int i = 0; i < feed::event_type_count; ++i)
+        derived_events[i] =
+            &r.make_counter("publish_derived_events_total", "Derived events published, by type",
+                            {{"type", feed::to_string(static_cast<feed::event_type>(i))}});
+    for (std::size_t i = 0; i < refused.size(); ++i)
+        refused[i] = &r.make_counter("publish_connections_refused_total", "Requests refused, by reason",
+                                     {{"reason", to_string(static_cast<refusal>(i))}});
+}
+
+}  // namespace splitstream::publish

@@ -1,0 +1,42 @@
+#pragma once
+// The publish module's metrics, registered once in the registry the daemon
+// passes in (names in docs/publish.md).
+
+#include <array>
+
+#include "feed/derived_event.hpp"
+#include "net/metrics.hpp"
+
+namespace splitstream::publish {
+
+enum class refusal {
+    connection_limit,
+    origin,
+    unauthorized,
+    forbidden,
+    bad_request,
+};
+
+const char* to_string(refusal r);
+
+struct publish_metrics {
+    explicit publish_metrics(metrics_registry& registry);
+
+    gauge& subscribers;
+    gauge& connections;
+    gauge& queue_bytes;
+    gauge& history_events;
+    gauge& history_bytes;
+    counter& frames_sent;
+    counter& slow_consumer_closes;
+    counter& idle_closes;
+    counter& protocol_errors;
+    counter& http_requests;
+    histogram& latency;
+    std::array<counter*, feed::event_type_count> derived_events{};
+    std::array<counter*, 5> refused{};
+
+    void count_refusal(refusal r) { refused[static_cast<std::size_t>(r)]->inc(); }
+};
+
+}  // namespace splitstream::publish

@@ -1,0 +1,79 @@
+#include "publish/server.hpp"
+
+#include <boost/asio/ssl.hpp>
+#include <chrono>
+#include <stdexcept>
+
+#include "publish/hub.hpp"
+#include "publish/listener.hpp"
+
+namespace splitstream::publish {
+
+server::server(net::io_context& ioc, server_options options, state_provider& provider,
+               metrics_registry& registry, std::shared_ptr<spdlog::logger> log)
+    : ioc_(ioc), hub_(std::make_shared<hub>(ioc, provider, std::move(options), registry, std::move(log))) {}
+
+server::~server() {
+    if (listener_) listener_->stop();
+}
+
+void server::start() {
+    const auto& opts = hub_->options();
+    if (!opts.tls_cert_file.empty() || !opts.tls_key_file.empty()) {
+        if (opts.tls_cert_file.empty() || opts.tls_key_file.empty())
+            throw std::runtime_error("TLS needs both a certificate file and a key file");
+        tls_ = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+        tls_->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                          net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                          net::ssl::context::no_tlsv1_1);
+        beast::error_code ec;
+        tls_->use_certificate_chain_file(opts.tls_cert_file, ec);
+        if (ec) throw std::runtime_error("TLS certificate " + opts.tls_cert_file + ": " + ec.message());
+        tls_->use_private_key_file(opts.tls_key_file, net::ssl::context::pem, ec);
+        if (ec) throw std::runtime_error("TLS key " + opts.tls_key_file + ": " + ec.message());
+    }
+    hub_->reset_history(hub_->provider().head());
+    beast::error_code ec;
+    const auto address = net::ip::make_address(opts.listen_address, ec);
+    if (ec) throw std::runtime_error("bad listen address '" + opts.listen_address + "': " + ec.message());
+    const tcp::endpoint endpoint{address, opts.listen_port};
+    try {
+        listener_ = std::make_shared<listener>(ioc_, endpoint, hub_, tls_.get());
+    } catch (const boost::system::system_error& e) {
+        throw std::runtime_error("cannot listen on " + opts.listen_address + ":" +
+                                 std::to_string(opts.listen_port) + ": " + e.code().message());
+    }
+    port_ = listener_->local_endpoint().port();
+    listener_->run();
+    hub_->log().info("listening on {}://{}:{}", tls_ ? "https" : "http", opts.listen_address, port_);
+}
+
+void server::publish(const feed::derived_event& ev) {
+    publish(ev, std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    std::chrono::steady_clock::now().time_since_epoch())
+                    .count());
+}
+
+void server::publish(const feed::derived_event& ev, std::int64_t received_mono_ns) {
+    hub_->publish(ev, received_mono_ns);
+}
+
+void server::stop() {
+    if (stopped_) return;
+    stopped_ = true;
+    if (listener_) listener_->stop();
+    hub_->log().info("stopping: closing {} subscribers with 1001", hub_->subscribers());
+    hub_->shutdown_all();
+}
+
+std::uint16_t server::port() const {
+    return port_;
+}
+std::size_t server::subscribers() const {
+    return hub_->subscribers();
+}
+std::size_t server::connections() const {
+    return hub_->connections();
+}
+
+}  // namespace splitstream::publish

@@ -1,0 +1,68 @@
+#pragma once
+// Everything the publish server can be told, with its defaults. Parsed and
+// validated in main (CLI flags and config file), passed in whole.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace splitstream::publish {
+
+inline constexpr std::size_t mib = 1024 * 1024;
+
+struct server_options {
+    std::string listen_address = "127.0.0.1";
+    std::uint16_t listen_port = 8080;  // 0: any free port (see server::port())
+
+    // Retained history for `since=` resume: whichever limit is hit first.
+    std::size_t history_max_events = 100'000;
+    std::size_t history_max_bytes = 64 * mib;
+
+    // Per subscriber: frames queued and not yet written. Over either limit
+    // the subscriber is closed with 4008 (slow consumer).
+    std::size_t queue_max_bytes = 8 * mib;
+    std::size_t queue_max_messages = 65'536;
+
+    // Connections of every kind (HTTP and WebSocket); requests beyond get 503.
+    std::size_t max_connections = 10'000;
+
+    // WebSocket: a subscriber that sends nothing (not even a pong) for
+    // idle_timeout is closed; the server pings every ping_interval.
+    std::chrono::milliseconds idle_timeout{60'000};
+    std::chrono::milliseconds ping_interval{20'000};
+    // How long a closing subscriber gets to complete the close handshake.
+    std::chrono::milliseconds close_timeout{2'000};
+    // Largest message a subscriber may send.
+    std::size_t read_message_max = 64 * 1024;
+
+    // HTTP: a whole request (headers and body) must arrive within
+    // request_timeout, which also bounds keep-alive idleness; a response
+    // must be written within write_timeout.
+    std::chrono::milliseconds request_timeout{10'000};
+    std::chrono::milliseconds write_timeout{10'000};
+    std::size_t request_header_max = 8 * 1024;
+    std::size_t request_body_max = 16 * 1024;
+
+    // Browser Origins allowed to open the stream and read the API; empty:
+    // any. Requests without an Origin header (non-browser) are allowed.
+    std::vector<std::string> allowed_origins{};
+
+    // HS256 secret for subscriber tokens; empty: no token required.
+    std::string jwt_secret{};
+
+    // PEM files: both set turns on TLS (wss://, https://) for every connection.
+    std::string tls_cert_file{};
+    std::string tls_key_file{};
+
+    // Static web pages (index.html, ticker.html, graphics.html, js/, css/);
+    // empty: none served.
+    std::string web_dir{};
+
+    // SO_SNDBUF for subscriber sockets in bytes; 0 keeps the kernel's
+    // auto-tuning. Smaller values make backpressure reach the queue sooner.
+    int socket_send_buffer = 0;
+};
+
+}  // namespace splitstream::publish

@@ -1,0 +1,490 @@
+#include "publish/subscriber_session.hpp"
+
+#include <algorithm>
+
+#include "publish/json_text.hpp"
+
+namespace splitstream::publish {
+
+namespace {
+
+std::int64_t mono_now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+bool expected_ending(const beast::error_code& ec) {
+    return ec == net::error::operation_aborted || ec == net::error::eof ||
+           ec == net::error::connection_reset || ec == net::error::broken_pipe ||
+           ec == net::ssl::error::stream_truncated;
+}
+
+std::string upgrade_response(const std::string& accept_key) {
+    std::string r =
+        "HTTP/1.1 101 Switching Protocols\r\n"
+        "Upgrade: websocket\r\n"
+        "Connection: Upgrade\r\n"
+        "Server: splitstream/" SPLITSTREAM_VERSION
+        "\r\n"
+        "Sec-WebSocket-Accept: ";
+    r += accept_key;
+    r += "\r\n\r\n";
+    return r;
+}
+
+}  // namespace
+
+template <class Stream>
+subscriber_session<Stream>::subscriber_session(Stream stream, std::shared_ptr<hub> h,
+                                               subscription_request request, std::string_view already_read)
+    : stream_(std::move(stream)),
+      hub_(std::move(h)),
+      request_(std::move(request)),
+      id_(hub_->next_session_id()),
+      timer_(hub_->context()),
+      read_buffer_(hub_->options().read_message_max + 64),
+      reader_(hub_->options().read_message_max),
+      last_received_(std::chrono::steady_clock::now()),
+      queue_(hub_->options().queue_max_messages) {
+    if (!already_read.empty()) {
+        auto n = std::min(already_read.size(), read_buffer_.max_size());
+        net::buffer_copy(read_buffer_.prepare(n), net::buffer(already_read.data(), n));
+        read_buffer_.commit(n);
+    }
+    hub_->add_connection(*this);
+}
+
+template <class Stream>
+subscriber_session<Stream>::~subscriber_session() {
+    hub_->add_queued_bytes(-static_cast<std::int64_t>(queued_bytes_));
+    hub_->remove_subscriber(*this);
+    hub_->remove_connection(*this);
+    hub_->log().debug("subscriber {} ({}) gone", id_, request_.remote);
+}
+
+template <class Stream>
+void subscriber_session<Stream>::run() {
+    beast::error_code ec;
+    auto& socket = beast::get_lowest_layer(stream_).socket();
+    socket.set_option(tcp::no_delay(true), ec);
+    if (hub_->options().socket_send_buffer > 0)
+        socket.set_option(net::socket_base::send_buffer_size(hub_->options().socket_send_buffer), ec);
+    // The HTTP side's deadline must not fire on a long-lived subscriber.
+    beast::get_lowest_layer(stream_).expires_never();
+
+    auto response = std::make_shared<frame>();
+    response->bytes = upgrade_response(request_.accept_key);
+    push_unchecked(std::move(response));
+    hub_->add_subscriber(*this);
+    join();
+    hub_->log().debug("subscriber {} ({}) joined at {}", id_, request_.remote, position_);
+    arm_ping();
+    do_read();
+    do_write();
+}
+
+template <class Stream>
+void subscriber_session<Stream>::join() {
+    const auto& retained = hub_->retained();
+    auto& provider = hub_->provider();
+    const std::uint64_t head = hub_->head();
+    const std::string epoch = provider.epoch();
+    const bool resume =
+        request_.since && (!request_.epoch || *request_.epoch == epoch) && retained.covers(*request_.since);
+
+    std::string hello = R"({"type":"hello","server":"splitstream/)" SPLITSTREAM_VERSION R"(","epoch":)";
+    append_json_string(hello, epoch);
+    hello += ",\"head\":" + std::to_string(head);
+    hello += resume ? ",\"resume\":true}" : ",\"resume\":false}";
+    auto hello_frame = std::make_shared<frame>(*make_text_frame(hello));
+
+    if (resume) {
+        position_ = *request_.since;
+        hello_frame->seq = position_;
+        push_unchecked(std::move(hello_frame));
+        catching_up_ = true;
+        refill_from_history();
+        return;
+    }
+    // Fresh (or unresumable) subscriber: the state of every matching event
+    // at `head`; the last frame of the join carries `head` as its position,
+    // so a close before it is written reports the position honestly.
+    position_ = head;
+    std::vector<frame_ptr> snapshots;
+    for (const auto& id : provider.event_ids()) {
+        if (!request_.filter.wants_event(id)) continue;
+        if (request_.claims && !request_.claims->allows(id)) continue;
+        auto state = provider.snapshot_json(id);
+        if (!state) continue;
+        std::string json = "{\"type\":\"snapshot\",\"seq\":" + std::to_string(head) + ",\"event\":";
+        append_json_string(json, id);
+        json += ",\"state\":";
+        json += *state;
+        json += "}";
+        snapshots.push_back(make_text_frame(json));
+    }
+    if (snapshots.empty()) {
+        hello_frame->seq = head;
+        push_unchecked(std::move(hello_frame));
+        return;
+    }
+    push_unchecked(std::move(hello_frame));
+    auto last = std::make_shared<frame>(*snapshots.back());
+    last->seq = head;
+    snapshots.back() = std::move(last);
+    for (auto& f : snapshots) push_unchecked(std::move(f));
+}
+
+template <class Stream>
+void subscriber_session<Stream>::refill_from_history() {
+    const auto& retained = hub_->retained();
+    if (position_ < retained.floor()) {
+        // Fell so far behind while catching up that the history moved on.
+        catching_up_ = false;
+        mark_slow();
+        return;
+    }
+    // Replays in slices of half the queue, continued as writes complete, so
+    // a long resume never trips the slow-consumer limit by itself.
+    const auto& opts = hub_->options();
+    for (std::size_t i = retained.first_after(position_); i < retained.size(); ++i) {
+        if (queued_bytes_ >= opts.queue_max_bytes / 2 || queue_.size() >= opts.queue_max_messages / 2) return;
+        const auto& e = retained.at(i);
+        position_ = e.seq;
+        if (request_.filter.matches(e.type, e.event)) push_unchecked(e.frame);
+    }
+    catching_up_ = false;
+}
+
+template <class Stream>
+void subscriber_session<Stream>::push_unchecked(frame_ptr f) {
+    const auto size = f->bytes.size();
+    if (!queue_.push(std::move(f))) {
+        mark_slow();
+        return;
+    }
+    queued_bytes_ += size;
+    hub_->add_queued_bytes(static_cast<std::int64_t>(size));
+}
+
+template <class Stream>
+bool subscriber_session<Stream>::enqueue(const frame_ptr& f) {
+    const auto size = f->bytes.size();
+    if (queued_bytes_ + size > hub_->options().queue_max_bytes || !queue_.push(f)) return false;
+    queued_bytes_ += size;
+    hub_->add_queued_bytes(static_cast<std::int64_t>(size));
+    return true;
+}
+
+template <class Stream>
+void subscriber_session<Stream>::deliver(std::span<const history_entry> batch) {
+    if (state_ != state::open || catching_up_ || slow_marked_) return;
+    for (const auto& e : batch) {
+        if (e.seq <= position_) continue;
+        position_ = e.seq;
+        if (!request_.filter.matches(e.type, e.event)) continue;
+        if (!enqueue(e.frame)) {
+            mark_slow();
+            return;
+        }
+    }
+    do_write();
+}
+
+template <class Stream>
+void subscriber_session<Stream>::mark_slow() {
+    if (slow_marked_ || state_ != state::open) return;
+    slow_marked_ = true;
+    // Closed on its own turn, never inside the fan-out loop.
+    net::post(hub_->context(),
+              beast::bind_front_handler(&subscriber_session::on_slow, this->shared_from_this()));
+}
+
+template <class Stream>
+void subscriber_session<Stream>::on_slow() {
+    if (state_ != state::open) return;
+    hub_->metrics().slow_consumer_closes.inc();
+    hub_->log().warn(
+        "subscriber {} ({}) closed: slow consumer, queue {} msgs / {} bytes over limit {} msgs / {} bytes, "
+        "delivered up to seq {}",
+        id_, request_.remote, queue_.size(), queued_bytes_, hub_->options().queue_max_messages,
+        hub_->options().queue_max_bytes, written_position_);
+    begin_close(close_slow_consumer, {});
+}
+
+template <class Stream>
+void subscriber_session<Stream>::epoch_changed() {
+    begin_close(1012, "stream epoch changed, reconnect");
+}
+
+template <class Stream>
+void subscriber_session<Stream>::shutdown() {
+    begin_close(close_going_away, "going away");
+}
+
+template <class Stream>
+void subscriber_session<Stream>::reply(frame_ptr f) {
+    if (state_ != state::open) return;
+    if (!enqueue(f)) {
+        mark_slow();
+        return;
+    }
+    do_write();
+}
+
+template <class Stream>
+void subscriber_session<Stream>::do_read() {
+    if (state_ == state::closed) return;
+    const auto room = read_buffer_.max_size() - read_buffer_.size();
+    if (room == 0) {
+        begin_close(close_too_big, "message too big");
+        return;
+    }
+    io_target(stream_).async_read_some(
+        read_buffer_.prepare(std::min<std::size_t>(room, 512)),
+        beast::bind_front_handler(&subscriber_session::on_read, this->shared_from_this()));
+}
+
+template <class Stream>
+void subscriber_session<Stream>::on_read(beast::error_code ec, std::size_t bytes) {
+    if (ec) {
+        if (!expected_ending(ec) && state_ == state::open)
+            hub_->log().debug("subscriber {} ({}) read: {}", id_, request_.remote, ec.message());
+        close_transport();
+        return;
+    }
+    read_buffer_.commit(bytes);
+    last_received_ = std::chrono::steady_clock::now();
+    while (state_ != state::closed) {
+        auto data = read_buffer_.data();
+        const auto r = reader_.next(static_cast<char*>(data.data()), data.size());
+        if (r.consumed == 0) break;
+        read_buffer_.consume(r.consumed);
+        switch (r.kind) {
+            case client_frame_kind::none:
+            case client_frame_kind::pong:
+                break;
+            case client_frame_kind::text:
+                handle_message(reader_.payload());
+                break;
+            case client_frame_kind::binary:
+                send_error("bad_request", "binary messages are not supported; send JSON text");
+                break;
+            case client_frame_kind::ping:
+                reply(make_control_frame(ws_opcode::pong, reader_.payload()));
+                break;
+            case client_frame_kind::close:
+                peer_closed_ = true;
+                if (state_ == state::open) {
+                    const auto code = reader_.close_code();
+                    begin_close(code == 1005 ? close_normal : code, {});
+                } else if (close_sent_) {
+                    close_transport();
+                }
+                break;
+            case client_frame_kind::error:
+                hub_->metrics().protocol_errors.inc();
+                hub_->log().debug("subscriber {} ({}) protocol error: {}", id_, request_.remote,
+                                  reader_.error_reason());
+                begin_close(reader_.error_code(), std::string(reader_.error_reason()));
+                // The rest of the input cannot be framed; stop parsing it.
+                read_buffer_.consume(read_buffer_.size());
+                break;
+        }
+    }
+    do_read();
+}
+
+template <class Stream>
+void subscriber_session<Stream>::send_error(std::string_view code, std::string_view message) {
+    std::string json = R"({"type":"error","error":)";
+    append_json_string(json, code);
+    json += ",\"message\":";
+    append_json_string(json, message);
+    json += "}";
+    reply(make_text_frame(json));
+}
+
+template <class Stream>
+void subscriber_session<Stream>::handle_message(std::string_view text) {
+    if (state_ != state::open) return;
+    simdjson::dom::element doc;
+    if (hub_->json_parser().parse(text.data(), text.size()).get(doc) != simdjson::SUCCESS) {
+        send_error("bad_request", "message is not valid JSON");
+        return;
+    }
+    std::string_view op;
+    if (doc["op"].get_string().get(op) != simdjson::SUCCESS) {
+        send_error("bad_request", "message has no string \"op\"");
+        return;
+    }
+    if (op == "ping") {
+        reply(hub_->pong_reply());
+        return;
+    }
+    if (op != "subscribe") {
+        send_error("unknown_op", "unknown op '" + std::string(op) + "'; expected subscribe or ping");
+        return;
+    }
+    std::vector<std::string> events;
+    std::vector<std::string> types;
+    for (auto [key, out] : {std::pair{"events", &events}, std::pair{"types", &types}}) {
+        simdjson::dom::element el;
+        if (doc[key].get(el) != simdjson::SUCCESS) continue;
+        simdjson::dom::array arr;
+        if (el.get_array().get(arr) != simdjson::SUCCESS) {
+            send_error("bad_request", std::string("\"") + key + "\" must be an array of strings");
+            return;
+        }
+        for (auto item : arr) {
+            std::string_view s;
+            if (item.get_string().get(s) != simdjson::SUCCESS) {
+                send_error("bad_request", std::string("\"") + key + "\" must be an array of strings");
+                return;
+            }
+            out->emplace_back(s);
+        }
+    }
+    if (request_.claims && request_.claims->events) {
+        for (const auto& e : events)
+            if (!request_.claims->allows(e)) {
+                send_error("forbidden", "token does not allow event '" + e + "'");
+                return;
+            }
+        if (events.empty()) events = *request_.claims->events;
+    }
+    subscription_filter filter;
+    if (auto err = make_filter(std::move(events), types, filter)) {
+        send_error("bad_request", *err);
+        return;
+    }
+    request_.filter = std::move(filter);
+    reply(make_text_frame("{\"type\":\"subscribed\"," + filter_json_fields(request_.filter) + "}"));
+}
+
+template <class Stream>
+void subscriber_session<Stream>::do_write() {
+    if (writing_ || state_ == state::closed) return;
+    if (queue_.empty()) {
+        if (!close_pending_) return;
+        close_pending_ = false;
+        std::string reason = close_reason_;
+        if (close_code_ == close_slow_consumer)
+            reason = "slow consumer, resume with since=" + std::to_string(written_position_);
+        push_unchecked(make_close_frame(close_code_, reason));
+        close_queued_ = true;
+    }
+    const std::size_t n = std::min(queue_.size(), max_gather);
+    for (std::size_t i = 0; i < n; ++i) bufs_[i] = net::buffer(queue_.at(i)->bytes);
+    in_flight_ = n;
+    writing_ = true;
+    // One write in flight; every queued frame in one gather write.
+    net::async_write(io_target(stream_), buffer_view{bufs_.data(), bufs_.data() + n},
+                     beast::bind_front_handler(&subscriber_session::on_write, this->shared_from_this()));
+}
+
+template <class Stream>
+void subscriber_session<Stream>::on_write(beast::error_code ec, std::size_t) {
+    writing_ = false;
+    if (ec) {
+        if (!expected_ending(ec))
+            hub_->log().debug("subscriber {} ({}) write: {}", id_, request_.remote, ec.message());
+        close_transport();
+        return;
+    }
+    const auto now = mono_now_ns();
+    std::size_t bytes = 0;
+    for (std::size_t i = 0; i < in_flight_; ++i) {
+        const auto& f = queue_.at(i);
+        bytes += f->bytes.size();
+        written_position_ = std::max(written_position_, f->seq);
+        if (f->received_mono_ns > 0)
+            hub_->metrics().latency.observe(static_cast<double>(now - f->received_mono_ns) * 1e-9);
+    }
+    hub_->metrics().frames_sent.inc(in_flight_);
+    queue_.pop(in_flight_);
+    in_flight_ = 0;
+    queued_bytes_ -= bytes;
+    hub_->add_queued_bytes(-static_cast<std::int64_t>(bytes));
+    if (close_queued_ && queue_.empty()) {
+        close_sent_ = true;
+        // The close handshake is complete once both sides sent close; else
+        // wait for the peer's until close_timeout.
+        if (peer_closed_) close_transport();
+        return;
+    }
+    if (catching_up_ && state_ == state::open) refill_from_history();
+    do_write();
+}
+
+template <class Stream>
+void subscriber_session<Stream>::arm_ping() {
+    const auto& opts = hub_->options();
+    timer_.expires_after(std::min(opts.ping_interval, opts.idle_timeout));
+    timer_.async_wait(
+        beast::bind_front_handler(&subscriber_session::on_ping_timer, this->shared_from_this()));
+}
+
+template <class Stream>
+void subscriber_session<Stream>::on_ping_timer(beast::error_code ec) {
+    if (ec || state_ != state::open) return;
+    const auto silent = std::chrono::steady_clock::now() - last_received_;
+    if (silent >= hub_->options().idle_timeout) {
+        hub_->metrics().idle_closes.inc();
+        hub_->log().debug("subscriber {} ({}) idle for {} ms", id_, request_.remote,
+                          std::chrono::duration_cast<std::chrono::milliseconds>(silent).count());
+        begin_close(close_idle_timeout, "idle timeout");
+        return;
+    }
+    // Pings go through the queue like everything else; a live client's pong
+    // resets the idle clock.
+    reply(hub_->ping_frame());
+    arm_ping();
+}
+
+template <class Stream>
+void subscriber_session<Stream>::begin_close(std::uint16_t code, std::string reason) {
+    if (state_ != state::open) return;
+    state_ = state::closing;
+    close_code_ = code;
+    close_reason_ = std::move(reason);
+    catching_up_ = false;
+    // Frames not yet handed to the kernel are dropped now: a closing
+    // subscriber keeps no memory beyond the write in flight.
+    std::size_t dropped = 0;
+    for (std::size_t i = in_flight_; i < queue_.size(); ++i) dropped += queue_.at(i)->bytes.size();
+    queue_.truncate(in_flight_);
+    queued_bytes_ -= dropped;
+    hub_->add_queued_bytes(-static_cast<std::int64_t>(dropped));
+    hub_->remove_subscriber(*this);
+    close_pending_ = true;
+    timer_.expires_after(hub_->options().close_timeout);
+    timer_.async_wait(
+        beast::bind_front_handler(&subscriber_session::on_close_timer, this->shared_from_this()));
+    do_write();
+}
+
+template <class Stream>
+void subscriber_session<Stream>::on_close_timer(beast::error_code ec) {
+    if (ec) return;
+    hub_->log().debug("subscriber {} ({}) close handshake timed out", id_, request_.remote);
+    close_transport();
+}
+
+template <class Stream>
+void subscriber_session<Stream>::close_transport() {
+    if (state_ == state::closed) return;
+    state_ = state::closed;
+    beast::error_code ec;
+    auto& socket = beast::get_lowest_layer(stream_).socket();
+    socket.shutdown(tcp::socket::shutdown_both, ec);
+    socket.close(ec);
+    timer_.cancel();
+    hub_->remove_subscriber(*this);
+}
+
+template class subscriber_session<plain_stream>;
+template class subscriber_session<tls_stream>;
+
+}  // namespace splitstream::publish

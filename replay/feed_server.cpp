@@ -1,0 +1,759 @@
+#include "replay/feed_server.hpp"
+
+#include <simdjson.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <deque>
+#include <fstream>
+#include <set>
+#include <tuple>
+
+#include "replay/journal_reader.hpp"
+
+namespace splitstream::replay {
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+// A small copy of the ISO 8601 helpers: replay cannot depend on tools/.
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const auto yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+std::optional<std::int64_t> parse_iso(std::string_view s) {
+    auto num = [&](std::size_t pos, std::size_t n) -> std::optional<std::int64_t> {
+        if (pos + n > s.size()) return std::nullopt;
+        std::int64_t v = 0;
+        for (std::size_t i = pos; i < pos + n; ++i) {
+            if (s[i] < '0' || s[i] > '9') return std::nullopt;
+            v = v * 10 + (s[i] - '0');
+        }
+        return v;
+    };
+    auto y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2), sec = num(17, 2);
+    if (!y || !mo || !d || !h || !mi || !sec || s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':')
+        return std::nullopt;
+    if (*mo < 1 || *mo > 12 || *d < 1 || *d > 31) return std::nullopt;
+    std::int64_t ms = 0;
+    if (s.size() > 20 && s[19] == '.') {
+        std::int64_t scale = 100;
+        for (std::size_t i = 20; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, scale /= 10)
+            ms += (s[i] - '0') * scale;
+    }
+    auto days = days_from_civil(*y, static_cast<unsigned>(*mo), static_cast<unsigned>(*d));
+    return ((days * 24 + *h) * 60 + *mi) * 60000 + *sec * 1000 + ms;
+}
+
+std::string now_iso() {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count();
+    std::time_t secs = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+    return buf;
+}
+
+std::string json_quoted(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out.push_back('\\');
+        if (static_cast<unsigned char>(c) >= 0x20) out.push_back(c);
+    }
+    out.push_back('"');
+    return out;
+}
+
+std::uint64_t mix(std::uint64_t a, std::uint64_t b, std::uint64_t c) {
+    auto step = [](std::uint64_t z) {
+        z += 0x9e3779b97f4a7c15ULL;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        return z ^ (z >> 31);
+    };
+    return step(step(step(a) ^ b) ^ c);
+}
+
+bool chance(const fault_options& f, std::uint64_t seq, std::uint64_t kind, double rate) {
+    if (rate <= 0) return false;
+    return static_cast<double>(mix(f.seed, seq, kind) >> 11) * 0x1.0p-53 < rate;
+}
+
+bool listed(const std::vector<std::uint64_t>& v, std::uint64_t seq) {
+    return std::find(v.begin(), v.end(), seq) != v.end();
+}
+
+// Invalid JSON that is still valid UTF-8 (a WebSocket text frame must be):
+// the first half of the frame, cut at an ASCII byte, and a stray token.
+std::string corrupted(const std::string& text) {
+    std::size_t cut = text.size() / 2;
+    while (cut > 0 && static_cast<unsigned char>(text[cut]) >= 0x80) --cut;
+    return text.substr(0, cut) + ",,#corrupt";
+}
+
+// Valid JSON, over the 1 MiB frame limit: the frame with a large padding
+// member in front.
+std::string oversized(const std::string& text) {
+    std::string out = "{\"pad\":\"";
+    out.append(oversize_frame_bytes, 'x');
+    out += "\",";
+    out.append(text, text.empty() ? 0 : 1, std::string::npos);
+    return out;
+}
+
+enum fault_slot : std::uint64_t {
+    slot_drop = 1,
+    slot_dup,
+    slot_reorder,
+    slot_corrupt,
+    slot_oversize,
+    slot_disconnect,
+    slot_silence
+};
+
+}  // namespace
+
+bool fault_options::any() const {
+    return drop_rate > 0 || dup_rate > 0 || reorder_rate > 0 || corrupt_rate > 0 || !drop_at.empty() ||
+           !dup_at.empty() || !reorder_at.empty() || !corrupt_at.empty() || !oversize_at.empty() ||
+           !disconnect_at.empty() || !silence_at.empty() || epoch_change_at.has_value();
+}
+
+fault_decision decide_faults(const fault_options& f, std::uint64_t seq) {
+    fault_decision d;
+    d.drop = listed(f.drop_at, seq) || chance(f, seq, slot_drop, f.drop_rate);
+    d.duplicate = listed(f.dup_at, seq) || chance(f, seq, slot_dup, f.dup_rate);
+    d.reorder = listed(f.reorder_at, seq) || chance(f, seq, slot_reorder, f.reorder_rate);
+    d.corrupt = listed(f.corrupt_at, seq) || chance(f, seq, slot_corrupt, f.corrupt_rate);
+    d.oversize = listed(f.oversize_at, seq);
+    d.disconnect = listed(f.disconnect_at, seq);
+    for (const auto& s : f.silence_at)
+        if (s.seq == seq) d.silence = s.duration;
+    return d;
+}
+
+std::string with_seq(std::string_view text, std::uint64_t seq) {
+    auto pos = text.find("\"seq\":");
+    if (pos == std::string_view::npos) return std::string(text);
+    auto start = pos + 6;
+    while (start < text.size() && text[start] == ' ') ++start;
+    auto end = start;
+    while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
+    std::string out(text.substr(0, start));
+    out += std::to_string(seq);
+    out += text.substr(end);
+    return out;
+}
+
+// ---------------------------------------------------------------- loading
+
+namespace {
+
+class recording_builder {
+public:
+    explicit recording_builder(std::size_t max_frame_bytes) : max_(max_frame_bytes) {}
+
+    // Adds one frame; `offset_ms` when the caller knows the receive time,
+    // otherwise it comes from the frame's `ts`.
+    void add(std::string_view text, std::optional<std::int64_t> offset_ms) {
+        while (!text.empty() && (text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
+        if (text.empty()) return;
+        if (text.size() > max_) return ++skipped_, void();
+        simdjson::dom::element el;
+        if (parser_.parse(text.data(), text.size()).get(el) != simdjson::SUCCESS) return ++skipped_, void();
+        std::uint64_t seq;
+        std::string_view type;
+        if (el["seq"].get_uint64().get(seq) != simdjson::SUCCESS ||
+            el["type"].get_string().get(type) != simdjson::SUCCESS)
+            return ++skipped_, void();
+        std::string_view ts;
+        std::optional<std::int64_t> wall;
+        if (el["ts"].get_string().get(ts) == simdjson::SUCCESS) wall = parse_iso(ts);
+        if (type == "hello" && !saw_hello_) {
+            saw_hello_ = true;
+            std::string_view v;
+            if (el["feed"].get_string().get(v) == simdjson::SUCCESS) rec_.feed = std::string(v);
+            if (el["epoch"].get_string().get(v) == simdjson::SUCCESS) rec_.epoch = std::string(v);
+        }
+        if (!rec_.first_unix_ms && wall) rec_.first_unix_ms = wall;
+        std::int64_t offset = 0;
+        if (offset_ms)
+            offset = *offset_ms;
+        else if (wall && rec_.first_unix_ms)
+            offset = *wall - *rec_.first_unix_ms;
+        else
+            offset = last_offset_;
+        // A clock that steps back does not reorder the recording.
+        offset = std::max(offset, last_offset_);
+        last_offset_ = offset;
+        rec_.frames.push_back(
+            {.seq = seq, .offset_ms = offset, .type = std::string(type), .text = std::string(text)});
+    }
+
+    recording_result finish(const std::string& what) {
+        if (rec_.frames.empty())
+            return {.recording = std::nullopt,
+                    .error = what + ": no usable frames (" + std::to_string(skipped_) + " lines skipped)"};
+        return {.recording = std::move(rec_), .error = {}};
+    }
+
+private:
+    std::size_t max_;
+    simdjson::dom::parser parser_;
+    feed_recording rec_;
+    bool saw_hello_ = false;
+    std::int64_t last_offset_ = 0;
+    std::size_t skipped_ = 0;
+};
+
+}  // namespace
+
+recording_result parse_jsonl_recording(std::string_view text, std::size_t max_frame_bytes) {
+    recording_builder b(max_frame_bytes);
+    while (!text.empty()) {
+        auto nl = text.find('\n');
+        b.add(text.substr(0, nl), std::nullopt);
+        if (nl == std::string_view::npos) break;
+        text.remove_prefix(nl + 1);
+    }
+    return b.finish("feed");
+}
+
+recording_result load_recording(const std::string& path, std::size_t max_frame_bytes) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return {.recording = std::nullopt, .error = "cannot open " + path};
+    char magic[8] = {};
+    in.read(magic, sizeof magic);
+    if (std::string_view(magic, static_cast<std::size_t>(in.gcount())) == journal_magic) {
+        std::error_code ec;
+        auto reader = journal_reader::open(path, reader_options{}, ec);
+        if (!reader)
+            return {.recording = std::nullopt, .error = "cannot open journal " + path + ": " + ec.message()};
+        recording_builder b(max_frame_bytes);
+        journal_record r;
+        std::optional<std::int64_t> first_mono;
+        while (reader->next(r)) {
+            if (r.kind != record_kind::frame_applied && r.kind != record_kind::frame_received) continue;
+            if (!first_mono) first_mono = r.frame.mono_ns;
+            b.add(r.frame.bytes, (r.frame.mono_ns - *first_mono) / 1000000);
+        }
+        return b.finish(path);
+    }
+    in.seekg(0);
+    recording_builder b(max_frame_bytes);
+    std::string line;
+    // getline has no size limit of its own: lines over the limit are read
+    // and then skipped by add(), and the file as a whole is bounded by the disk.
+    while (std::getline(in, line)) b.add(line, std::nullopt);
+    return b.finish(path);
+}
+
+feed_recording cut_recording(const feed_recording& rec, std::optional<std::int64_t> from_ms,
+                             std::optional<std::int64_t> to_ms) {
+    feed_recording out{
+        .feed = rec.feed, .epoch = rec.epoch, .frames = {}, .first_unix_ms = rec.first_unix_ms};
+    std::int64_t from = from_ms.value_or(0);
+    if (out.first_unix_ms) *out.first_unix_ms += from;
+    for (const auto& f : rec.frames) {
+        if (to_ms && f.offset_ms > *to_ms) break;
+        if (f.offset_ms < from) {
+            if (f.type == "startlist" || f.type == "status" || f.type == "hello") {
+                auto copy = f;
+                copy.offset_ms = 0;
+                out.frames.push_back(std::move(copy));
+            }
+            continue;
+        }
+        auto copy = f;
+        copy.offset_ms -= from;
+        out.frames.push_back(std::move(copy));
+    }
+    return out;
+}
+
+std::optional<std::int64_t> parse_play_time(std::string_view text,
+                                            std::optional<std::int64_t> first_unix_ms) {
+    if (text.size() >= 19 && text[4] == '-') {
+        auto t = parse_iso(text);
+        if (!t || !first_unix_ms) return std::nullopt;
+        return *t - *first_unix_ms;
+    }
+    double total = 0, part = 0, frac_scale = 0;
+    bool digit = false;
+    for (char c : text) {
+        if (c >= '0' && c <= '9') {
+            digit = true;
+            if (frac_scale > 0) {
+                part += (c - '0') * frac_scale;
+                frac_scale /= 10;
+            } else {
+                part = part * 10 + (c - '0');
+            }
+        } else if (c == ':' && frac_scale == 0 && digit) {
+            total = (total + part) * 60;
+            part = 0;
+            digit = false;
+        } else if (c == '.' && frac_scale == 0) {
+            frac_scale = 0.1;
+        } else {
+            return std::nullopt;
+        }
+    }
+    if (!digit && frac_scale == 0) return std::nullopt;
+    return static_cast<std::int64_t>((total + part) * 1000 + 0.5);
+}
+
+// ---------------------------------------------------------------- serving
+
+namespace {
+class feed_session;
+}
+
+struct feed_server::state : std::enable_shared_from_this<feed_server::state> {
+    state(net::io_context& ioc, feed_recording r, feed_server_options o, std::shared_ptr<spdlog::logger> l)
+        : ioc(ioc), rec(std::move(r)), opt(std::move(o)), log(std::move(l)), acceptor(ioc) {
+        loop_len_ms = (rec.frames.empty() ? 0 : rec.frames.back().offset_ms) + opt.loop_pause.count();
+    }
+
+    void do_accept();
+    void on_accept(beast::error_code ec, tcp::socket socket);
+
+    unsigned gens_per_loop() const { return opt.faults.epoch_change_at ? 2 : 1; }
+    bool after_change(std::size_t i) const {
+        return opt.faults.epoch_change_at && rec.frames[i].seq >= *opt.faults.epoch_change_at;
+    }
+    std::uint64_t gen_of(std::uint64_t k, std::size_t i) const {
+        return k * gens_per_loop() + after_change(i);
+    }
+    std::uint64_t out_seq(std::size_t i) const {
+        return rec.frames[i].seq - (after_change(i) ? *opt.faults.epoch_change_at - 1 : 0);
+    }
+    std::string epoch_name(std::uint64_t gen) const {
+        return gen == 0 ? rec.epoch : rec.epoch + "." + std::to_string(gen + 1);
+    }
+    steady::time_point due(std::uint64_t k, std::size_t i) const {
+        if (opt.speed <= 0) return start;
+        double ms = (static_cast<double>(k) * static_cast<double>(loop_len_ms) +
+                     static_cast<double>(rec.frames[i].offset_ms)) /
+                    opt.speed;
+        return start + std::chrono::nanoseconds(static_cast<std::int64_t>(ms * 1e6));
+    }
+    std::uint64_t current_loop() const {
+        if (!opt.loop || opt.speed <= 0 || loop_len_ms <= 0) return 0;
+        double elapsed_ms =
+            std::chrono::duration<double, std::milli>(steady::now() - start).count() * opt.speed;
+        return static_cast<std::uint64_t>(elapsed_ms / static_cast<double>(loop_len_ms));
+    }
+    // True the first time (loop, seq, fault) is asked: faults fire once.
+    bool fire(std::uint64_t k, std::uint64_t seq, std::uint64_t slot) {
+        bool first = fired.emplace(k, seq, slot).second;
+        if (first) ++stats.faults_fired;
+        return first;
+    }
+
+    net::io_context& ioc;
+    feed_recording rec;
+    feed_server_options opt;
+    std::shared_ptr<spdlog::logger> log;
+    tcp::acceptor acceptor;
+    steady::time_point start;
+    std::int64_t loop_len_ms = 0;
+    std::set<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> fired;
+    std::vector<std::weak_ptr<feed_session>> sessions;
+    std::size_t active = 0;
+    std::uint64_t next_id = 1;
+    feed_server_stats stats;
+    bool stopped = false;
+};
+
+namespace {
+
+struct resume_request {
+    std::optional<std::uint64_t> since;
+    std::string epoch;
+};
+
+resume_request parse_target(std::string_view target) {
+    resume_request r;
+    auto q = target.find('?');
+    if (q == std::string_view::npos) return r;
+    auto query = target.substr(q + 1);
+    while (!query.empty()) {
+        auto amp = query.find('&');
+        auto pair = query.substr(0, amp);
+        auto eq = pair.find('=');
+        auto key = pair.substr(0, eq);
+        auto value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+        if (key == "since" && !value.empty() && value.size() < 20 &&
+            std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            r.since = std::stoull(std::string(value));
+        if (key == "epoch") r.epoch = std::string(value.substr(0, 256));
+        if (amp == std::string_view::npos) break;
+        query.remove_prefix(amp + 1);
+    }
+    return r;
+}
+
+// One client connection. Owned by its pending operations; the server keeps
+// a weak handle to close it on stop. Runs on the server's single thread.
+// It pulls frames from the shared recording when they fall due, so there is
+// no queue beyond the (at most three) texts of the current step.
+class feed_session : public std::enable_shared_from_this<feed_session> {
+public:
+    feed_session(tcp::socket socket, std::shared_ptr<feed_server::state> st, std::uint64_t id)
+        : ws_(std::move(socket)), timer_(ws_.get_executor()), st_(std::move(st)), id_(id) {}
+    ~feed_session() { --st_->active; }
+
+    void run() { do_read_request(); }
+    void close() { close_socket(); }
+
+private:
+    void do_read_request() {
+        beast::get_lowest_layer(ws_).expires_after(st_->opt.handshake_timeout);
+        http::async_read(beast::get_lowest_layer(ws_), http_buffer_, request_,
+                         beast::bind_front_handler(&feed_session::on_read_request, shared_from_this()));
+    }
+
+    void on_read_request(beast::error_code ec, std::size_t) {
+        if (ec) return fail(ec, "read request");
+        if (!websocket::is_upgrade(request_)) return close_socket();
+        beast::get_lowest_layer(ws_).expires_never();
+        auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+        timeouts.handshake_timeout = st_->opt.handshake_timeout;
+        ws_.set_option(timeouts);
+        ws_.read_message_max(64 * 1024);
+        ws_.async_accept(request_, beast::bind_front_handler(&feed_session::on_accept, shared_from_this()));
+    }
+
+    void on_accept(beast::error_code ec) {
+        if (ec) return fail(ec, "handshake");
+        place(parse_target(request_.target()));
+        do_read();
+        do_next();
+    }
+
+    // Chooses where this client starts and queues its hello.
+    void place(const resume_request& want) {
+        const auto n = st_->rec.frames.size();
+        std::optional<std::uint64_t> gen;
+        if (want.since) {
+            auto newest = (st_->current_loop() + 1) * st_->gens_per_loop();
+            if (want.epoch.empty()) gen = 0;
+            for (std::uint64_t g = 0; g < newest && !want.epoch.empty(); ++g)
+                if (st_->epoch_name(g) == want.epoch) gen = g;
+        }
+        std::uint64_t hello_seq = 0;
+        if (gen) {
+            k_ = *gen / st_->gens_per_loop();
+            i_ = 0;
+            while (i_ < n && (st_->gen_of(k_, i_) < *gen ||
+                              (st_->gen_of(k_, i_) == *gen && st_->out_seq(i_) <= *want.since)))
+                ++i_;
+            gen_ = *gen;
+            hello_seq = *want.since;
+        } else {
+            k_ = st_->current_loop();
+            i_ = 0;
+            gen_ = n ? st_->gen_of(k_, 0) : 0;
+            hello_seq = n ? st_->out_seq(0) - 1 : 0;
+            while (i_ < n && st_->rec.frames[i_].type == "hello") hello_seq = st_->out_seq(i_++);
+        }
+        last_seq_ = hello_seq;
+        outbox_.push_back(hello_text(hello_seq));
+        st_->log->debug("feed client {} from {}: since {} epoch {} -> frame {}", id_, remote(),
+                        want.since ? std::to_string(*want.since) : "-", want.epoch, i_);
+    }
+
+    std::string hello_text(std::uint64_t seq) const {
+        return "{\"seq\":" + std::to_string(seq) + ",\"type\":\"hello\",\"ts\":\"" + now_iso() +
+               "\",\"feed\":" + json_quoted(st_->rec.feed) +
+               ",\"epoch\":" + json_quoted(st_->epoch_name(gen_)) + "}";
+    }
+
+    void do_read() {
+        ws_.async_read(read_buffer_, beast::bind_front_handler(&feed_session::on_read, shared_from_this()));
+    }
+
+    void on_read(beast::error_code ec, std::size_t) {
+        if (ec) return fail(ec, "read");
+        // Clients have nothing to say to a timing feed; what they send is
+        // read (for pings and closes) and discarded.
+        read_buffer_.consume(read_buffer_.size());
+        do_read();
+    }
+
+    void do_next() {
+        if (closed_ || writing_ || waiting_) return;
+        const auto n = st_->rec.frames.size();
+        for (;;) {
+            if (!outbox_.empty()) return do_write();
+            auto now = steady::now();
+            if (now < silence_until_) return wait_until(silence_until_);
+            if (i_ >= n && st_->opt.loop && n > 0) {
+                ++k_;
+                i_ = 0;
+            }
+            std::optional<steady::time_point> due;
+            if (i_ < n) due = st_->due(k_, i_);
+            if (due && *due <= now) {
+                produce();
+                if (closed_) return;
+                continue;
+            }
+            auto heartbeat_at = last_send_ + st_->opt.heartbeat_interval;
+            if (heartbeat_at <= now) {
+                outbox_.push_back("{\"seq\":" + std::to_string(last_seq_) +
+                                  ",\"type\":\"heartbeat\",\"ts\":\"" + now_iso() + "\"}");
+                ++st_->stats.heartbeats_sent;
+                continue;
+            }
+            return wait_until(due ? std::min(*due, heartbeat_at) : heartbeat_at);
+        }
+    }
+
+    // Moves frame i_ (and what its faults make of it) into the outbox.
+    void produce() {
+        const auto& frames = st_->rec.frames;
+        const auto& f = frames[i_];
+        if (f.type == "hello") return void(++i_);
+        auto gen = st_->gen_of(k_, i_);
+        auto seq = st_->out_seq(i_);
+        if (gen != gen_) {
+            // The upstream "restarted": a new epoch, seq from the start again.
+            gen_ = gen;
+            last_seq_ = seq - 1;
+            outbox_.push_back(hello_text(last_seq_));
+            return;
+        }
+        auto d = decide_faults(st_->opt.faults, f.seq);
+        auto text = [&](std::size_t i) { return with_seq(frames[i].text, st_->out_seq(i)); };
+        if (d.silence.count() > 0 && st_->fire(k_, f.seq, slot_silence)) {
+            st_->log->info("fault: silence of {} ms before seq {}", d.silence.count(), seq);
+            silence_until_ = steady::now() + d.silence;
+            return;
+        }
+        if (d.disconnect && st_->fire(k_, f.seq, slot_disconnect)) {
+            st_->log->info("fault: disconnecting client {} before seq {}", id_, seq);
+            return close_socket();
+        }
+        ++i_;
+        last_seq_ = std::max(last_seq_, seq);
+        if (d.drop && st_->fire(k_, f.seq, slot_drop)) return;
+        if (d.corrupt && st_->fire(k_, f.seq, slot_corrupt))
+            return outbox_.push_back(corrupted(text(i_ - 1)));
+        if (d.oversize && st_->fire(k_, f.seq, slot_oversize))
+            return outbox_.push_back(oversized(text(i_ - 1)));
+        if (d.reorder && i_ < frames.size() && frames[i_].type != "hello" && st_->gen_of(k_, i_) == gen &&
+            st_->fire(k_, f.seq, slot_reorder)) {
+            outbox_.push_back(text(i_));
+            outbox_.push_back(text(i_ - 1));
+            last_seq_ = std::max(last_seq_, st_->out_seq(i_));
+            ++i_;
+            return;
+        }
+        outbox_.push_back(text(i_ - 1));
+        if (d.duplicate && st_->fire(k_, f.seq, slot_dup)) outbox_.push_back(text(i_ - 1));
+    }
+
+    void wait_until(steady::time_point t) {
+        waiting_ = true;
+        timer_.expires_at(t);
+        timer_.async_wait(beast::bind_front_handler(&feed_session::on_timer, shared_from_this()));
+    }
+
+    void on_timer(beast::error_code ec) {
+        waiting_ = false;
+        if (ec) return;
+        do_next();
+    }
+
+    void do_write() {
+        writing_ = true;
+        ws_.text(true);
+        ws_.async_write(net::buffer(outbox_.front()),
+                        beast::bind_front_handler(&feed_session::on_write, shared_from_this()));
+    }
+
+    void on_write(beast::error_code ec, std::size_t) {
+        writing_ = false;
+        if (ec) return fail(ec, "write");
+        outbox_.pop_front();
+        ++st_->stats.frames_sent;
+        last_send_ = steady::now();
+        do_next();
+    }
+
+    void close_socket() {
+        if (closed_) return;
+        closed_ = true;
+        timer_.cancel();
+        beast::error_code ignored;
+        auto& sock = beast::get_lowest_layer(ws_).socket();
+        sock.shutdown(tcp::socket::shutdown_both, ignored);
+        sock.close(ignored);
+    }
+
+    void fail(beast::error_code ec, const char* what) {
+        // A client going away, or our own close, is an ordinary ending.
+        if (ec == net::error::operation_aborted || ec == websocket::error::closed ||
+            ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset ||
+            ec == net::error::bad_descriptor || closed_)
+            st_->log->debug("feed client {}: {}: {}", id_, what, ec.message());
+        else
+            st_->log->warn("feed client {} ({}): {}: {}", id_, remote(), what, ec.message());
+        close_socket();
+    }
+
+    std::string remote() const {
+        beast::error_code ec;
+        auto ep = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
+        return ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
+    }
+
+    websocket::stream<beast::tcp_stream> ws_;
+    net::steady_timer timer_;
+    std::shared_ptr<feed_server::state> st_;
+    std::uint64_t id_;
+    beast::flat_buffer http_buffer_;
+    http::request<http::string_body> request_;
+    beast::flat_buffer read_buffer_;
+    std::deque<std::string> outbox_;  // at most three texts: see produce()
+    std::uint64_t k_ = 0;             // loop pass
+    std::size_t i_ = 0;               // next frame
+    std::uint64_t gen_ = 0;           // epoch generation announced to this client
+    std::uint64_t last_seq_ = 0;
+    steady::time_point last_send_ = steady::now();
+    steady::time_point silence_until_{};
+    bool writing_ = false;
+    bool waiting_ = false;
+    bool closed_ = false;
+};
+
+}  // namespace
+
+void feed_server::state::do_accept() {
+    acceptor.async_accept(net::make_strand(ioc),
+                          beast::bind_front_handler(&feed_server::state::on_accept, shared_from_this()));
+}
+
+void feed_server::state::on_accept(beast::error_code ec, tcp::socket socket) {
+    if (stopped) return;
+    if (ec) {
+        log->warn("feed server accept: {}", ec.message());
+    } else if (active >= opt.max_clients) {
+        log->warn("feed server: refusing a client, {} connected (max_clients)", active);
+    } else {
+        ++active;
+        ++stats.connections;
+        auto s = std::make_shared<feed_session>(std::move(socket), shared_from_this(), next_id++);
+        std::erase_if(sessions, [](auto& w) { return w.expired(); });
+        sessions.push_back(s);
+        s->run();
+    }
+    do_accept();
+}
+
+feed_server::feed_server(net::io_context& ioc, feed_recording recording, feed_server_options options,
+                         std::shared_ptr<spdlog::logger> log)
+    : state_(std::make_shared<state>(ioc, std::move(recording), std::move(options), std::move(log))) {}
+
+feed_server::~feed_server() {
+    stop();
+}
+
+beast::error_code feed_server::start() {
+    auto& s = *state_;
+    beast::error_code ec;
+    auto address = net::ip::make_address(s.opt.host, ec);
+    if (ec) return ec;
+    tcp::endpoint ep{address, s.opt.port};
+    s.acceptor.open(ep.protocol(), ec);
+    if (!ec) s.acceptor.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) s.acceptor.bind(ep, ec);
+    if (!ec) s.acceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) return ec;
+    s.start = steady::now();
+    s.do_accept();
+    return {};
+}
+
+tcp::endpoint feed_server::local_endpoint() const {
+    beast::error_code ec;
+    return state_->acceptor.local_endpoint(ec);
+}
+
+void feed_server::stop() {
+    auto& s = *state_;
+    if (s.stopped) return;
+    s.stopped = true;
+    beast::error_code ignored;
+    s.acceptor.close(ignored);
+    for (auto& w : s.sessions)
+        if (auto p = w.lock()) p->close();
+    s.sessions.clear();
+}
+
+feed_server_stats feed_server::stats() const {
+    return state_->stats;
+}
+
+// ---------------------------------------------------------------- players
+
+int serve_until_signal(feed_recording recording, feed_server_options options,
+                       std::shared_ptr<spdlog::logger> log) {
+    net::io_context ioc{1};
+    auto frames = recording.frames.size();
+    feed_server server(ioc, std::move(recording), options, log);
+    if (auto ec = server.start()) {
+        log->error("cannot listen on {}:{}: {}", options.host, options.port, ec.message());
+        return 1;
+    }
+    auto ep = server.local_endpoint();
+    log->info("serving {} frames on ws://{}:{}/ (speed {}, {})", frames, ep.address().to_string(), ep.port(),
+              options.speed <= 0 ? std::string("max") : fmt::format("{}x", options.speed),
+              options.loop ? "looping" : "once");
+    net::signal_set signals(ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](beast::error_code, int) {
+        server.stop();
+        ioc.stop();
+    });
+    ioc.run();
+    log->info("stopped: {} connections, {} frames and {} heartbeats sent, {} faults",
+              server.stats().connections, server.stats().frames_sent, server.stats().heartbeats_sent,
+              server.stats().faults_fired);
+    return 0;
+}
+
+int run_live_player(const live_player_options& options) {
+    auto log = options.log;
+    if (!log)
+        log = std::make_shared<spdlog::logger>("replay",
+                                               std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+    auto loaded = load_recording(options.path);
+    if (!loaded.recording) {
+        log->error("{}", loaded.error);
+        return 1;
+    }
+    auto rec = cut_recording(*loaded.recording, options.from_ms, options.to_ms);
+    feed_server_options serve;
+    serve.host = options.host;
+    serve.port = options.port;
+    serve.speed = options.speed;
+    serve.loop = options.loop;
+    serve.faults = options.faults;
+    return serve_until_signal(std::move(rec), std::move(serve), log);
+}
+
+}  // namespace splitstream::replay

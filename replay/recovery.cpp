@@ -1,0 +1,132 @@
+#include "replay/recovery.hpp"
+
+#include <deque>
+#include <utility>
+
+#include "replay/recovery_position.hpp"
+
+namespace splitstream::replay {
+
+namespace {
+
+// The engine's own reasons start at unknown_event (feed/rejection.hpp).
+bool refused_by_engine(const std::optional<feed::reject_reason>& r) {
+    return r && static_cast<int>(*r) >= static_cast<int>(feed::reject_reason::unknown_event);
+}
+
+// Sink for rebuilt events: either retains the newest `limit` of them or
+// streams them to a callback.
+class event_sink {
+public:
+    event_sink(const derived_callback* callback, bool retain, std::size_t limit)
+        : callback_(callback), retain_(retain), limit_(limit) {}
+
+    void add(feed::derived_event&& e) {
+        head_ = e.seq;
+        if (callback_ != nullptr && *callback_) (*callback_)(e);
+        if (!retain_) return;
+        if (limit_ > 0 && kept_.size() == limit_) kept_.pop_front();
+        kept_.push_back(std::move(e));
+    }
+    std::uint64_t head() const { return head_; }
+    std::vector<feed::derived_event> take() {
+        return {std::make_move_iterator(kept_.begin()), std::make_move_iterator(kept_.end())};
+    }
+
+private:
+    const derived_callback* callback_;
+    bool retain_;
+    std::size_t limit_;
+    std::deque<feed::derived_event> kept_;
+    std::uint64_t head_ = 0;
+};
+
+recovery_result run(const std::filesystem::path& path, feed::engine& engine, ingest::frame_parser& parser,
+                    event_sink& sink, const skipped_callback& on_skipped, std::error_code& ec) {
+    const auto started = std::chrono::steady_clock::now();
+    recovery_result result;
+    auto reader = journal_reader::open(path, {}, ec);
+    if (!reader) return result;
+    result.epoch = reader->header().epoch;
+
+    auto skip = [&](const journal_record& r, std::optional<feed::rejection> refused) {
+        if (on_skipped) on_skipped(skipped_frame{.record = r, .refused = std::move(refused)});
+    };
+
+    feed_position position;
+    journal_record record;
+    while (reader->next(record)) {
+        switch (record.kind) {
+            case record_kind::frame_rejected:
+                // Refused when it arrived: applying it now could only change
+                // what was published. A frame the engine refused still used
+                // up its seq, so the resume position moves past it.
+                ++result.counts.rejected;
+                if (refused_by_engine(record.frame.reason)) {
+                    auto parsed = parser.parse(record.frame.bytes);
+                    if (parsed.ok()) position.consumed(parsed.message());
+                }
+                skip(record, std::nullopt);
+                continue;
+            case record_kind::frame_duplicate:
+                ++result.counts.duplicates;
+                skip(record, std::nullopt);
+                continue;
+            case record_kind::notice:
+                ++result.counts.notices;
+                sink.add(engine.notice(record.notice));
+                continue;
+            case record_kind::frame_applied:
+            case record_kind::frame_received:
+                break;
+        }
+        const bool received = record.kind == record_kind::frame_received;
+        auto& refused_count = received ? result.counts.refused_received : result.counts.diverged;
+        auto parsed = parser.parse(record.frame.bytes);
+        if (!parsed.ok()) {
+            ++refused_count;
+            skip(record, parsed.rejected());
+            continue;
+        }
+        const auto& msg = parsed.message();
+        if (received && !position.admit(msg)) {
+            ++result.counts.duplicates;
+            skip(record, std::nullopt);
+            continue;
+        }
+        auto applied = engine.apply(msg);
+        position.consumed(msg);
+        if (applied.rejected) {
+            ++refused_count;
+            skip(record, std::move(applied.rejected));
+            continue;
+        }
+        ++result.counts.applied;
+        for (auto& e : applied.events) sink.add(std::move(e));
+    }
+    result.end = reader->end();
+    result.last_feed_seq = position.last_seq();
+    result.feed_epoch = position.epoch();
+    result.head = sink.head();
+    result.elapsed = std::chrono::steady_clock::now() - started;
+    return result;
+}
+
+}  // namespace
+
+recovery_result recover(const std::filesystem::path& path, feed::engine& engine, ingest::frame_parser& parser,
+                        const recovery_options& options, std::error_code& ec) {
+    event_sink sink(nullptr, true, options.history_limit);
+    auto result = run(path, engine, parser, sink, {}, ec);
+    result.events = sink.take();
+    return result;
+}
+
+recovery_result replay_journal(const std::filesystem::path& path, feed::engine& engine,
+                               ingest::frame_parser& parser, const replay_callbacks& callbacks,
+                               std::error_code& ec) {
+    event_sink sink(&callbacks.on_event, false, 0);
+    return run(path, engine, parser, sink, callbacks.on_skipped, ec);
+}
+
+}  // namespace splitstream::replay

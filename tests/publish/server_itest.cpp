@@ -1,0 +1,465 @@
+// The publish server over real sockets on 127.0.0.1: fan-out, filters,
+// snapshots, resume, backpressure, access control, limits, metrics, stop.
+
+#include "publish/server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+
+#include "prometheus_text.hpp"
+#include "publish/jwt.hpp"
+#include "test_support.hpp"
+
+namespace splitstream::publish {
+namespace {
+
+using namespace testing;
+using feed::event_type;
+
+class publish_server : public ::testing::Test {
+protected:
+    net::io_context ioc;
+    fake_provider provider;
+    metrics_registry registry;
+    std::unique_ptr<server> srv;
+    std::vector<std::shared_ptr<ws_client>> clients;
+
+    static server_options options() {
+        return {
+            .listen_address = "127.0.0.1", .listen_port = 0, .close_timeout = std::chrono::milliseconds(500)};
+    }
+
+    void start(server_options o = options()) {
+        srv = std::make_unique<server>(ioc, std::move(o), provider, registry, quiet_logger());
+        srv->start();
+    }
+
+    std::shared_ptr<ws_client> connect(const std::string& target,
+                                       std::vector<std::pair<std::string, std::string>> headers = {},
+                                       bool read = true, int rcvbuf = 0) {
+        auto c = std::make_shared<ws_client>(ioc, rcvbuf);
+        c->start(srv->port(), target, std::move(headers), read);
+        clients.push_back(c);
+        return c;
+    }
+
+    bool wait_hello(const std::vector<std::shared_ptr<ws_client>>& cs) {
+        return run_until(ioc, [&] {
+            return std::all_of(cs.begin(), cs.end(), [](auto& c) { return c->count_type("hello") == 1; });
+        });
+    }
+
+    // Publishes n events, `per_turn` at a time with loop turns in between.
+    void publish_events(int n, event_type type, const std::string& event, std::size_t pad = 0,
+                        int per_turn = 10) {
+        for (int i = 0; i < n; ++i) {
+            srv->publish(next_event(provider, type, event, pad));
+            if ((i + 1) % per_turn == 0) ioc.run_for(std::chrono::milliseconds(1));
+        }
+    }
+
+    void TearDown() override {
+        if (!srv) return;
+        srv->stop();
+        EXPECT_TRUE(run_until(ioc,
+                              [&] {
+                                  return srv->connections() == 0 &&
+                                         std::all_of(clients.begin(), clients.end(),
+                                                     [](auto& c) { return c->ended; });
+                              }))
+            << "sessions still open: " << srv->connections();
+        EXPECT_EQ(srv->subscribers(), 0u);
+    }
+};
+
+std::vector<std::uint64_t> iota_seqs(std::uint64_t first, std::uint64_t last) {
+    std::vector<std::uint64_t> v(last - first + 1);
+    std::iota(v.begin(), v.end(), first);
+    return v;
+}
+
+TEST_F(publish_server, two_hundred_subscribers_get_every_event_in_order) {
+    start();
+    std::vector<std::shared_ptr<ws_client>> subs;
+    for (int i = 0; i < 200; ++i) subs.push_back(connect("/v1/stream"));
+    ASSERT_TRUE(wait_hello(subs));
+    EXPECT_EQ(srv->subscribers(), 200u);
+
+    publish_events(500, event_type::split, "M1500-F", 200);
+    ASSERT_TRUE(run_until(ioc, [&] {
+        return std::all_of(subs.begin(), subs.end(), [](auto& c) { return c->event_seqs().size() >= 500; });
+    }));
+    for (auto& c : subs) {
+        EXPECT_EQ(c->event_seqs(), iota_seqs(1, 500));
+        EXPECT_EQ(c->parsed().front().type, "hello");
+    }
+}
+
+TEST_F(publish_server, filters_by_event_and_type_and_feed_events_pass_event_filters) {
+    start();
+    auto only_a = connect("/v1/stream?events=A");
+    auto finishes = connect("/v1/stream?types=finish");
+    auto a_splits = connect("/v1/stream?events=A&types=split,feed");
+    ASSERT_TRUE(wait_hello({only_a, finishes, a_splits}));
+
+    srv->publish(next_event(provider, event_type::split, "A"));   // 1
+    srv->publish(next_event(provider, event_type::split, "B"));   // 2
+    srv->publish(next_event(provider, event_type::finish, "A"));  // 3
+    srv->publish(next_event(provider, event_type::finish, "B"));  // 4
+    srv->publish(next_event(provider, event_type::feed, ""));     // 5
+    srv->publish(next_event(provider, event_type::split, "A"));   // 6
+    ASSERT_TRUE(run_until(ioc, [&] {
+        return only_a->event_seqs().size() == 4 && finishes->event_seqs().size() == 2 &&
+               a_splits->event_seqs().size() == 3;
+    }));
+    ioc.run_for(std::chrono::milliseconds(20));
+    EXPECT_EQ(only_a->event_seqs(), (std::vector<std::uint64_t>{1, 3, 5, 6}));
+    EXPECT_EQ(finishes->event_seqs(), (std::vector<std::uint64_t>{3, 4}));
+    EXPECT_EQ(a_splits->event_seqs(), (std::vector<std::uint64_t>{1, 5, 6}));
+}
+
+TEST_F(publish_server, subscribe_op_replaces_the_filter_and_bad_ops_get_errors) {
+    start();
+    auto c = connect("/v1/stream?events=A");
+    ASSERT_TRUE(wait_hello({c}));
+
+    c->send(R"({"op":"subscribe","events":["B"],"types":["finish"]})");
+    ASSERT_TRUE(run_until(ioc, [&] { return c->count_type("subscribed") == 1; }));
+    srv->publish(next_event(provider, event_type::finish, "A"));  // 1
+    srv->publish(next_event(provider, event_type::split, "B"));   // 2
+    srv->publish(next_event(provider, event_type::finish, "B"));  // 3
+    ASSERT_TRUE(run_until(ioc, [&] { return c->event_seqs().size() == 1; }));
+
+    c->send(R"({"op":"ping"})");
+    ASSERT_TRUE(run_until(ioc, [&] { return c->count_type("pong") == 1; }));
+    c->send("not json");
+    ASSERT_TRUE(run_until(ioc, [&] { return c->count_type("error") == 1; }));
+    c->send(R"({"op":"teleport"})");
+    ASSERT_TRUE(run_until(ioc, [&] { return c->count_type("error") == 2; }));
+    c->send(R"({"op":"subscribe","types":["nonsense"]})");
+    ASSERT_TRUE(run_until(ioc, [&] { return c->count_type("error") == 3; }));
+
+    // Errors are replies, not closes: the stream goes on with the filter.
+    srv->publish(next_event(provider, event_type::finish, "B"));  // 4
+    ASSERT_TRUE(run_until(ioc, [&] { return c->event_seqs().size() == 2; }));
+    EXPECT_EQ(c->event_seqs(), (std::vector<std::uint64_t>{3, 4}));
+    EXPECT_TRUE(c->open);
+}
+
+TEST_F(publish_server, fresh_subscriber_gets_hello_then_a_snapshot_per_matching_event_then_live) {
+    provider.states = {{"A", R"({"event":"A","status":"started"})"}, {"B", R"({"event":"B"})"}};
+    start();
+    publish_events(3, event_type::split, "A");
+
+    auto all = connect("/v1/stream");
+    auto only_b = connect("/v1/stream?events=B");
+    ASSERT_TRUE(wait_hello({all, only_b}));
+    ASSERT_TRUE(run_until(ioc, [&] { return all->count_type("snapshot") == 2; }));
+    srv->publish(next_event(provider, event_type::split, "B"));  // 4
+    ASSERT_TRUE(
+        run_until(ioc, [&] { return all->event_seqs().size() == 1 && only_b->event_seqs().size() == 1; }));
+
+    auto msgs = all->parsed();
+    ASSERT_EQ(msgs.size(), 4u);
+    EXPECT_EQ(msgs[0].type, "hello");
+    EXPECT_NE(all->messages[0].find(R"("head":3)"), std::string::npos);
+    EXPECT_NE(all->messages[0].find(R"("epoch":"e1")"), std::string::npos);
+    EXPECT_EQ(msgs[1].type, "snapshot");
+    EXPECT_EQ(msgs[1].seq, 3u);
+    EXPECT_EQ(msgs[1].event, "A");
+    EXPECT_NE(all->messages[1].find(R"("state":{"event":"A","status":"started"})"), std::string::npos);
+    EXPECT_EQ(msgs[2].event, "B");
+    EXPECT_EQ(msgs[3].seq, 4u);
+
+    auto b = only_b->parsed();
+    ASSERT_EQ(b.size(), 3u);
+    EXPECT_EQ(b[1].type, "snapshot");
+    EXPECT_EQ(b[1].event, "B");
+}
+
+TEST_F(publish_server, since_resume_gives_every_missed_event_exactly_once_across_a_dropped_connection) {
+    start();
+    auto c = connect("/v1/stream");
+    ASSERT_TRUE(wait_hello({c}));
+    publish_events(50, event_type::split, "A");
+    ASSERT_TRUE(run_until(ioc, [&] { return c->event_seqs().size() >= 20; }));
+    c->drop();
+    const auto got = c->event_seqs();
+    const auto last = got.back();
+    ASSERT_TRUE(run_until(ioc, [&] { return srv->subscribers() == 0; }));
+    publish_events(50, event_type::split, "A");  // missed while away
+
+    auto again = connect("/v1/stream?since=" + std::to_string(last) + "&epoch=e1");
+    ASSERT_TRUE(wait_hello({again}));
+    publish_events(20, event_type::split, "A");  // live after the resume
+    ASSERT_TRUE(run_until(ioc, [&] { return again->event_seqs().size() >= 120 - last; }));
+    ioc.run_for(std::chrono::milliseconds(20));
+
+    EXPECT_NE(again->messages[0].find(R"("resume":true)"), std::string::npos);
+    EXPECT_EQ(again->count_type("snapshot"), 0u);
+    std::vector<std::uint64_t> combined(got.begin(), got.end());
+    for (auto s : again->event_seqs()) combined.push_back(s);
+    EXPECT_EQ(combined, iota_seqs(1, 120));
+}
+
+TEST_F(publish_server, since_from_another_epoch_or_older_than_the_history_gives_snapshots) {
+    provider.states = {{"A", R"({"event":"A"})"}};
+    auto o = options();
+    o.history_max_events = 10;
+    start(o);
+    publish_events(30, event_type::split, "A");
+
+    auto other_epoch = connect("/v1/stream?since=25&epoch=e0");
+    auto too_old = connect("/v1/stream?since=5");
+    auto resumable = connect("/v1/stream?since=25");
+    ASSERT_TRUE(wait_hello({other_epoch, too_old, resumable}));
+    ASSERT_TRUE(run_until(ioc, [&] {
+        return other_epoch->count_type("snapshot") == 1 && too_old->count_type("snapshot") == 1 &&
+               resumable->event_seqs().size() == 5;
+    }));
+    EXPECT_EQ(other_epoch->event_seqs().size(), 0u);
+    EXPECT_EQ(too_old->event_seqs().size(), 0u);
+    EXPECT_EQ(resumable->event_seqs(), iota_seqs(26, 30));
+    EXPECT_EQ(resumable->count_type("snapshot"), 0u);
+}
+
+TEST_F(publish_server, slow_consumer_is_closed_with_4008_while_the_others_get_everything) {
+    auto o = options();
+    o.queue_max_bytes = 64 * 1024;
+    o.socket_send_buffer = 16 * 1024;
+    o.close_timeout = std::chrono::milliseconds(3000);
+    start(o);
+    std::vector<std::shared_ptr<ws_client>> readers;
+    for (int i = 0; i < 20; ++i) readers.push_back(connect("/v1/stream"));
+    auto stalled = connect("/v1/stream", {}, /*read=*/false, /*rcvbuf=*/4096);
+    ASSERT_TRUE(wait_hello(readers));
+    ASSERT_TRUE(run_until(ioc, [&] { return stalled->open && srv->subscribers() == 21; }));
+
+    auto& closes = registry.make_counter("publish_slow_consumer_closes_total", "");
+    auto& queued = registry.make_gauge("publish_queue_bytes", "");
+    std::int64_t max_queued = 0;
+    const int total = 2000;
+    for (int i = 0; i < total; i += 10) {
+        publish_events(10, event_type::split, "A", 1000);
+        max_queued = std::max(max_queued, queued.value());
+        // Once it has been marked, the stalled client reads again: what the
+        // kernel held, then the close frame.
+        if (closes.value() == 1) stalled->start_reading();
+        // The readers keep up; only the stalled client falls behind.
+        ASSERT_TRUE(run_until(ioc, [&] {
+            return std::all_of(readers.begin(), readers.end(), [&](auto& c) {
+                return c->event_seqs().size() >= static_cast<std::size_t>(i + 10);
+            });
+        }));
+    }
+    ASSERT_TRUE(run_until(ioc, [&] {
+        return std::all_of(readers.begin(), readers.end(), [&](auto& c) {
+            return c->event_seqs().size() >= static_cast<std::size_t>(total);
+        });
+    }));
+    EXPECT_EQ(closes.value(), 1u);
+    // Every subscriber's queue is bounded by its limit, the stalled one too.
+    EXPECT_LE(max_queued, 21 * static_cast<std::int64_t>(o.queue_max_bytes) + 64 * 1024);
+    for (auto& c : readers) EXPECT_EQ(c->event_seqs(), iota_seqs(1, total));
+
+    ASSERT_TRUE(run_until(ioc, [&] { return stalled->ended; }));
+    EXPECT_EQ(stalled->close.code, 4008);
+    const auto seqs = stalled->event_seqs();
+    ASSERT_FALSE(seqs.empty());
+    EXPECT_LT(seqs.size(), static_cast<std::size_t>(total));
+    EXPECT_EQ(seqs, iota_seqs(1, seqs.back()));
+    EXPECT_EQ(std::string(stalled->close.reason.data(), stalled->close.reason.size()),
+              "slow consumer, resume with since=" + std::to_string(seqs.back()));
+    EXPECT_TRUE(run_until(ioc, [&] { return srv->subscribers() == 20; }));
+    EXPECT_LT(queued.value(), static_cast<std::int64_t>(o.queue_max_bytes));
+}
+
+TEST_F(publish_server, tokens_are_required_checked_and_scoped) {
+    provider.states = {{"A", R"({"event":"A"})"}, {"B", R"({"event":"B"})"}};
+    auto o = options();
+    o.jwt_secret = "s3cret";
+    start(o);
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    const auto a_only =
+        sign_hs256(R"({"exp":)" + std::to_string(now + 600) + R"(,"events":["A"]})", "s3cret");
+    const auto expired = sign_hs256(R"({"exp":)" + std::to_string(now - 10) + "}", "s3cret");
+    const auto forged = sign_hs256(R"({"exp":)" + std::to_string(now + 600) + "}", "other");
+
+    auto none = connect("/v1/stream");
+    auto old = connect("/v1/stream", {{"Authorization", "Bearer " + expired}});
+    auto bad = connect("/v1/stream?access_token=" + forged);
+    auto out_of_scope = connect("/v1/stream?events=B", {{"Authorization", "Bearer " + a_only}});
+    auto scoped = connect("/v1/stream?access_token=" + a_only);
+    ASSERT_TRUE(run_until(ioc, [&] {
+        return none->ended && old->ended && bad->ended && out_of_scope->ended &&
+               scoped->count_type("hello") == 1;
+    }));
+    EXPECT_EQ(none->http_status, 401u);
+    EXPECT_EQ(old->http_status, 401u);
+    EXPECT_EQ(bad->http_status, 401u);
+    EXPECT_EQ(out_of_scope->http_status, 403u);
+
+    srv->publish(next_event(provider, event_type::split, "B"));  // 1
+    srv->publish(next_event(provider, event_type::split, "A"));  // 2
+    ASSERT_TRUE(run_until(ioc, [&] { return scoped->event_seqs().size() == 1; }));
+    EXPECT_EQ(scoped->event_seqs(), (std::vector<std::uint64_t>{2}));
+    EXPECT_EQ(scoped->count_type("snapshot"), 1u);
+
+    auto expired_http = http_get(ioc, srv->port(), "/v1/events/A", {{"Authorization", "Bearer " + expired}});
+    EXPECT_EQ(expired_http.status, 401u);
+    EXPECT_NE(expired_http.body.find("expired"), std::string::npos);
+    EXPECT_EQ(http_get(ioc, srv->port(), "/v1/events/B", {{"Authorization", "Bearer " + a_only}}).status,
+              403u);
+    EXPECT_EQ(http_get(ioc, srv->port(), "/v1/events/A", {{"Authorization", "Bearer " + a_only}}).status,
+              200u);
+}
+
+TEST_F(publish_server, connections_beyond_the_limit_get_503) {
+    auto o = options();
+    o.max_connections = 3;
+    start(o);
+    std::vector<std::shared_ptr<ws_client>> admitted;
+    for (int i = 0; i < 3; ++i) admitted.push_back(connect("/v1/stream"));
+    ASSERT_TRUE(wait_hello(admitted));
+    auto refused = connect("/v1/stream");
+    ASSERT_TRUE(run_until(ioc, [&] { return refused->ended; }));
+    EXPECT_EQ(refused->http_status, 503u);
+    EXPECT_EQ(registry.make_counter("publish_connections_refused_total", "", {{"reason", "connection_limit"}})
+                  .value(),
+              1u);
+    admitted[0]->close_normally();
+    ASSERT_TRUE(run_until(ioc, [&] { return srv->subscribers() == 2; }));
+    auto later = connect("/v1/stream");
+    ASSERT_TRUE(wait_hello({later}));
+}
+
+TEST_F(publish_server, origins_not_in_the_list_are_refused) {
+    auto o = options();
+    o.allowed_origins = {"https://graphics.example"};
+    start(o);
+    auto evil = connect("/v1/stream", {{"Origin", "https://evil.example"}});
+    auto good = connect("/v1/stream", {{"Origin", "https://graphics.example"}});
+    auto no_origin = connect("/v1/stream");
+    ASSERT_TRUE(run_until(ioc, [&] { return evil->ended; }));
+    ASSERT_TRUE(wait_hello({good, no_origin}));
+    EXPECT_EQ(evil->http_status, 403u);
+    auto api = http_get(ioc, srv->port(), "/v1/events", {{"Origin", "https://graphics.example"}});
+    EXPECT_EQ(api.status, 200u);
+    EXPECT_EQ(api.headers["Access-Control-Allow-Origin"], "https://graphics.example");
+    EXPECT_EQ(http_get(ioc, srv->port(), "/v1/events", {{"Origin", "https://evil.example"}}).status, 403u);
+}
+
+TEST_F(publish_server, stop_closes_subscribers_with_1001_and_every_session_ends) {
+    start();
+    std::vector<std::shared_ptr<ws_client>> subs;
+    for (int i = 0; i < 10; ++i) subs.push_back(connect("/v1/stream"));
+    ASSERT_TRUE(wait_hello(subs));
+    srv->stop();
+    ASSERT_TRUE(run_until(
+        ioc, [&] { return std::all_of(subs.begin(), subs.end(), [](auto& c) { return c->ended; }); }));
+    for (auto& c : subs) EXPECT_EQ(c->close.code, 1001);
+    EXPECT_TRUE(run_until(ioc, [&] { return srv->connections() == 0; }));
+}
+
+TEST_F(publish_server, metrics_parse_as_prometheus_text_and_count_what_happened) {
+    start();
+    auto a = connect("/v1/stream");
+    auto b = connect("/v1/stream?types=finish");
+    ASSERT_TRUE(wait_hello({a, b}));
+    publish_events(7, event_type::split, "A");
+    publish_events(3, event_type::finish, "A");
+    ASSERT_TRUE(run_until(ioc, [&] { return a->event_seqs().size() == 10 && b->event_seqs().size() == 3; }));
+
+    auto res = http_get(ioc, srv->port(), "/metrics");
+    ASSERT_EQ(res.status, 200u);
+    EXPECT_EQ(res.headers["Content-Type"].rfind("text/plain; version=0.0.4", 0), 0u);
+    auto parsed = parse_prometheus_text(res.body);
+    ASSERT_TRUE(parsed.error.empty()) << parsed.error;
+    EXPECT_EQ(parsed.type_of("publish_subscribers"), "gauge");
+    EXPECT_EQ(parsed.value("publish_subscribers", {}), 2);
+    EXPECT_EQ(parsed.value("publish_derived_events_total", {{"type", "split"}}), 7);
+    EXPECT_EQ(parsed.value("publish_derived_events_total", {{"type", "finish"}}), 3);
+    // hello + 10 to a, hello + 3 to b; the 101 responses count as written too.
+    EXPECT_GE(parsed.value("publish_frames_sent_total", {}), 15);
+    EXPECT_EQ(parsed.type_of("publish_latency_seconds"), "histogram");
+    EXPECT_EQ(parsed.value("publish_latency_seconds_count", {}), 13);
+    EXPECT_EQ(parsed.value("publish_latency_seconds_bucket", {{"le", "+Inf"}}), 13);
+    EXPECT_EQ(parsed.value("publish_slow_consumer_closes_total", {}), 0);
+}
+
+TEST_F(publish_server, http_routes_health_readiness_state_and_static_pages) {
+    provider.states = {{"A", R"({"event":"A","status":"official"})"}};
+    const auto web =
+        std::filesystem::temp_directory_path() / ("splitstream-web-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(web / "js");
+    std::ofstream(web / "index.html") << "<h1>index</h1>";
+    std::ofstream(web / "ticker.html") << "<h1>ticker</h1>";
+    std::ofstream(web / "js" / "splitstream.js") << "export {};";
+    std::ofstream(web.parent_path() / "secret.txt") << "secret";
+    auto o = options();
+    o.web_dir = web.string();
+    start(o);
+
+    EXPECT_EQ(http_get(ioc, srv->port(), "/healthz").status, 200u);
+    EXPECT_EQ(http_get(ioc, srv->port(), "/readyz").status, 503u);
+    provider.is_ready = true;
+    EXPECT_EQ(http_get(ioc, srv->port(), "/readyz").status, 200u);
+
+    auto list = http_get(ioc, srv->port(), "/v1/events");
+    EXPECT_EQ(list.status, 200u);
+    EXPECT_EQ(list.body, R"([{"event":"A"}])");
+    EXPECT_EQ(list.headers["Access-Control-Allow-Origin"], "*");
+    auto one = http_get(ioc, srv->port(), "/v1/events/A");
+    EXPECT_EQ(one.status, 200u);
+    EXPECT_EQ(one.body, R"({"event":"A","status":"official"})");
+    auto missing = http_get(ioc, srv->port(), "/v1/events/Z");
+    EXPECT_EQ(missing.status, 404u);
+    EXPECT_NE(missing.body.find("\"error\""), std::string::npos);
+
+    auto index = http_get(ioc, srv->port(), "/");
+    EXPECT_EQ(index.status, 200u);
+    EXPECT_EQ(index.body, "<h1>index</h1>");
+    EXPECT_EQ(index.headers["Content-Type"], "text/html; charset=utf-8");
+    EXPECT_EQ(http_get(ioc, srv->port(), "/ticker").body, "<h1>ticker</h1>");
+    auto js = http_get(ioc, srv->port(), "/js/splitstream.js");
+    EXPECT_EQ(js.status, 200u);
+    EXPECT_EQ(js.headers["Content-Type"], "text/javascript; charset=utf-8");
+    EXPECT_EQ(http_get(ioc, srv->port(), "/../secret.txt").status, 404u);
+    EXPECT_EQ(http_get(ioc, srv->port(), "/%2e%2e/secret.txt").status, 404u);
+    EXPECT_EQ(http_get(ioc, srv->port(), "/js/../../secret.txt").status, 404u);
+    std::filesystem::remove_all(web);
+    std::filesystem::remove(web.parent_path() / "secret.txt");
+}
+
+TEST_F(publish_server, a_silent_client_is_closed_after_the_idle_timeout) {
+    auto o = options();
+    o.idle_timeout = std::chrono::milliseconds(200);
+    o.ping_interval = std::chrono::milliseconds(50);
+    start(o);
+    auto answering = connect("/v1/stream");                   // reads, so answers pings
+    auto silent = connect("/v1/stream", {}, /*read=*/false);  // never reads, never pongs
+    ASSERT_TRUE(wait_hello({answering}));
+    ASSERT_TRUE(
+        run_until(ioc, [&] { return registry.make_counter("publish_idle_closes_total", "").value() == 1; }));
+    silent->start_reading();
+    ASSERT_TRUE(run_until(ioc, [&] { return silent->ended; }));
+    EXPECT_EQ(silent->close.code, 4000);
+    EXPECT_TRUE(answering->open);
+}
+
+TEST_F(publish_server, start_throws_when_the_port_is_taken) {
+    start();
+    auto o = options();
+    o.listen_port = srv->port();
+    server second(ioc, o, provider, registry, quiet_logger());
+    EXPECT_THROW(second.start(), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace splitstream::publish

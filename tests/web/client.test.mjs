@@ -1,0 +1,214 @@
+// Unit tests for publish/web/js/splitstream.js without a browser or a
+// server: the race state it keeps and its reconnect/resume logic, driven by
+// a scripted WebSocket.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { Client, applyEvent, raceFromSnapshot, runningOrder, raceClock, formatClock, formatGap }
+  from '../../publish/web/js/splitstream.js';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// A WebSocket stand-in: records every instance and what it was sent.
+class FakeSocket {
+  static all = [];
+  constructor(url) {
+    this.url = url;
+    this.readyState = 0;
+    this.sent = [];
+    FakeSocket.all.push(this);
+    queueMicrotask(() => { this.readyState = 1; this.onopen?.(); });
+  }
+  send(text) { this.sent.push(JSON.parse(text)); }
+  deliver(msg) { this.onmessage?.({ data: JSON.stringify(msg) }); }
+  close() {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
+    queueMicrotask(() => this.onclose?.({ code: 1006 }));
+  }
+}
+
+const athletes = [
+  { bib: '1', name: 'Ann A', country: 'GBR' },
+  { bib: '2', name: 'Bea B', country: 'NOR' },
+  { bib: '3', name: 'Cat C', country: 'KEN' },
+];
+const ev = (seq, type, payload) => ({ seq, type, event: 'W800-F', ts: '2024-08-06T19:50:00.000Z', src_seq: seq, text: `${type} ${seq}`, ...payload });
+const race = [
+  ev(1, 'startlist', { name: "Women's 800 metres Final", distance_m: 800, round: 'final', athletes }),
+  ev(2, 'race_state', { state: 'started' }),
+  ev(3, 'split', { bib: '2', distance_m: 400, elapsed_ms: 57000, position: 1, behind_ms: 0, lap_ms: 57000 }),
+  ev(4, 'split', { bib: '1', distance_m: 400, elapsed_ms: 57300, position: 2, behind_ms: 300, lap_ms: 57300 }),
+  ev(5, 'split', { bib: '3', distance_m: 400, elapsed_ms: 57310, position: 3, behind_ms: 310, lap_ms: 57310 }),
+  ev(6, 'split', { bib: '1', distance_m: 600, elapsed_ms: 86000, position: 1, behind_ms: 0, lap_ms: 28700 }),
+  ev(7, 'leader_change', { distance_m: 600, leader: { bib: '1', name: 'Ann A', country: 'GBR' }, previous: { bib: '2', name: 'Bea B', country: 'NOR' }, elapsed_ms: 86000 }),
+  ev(8, 'irm', { bib: '3', code: 'DNF', at_m: 500 }),
+  ev(9, 'finish', { bib: '1', elapsed_ms: 115201, mark: '1:55.21', place: 1 }),
+  ev(10, 'record', { kind: 'NR', bib: '1', mark: '1:55.21', previous: { mark: '1:55.50' }, provisional: true }),
+  ev(11, 'finish', { bib: '2', elapsed_ms: 115900, mark: '1:55.90', place: 2 }),
+  ev(12, 'race_state', { state: 'finished' }),
+  ev(13, 'race_state', { state: 'official' }),
+  ev(14, 'results', { official: true, ranking: [
+    { place: 1, bib: '1', name: 'Ann A', country: 'GBR', mark: '1:55.21', flags: ['NR'], medal: 'gold' },
+    { place: 2, bib: '2', name: 'Bea B', country: 'NOR', mark: '1:55.90', flags: [], medal: 'silver' },
+    { place: null, bib: '3', name: 'Cat C', country: 'KEN', mark: 'DNF', flags: [] },
+  ] }),
+];
+
+function build(upTo) {
+  const r = raceFromSnapshot('W800-F', {}, 0);
+  for (const e of race) if (e.seq <= upTo) applyEvent(r, e);
+  return r;
+}
+
+test('the running order follows the furthest timing point, with gaps and the leader', () => {
+  const r = build(5);
+  assert.deepEqual(runningOrder(r).map((a) => [a.bib, a.gap_ms]), [['2', 0], ['1', 300], ['3', 310]]);
+  assert.equal(r.leader.bib, '2');
+  const later = build(7);
+  assert.deepEqual(runningOrder(later).map((a) => a.bib), ['1', '2', '3']);
+  assert.equal(later.leader.bib, '1');
+  assert.equal(later.pointM, 600);
+});
+
+test('DNF goes to the bottom; finishes carry marks and record flags; the clock stops at the winner', () => {
+  const r = build(11);
+  const order = runningOrder(r);
+  assert.deepEqual(order.map((a) => [a.bib, a.status]), [['1', 'ok'], ['2', 'ok'], ['3', 'DNF']]);
+  assert.equal(order[0].finish.mark, '1:55.21');
+  assert.deepEqual(order[0].flags, ['NR']);
+  assert.equal(order[1].gap_ms, 699);
+  assert.equal(raceClock(r), 115201);
+});
+
+test('official results give places and medals', () => {
+  const r = build(14);
+  assert.equal(r.status, 'official');
+  assert.deepEqual(runningOrder(r).map((a) => [a.bib, a.place, a.medal, a.status]),
+    [['1', 1, 'gold', 'ok'], ['2', 2, 'silver', 'ok'], ['3', null, null, 'DNF']]);
+});
+
+test('a snapshot as the engine writes it restores the same state', () => {
+  const snap = {
+    event: 'W800-F', name: "Women's 800 metres Final", distance_m: 800, venue: 'track', round: 'final',
+    status: 'started', gun_ts: '2024-08-06T19:50:00.000Z', last_point_m: 600,
+    leader: { bib: '1', name: 'Ann A', country: 'GBR' },
+    athletes: [
+      { bib: '1', name: 'Ann A', country: 'GBR', status: 'OK', order: 1, last_split: { distance_m: 600, elapsed_ms: 86000, position: 1, behind_ms: 0 }, records: [] },
+      { bib: '2', name: 'Bea B', country: 'NOR', status: 'OK', order: 2, last_split: { distance_m: 400, elapsed_ms: 57000, position: 1, behind_ms: 0 }, records: [] },
+      { bib: '3', name: 'Cat C', country: 'KEN', status: 'DNF', records: [], at_m: 500 },
+    ],
+  };
+  const r = raceFromSnapshot('W800-F', snap, 7);
+  assert.deepEqual(runningOrder(r).map((a) => [a.bib, a.status]), [['1', 'ok'], ['2', 'ok'], ['3', 'DNF']]);
+  assert.equal(r.leader.bib, '1');
+  assert.equal(r.pointM, 600);
+  applyEvent(r, ev(11, 'split', { bib: '2', distance_m: 600, elapsed_ms: 86100, position: 2, behind_ms: 100 }));
+  assert.equal(runningOrder(r)[1].gap_ms, 100);
+});
+
+test('formatting: clock, gaps rounded up to the hundredth', () => {
+  assert.equal(formatClock(207785, 2), '3:27.78');
+  assert.equal(formatClock(13606, 1), '13.6');
+  assert.equal(formatClock(3723456, 0), '1:02:03');
+  assert.equal(formatGap(301), '+0.31');
+  assert.equal(formatGap(0), '');
+});
+
+test('the client resumes with since and epoch, ignores duplicates, and resets on a new epoch', async () => {
+  FakeSocket.all = [];
+  const seen = [];
+  const statuses = [];
+  const client = new Client({
+    url: 'ws://127.0.0.1:1/v1/stream',
+    events: ['W800-F'],
+    WebSocket: FakeSocket,
+    initialBackoffMs: 5,
+    maxBackoffMs: 20,
+    pingIntervalMs: 0,
+    onEvent: (e) => seen.push(e.seq),
+    onStatus: (s) => statuses.push(s.status),
+  }).connect();
+  const first = FakeSocket.all[0];
+  assert.match(first.url, /events=W800-F/);
+  assert.doesNotMatch(first.url, /since=/);
+  first.deliver({ type: 'hello', server: 'splitstream/test', epoch: 'e1', head: 0 });
+  for (const e of race.slice(0, 6)) first.deliver(e);
+  first.close();
+  await sleep(40);
+  const second = FakeSocket.all[1];
+  assert.ok(second, 'reconnected');
+  assert.match(second.url, /since=6&epoch=e1/);
+  second.deliver({ type: 'hello', server: 'splitstream/test', epoch: 'e1', head: 9 });
+  for (const e of race.slice(4, 9)) second.deliver(e);     // 5 and 6 again, then 7..9
+  assert.deepEqual(seen, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.equal(client.ignored, 2);
+  assert.equal(client.resumes, 1);
+  assert.equal(client.state('W800-F').leader.bib, '1');
+  assert.ok(statuses.includes('reconnecting') && statuses.at(-1) === 'live');
+
+  // The server restarted with a new epoch: seqs start again from a snapshot.
+  second.close();
+  await sleep(40);
+  const third = FakeSocket.all[2];
+  assert.match(third.url, /since=9&epoch=e1/);
+  third.deliver({ type: 'hello', server: 'splitstream/test', epoch: 'e2', head: 3 });
+  assert.equal(client.lastSeq, 0);
+  third.deliver({ type: 'snapshot', seq: 3, event: 'W800-F', state: { event: 'W800-F', name: 'Replayed', status: 'started', athletes } });
+  third.deliver(ev(4, 'split', { bib: '3', distance_m: 200, elapsed_ms: 28000, position: 1, behind_ms: 0 }));
+  assert.equal(client.state('W800-F').name, 'Replayed');
+  assert.equal(client.lastSeq, 4);
+  assert.deepEqual(seen.slice(-1), [4]);
+  client.close();
+  assert.equal(client.status, 'closed');
+});
+
+test('drop(holdMs) keeps the client offline at least that long', async () => {
+  FakeSocket.all = [];
+  const client = new Client({ url: 'ws://127.0.0.1:1/v1/stream', WebSocket: FakeSocket, initialBackoffMs: 1, pingIntervalMs: 0 }).connect();
+  FakeSocket.all[0].deliver({ type: 'hello', epoch: 'e', head: 0 });
+  const t0 = Date.now();
+  client.drop(120);
+  FakeSocket.all[0].close();
+  await sleep(60);
+  assert.equal(FakeSocket.all.length, 1, 'still offline');
+  await sleep(120);
+  assert.equal(FakeSocket.all.length, 2, 'reconnected after the hold');
+  assert.ok(Date.now() - t0 >= 120);
+  client.close();
+});
+
+// The reference race through the real engine (`splitstream process`), then
+// through the client: what the overlay would show matches the officials.
+test('the reference race, derived by the engine, gives the official podium, records and leaders', (t) => {
+  const binary = process.env.SPLITSTREAM_BINARY;
+  const feed = new URL('../../../shared/data/feeds/budapest-2023-men-1500m-final.jsonl', import.meta.url).pathname;
+  const expectedFile = feed.replace('.jsonl', '.expected.json');
+  if (!binary || !fs.existsSync(binary) || !fs.existsSync(feed)) {
+    t.skip('needs SPLITSTREAM_BINARY and shared/data');
+    return;
+  }
+  const out = execFileSync(binary, ['process', '--quiet', feed], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const events = out.trim().split('\n').map((l) => JSON.parse(l));
+  const expected = JSON.parse(fs.readFileSync(expectedFile, 'utf8'));
+  const r = raceFromSnapshot(expected.event, {}, 0);
+  const leaders = {};
+  for (const e of events) {
+    if (e.event !== expected.event) continue;
+    applyEvent(r, e);
+    if (e.type === 'split') leaders[e.distance_m] = runningOrder(r)[0].bib;
+  }
+  for (const [at, bib] of Object.entries(expected.leaders_at)) assert.equal(leaders[at], bib, `leader at ${at} m`);
+  assert.equal(r.status, 'official');
+  const order = runningOrder(r);
+  assert.deepEqual(order.map((a) => [a.bib, a.place, a.finish.mark]),
+    expected.official_ranking.map((x) => [x.bib, x.place, x.mark]));
+  assert.deepEqual(order.slice(0, 3).map((a) => a.medal), ['gold', 'silver', 'bronze']);
+  for (const rec of [...expected.records, ...expected.pb_sb]) {
+    assert.ok(r.athletes.get(rec.bib).flags.includes(rec.kind), `${rec.kind} for ${rec.bib}`);
+  }
+  for (const bib of expected.no_pb_sb) assert.deepEqual(r.athletes.get(bib).flags, [], `no flag for ${bib}`);
+  assert.equal(raceClock(r), order[0].finish.elapsed_ms);
+});

@@ -1,0 +1,27 @@
+#pragma once
+// Text conversions the simulator needs: JSON string escaping, ISO 8601 UTC
+// timestamps to and from milliseconds since 1970, and athletics marks
+// ("3:29.38", "10.71") to and from milliseconds. Pure and locale-free.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace splitstream::sim {
+
+// Appends `s` as a quoted JSON string.
+void append_json_string(std::string& out, std::string_view s);
+
+// "2024-08-06T19:53:31.650Z" for the given Unix time in ms.
+std::string format_iso_ms(std::int64_t unix_ms);
+// Parses "YYYY-MM-DDTHH:MM:SS[.fff]Z" (also "+00:00"); nullopt otherwise.
+std::optional<std::int64_t> parse_iso_ms(std::string_view iso);
+
+// Parses "SS.hh", "M:SS.hh", "H:MM:SS[.hh]" into ms; nullopt on bad text.
+std::optional<std::int64_t> parse_mark_ms(std::string_view mark);
+// The official track mark (PROTOCOL.md §3): rounded up to 1/100 s,
+// printed as "SS.hh" or "M:SS.hh".
+std::string format_track_mark(std::int64_t elapsed_ms);
+
+}  // namespace splitstream::sim

@@ -1,0 +1,60 @@
+// `splitstream tail`: print a splitstream stream as ticker lines or JSON.
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <memory>
+
+#include "tools/sim/tail_client.hpp"
+#include "tools/splitstream/commands.hpp"
+
+namespace splitstream::cli {
+
+namespace {
+
+struct tail_config {
+    std::string url;
+    bool json = false;
+    std::vector<std::string> events;
+    std::vector<std::string> types;
+    std::optional<std::uint64_t> count;
+    std::optional<double> duration_s;
+    std::string log_level = "warn";
+};
+
+int run_tail_command(const tail_config& c) {
+    auto log =
+        std::make_shared<spdlog::logger>("tail", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+    log->set_level(spdlog::level::from_str(c.log_level));
+    sim::tail_options opt;
+    opt.url = c.url;
+    opt.format = c.json ? sim::tail_format::json : sim::tail_format::ticker;
+    opt.events = c.events;
+    opt.types = c.types;
+    opt.count = c.count;
+    if (c.duration_s)
+        opt.duration = std::chrono::milliseconds(static_cast<std::int64_t>(*c.duration_s * 1000));
+    return sim::run_tail(opt, std::cout, log);
+}
+
+}  // namespace
+
+command add_tail(CLI::App& root) {
+    auto c = std::make_shared<tail_config>();
+    auto* app = root.add_subcommand(
+        "tail",
+        "Print a splitstream stream: one ticker line per derived event (local time, event, headline), or "
+        "raw\n"
+        "JSON. Reconnects with backoff and resumes with ?since=, printing nothing twice.");
+    app->add_option("url", c->url, "Stream URL: ws://HOST:PORT[/v1/stream]")->required();
+    app->add_flag("--json", c->json, "Print each frame as received (JSON, one per line), snapshots included");
+    app->add_option("--events", c->events, "Only these events (ID,ID)")->delimiter(',');
+    app->add_option("--types", c->types, "Only these derived event types (TYPE,TYPE)")->delimiter(',');
+    app->add_option("--count", c->count, "Stop after printing N events");
+    app->add_option("--duration", c->duration_s, "Stop after S seconds")->check(CLI::PositiveNumber);
+    app->add_option("--log-level", c->log_level, "trace, debug, info, warn, error")->capture_default_str();
+    return {app, [c] { return run_tail_command(*c); }};
+}
+
+}  // namespace splitstream::cli

@@ -1,0 +1,23 @@
+// splitstream: live championship results feed processor.
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <vector>
+
+#include "tools/splitstream/commands.hpp"
+
+int main(int argc, char** argv) {
+    using namespace splitstream::cli;
+    CLI::App app{"splitstream " SPLITSTREAM_VERSION
+                 ": live championship results feed processor.\n"
+                 "Ingests a live timing feed, keeps race state, and republishes derived events."};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "splitstream " SPLITSTREAM_VERSION);
+
+    std::vector<command> commands{add_serve(app),   add_process(app), add_replay(app), add_record(app),
+                                  add_journal(app), add_sim(app),     add_tail(app)};
+    CLI11_PARSE(app, argc, argv);
+    for (auto& c : commands)
+        if (c.app->parsed()) return c.run();
+    return 2;
+}
