@@ -89,7 +89,7 @@ struct parsed_message {
 };
 
 inline parsed_message parse_message(const std::string& text) {
-    simdjson::dom::parser parser;
+    thread_local simdjson::dom::parser parser;
     simdjson::dom::element doc;
     parsed_message m;
     if (parser.parse(text).get(doc) != simdjson::SUCCESS) return m;
@@ -158,21 +158,14 @@ public:
         ws_.async_close(websocket::close_code::normal, [self = shared_from_this()](beast::error_code) {});
     }
 
-    std::vector<parsed_message> parsed() const {
-        std::vector<parsed_message> out;
-        for (const auto& m : messages) out.push_back(parse_message(m));
-        return out;
-    }
+    // Each message is parsed once, on arrival: the tests poll these between
+    // turns of the loop, so they must not cost more as messages pile up.
+    const std::vector<parsed_message>& parsed() const { return parsed_; }
     // Seqs of derived events received, in order.
-    std::vector<std::uint64_t> event_seqs() const {
-        std::vector<std::uint64_t> out;
-        for (const auto& m : parsed())
-            if (is_derived_type(m.type)) out.push_back(m.seq);
-        return out;
-    }
+    const std::vector<std::uint64_t>& event_seqs() const { return event_seqs_; }
     std::size_t count_type(const std::string& type) const {
         std::size_t n = 0;
-        for (const auto& m : parsed()) n += m.type == type;
+        for (const auto& m : parsed_) n += m.type == type;
         return n;
     }
 
@@ -201,6 +194,8 @@ private:
         }
         messages.push_back(beast::buffers_to_string(buffer_.data()));
         buffer_.consume(buffer_.size());
+        parsed_.push_back(parse_message(messages.back()));
+        if (is_derived_type(parsed_.back().type)) event_seqs_.push_back(parsed_.back().seq);
         do_read();
     }
     void finish(beast::error_code ec) {
@@ -219,6 +214,8 @@ private:
     websocket::response_type response_;
     beast::flat_buffer buffer_;
     std::string out_;
+    std::vector<parsed_message> parsed_;
+    std::vector<std::uint64_t> event_seqs_;
 };
 
 struct http_result {
