@@ -5,10 +5,12 @@
 #include <string>
 #include <string_view>
 
+#include "feed/json_writer.hpp"
+
 namespace splitstream::publish {
 
-// Appends `s` as a quoted JSON string, escaping what RFC 8259 requires.
-void append_json_string(std::string& out, std::string_view s);
+// One JSON string escaper for the whole project: the engine's.
+using feed::append_json_string;
 
 // {"error":"<code>","message":"<message>"}
 std::string json_error_body(std::string_view code, std::string_view message);

@@ -8,10 +8,12 @@
 #include <string>
 #include <string_view>
 
+#include "feed/json_writer.hpp"
+
 namespace splitstream::sim {
 
-// Appends `s` as a quoted JSON string.
-void append_json_string(std::string& out, std::string_view s);
+// One JSON string escaper for the whole project: the engine's.
+using feed::append_json_string;
 
 // "2024-08-06T19:53:31.650Z" for the given Unix time in ms.
 std::string format_iso_ms(std::int64_t unix_ms);

@@ -14,6 +14,7 @@
 
 #include "tools/splitstream/commands.hpp"
 #include "tools/splitstream/daemon.hpp"
+#include "tools/splitstream/json_log_formatter.hpp"
 
 #ifndef SPLITSTREAM_WEB_DIR
 #define SPLITSTREAM_WEB_DIR ""
@@ -80,7 +81,7 @@ daemon_logs make_logs(const serve_flags& f) {
     spdlog::init_thread_pool(8192, 1);
     auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
     if (f.log_format == "json")
-        sink->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","logger":"%n","msg":"%v"})");
+        sink->set_formatter(make_json_log_formatter());
     else
         sink->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %-7n %v");
     auto make = [&](const char* name) {
