@@ -73,6 +73,26 @@ test('the running order follows the furthest timing point, with gaps and the lea
   assert.equal(later.pointM, 600);
 });
 
+test('equal times at a point: the first published leads, as the server says, and both print 1', () => {
+  const r = build(2);
+  // Cat's time reaches the server first; Ann, earlier in the start list, ties it.
+  applyEvent(r, ev(3, 'split', { bib: '3', distance_m: 400, elapsed_ms: 57000, position: 1, behind_ms: 0 }));
+  applyEvent(r, ev(4, 'split', { bib: '1', distance_m: 400, elapsed_ms: 57000, position: 1, behind_ms: 0 }));
+  applyEvent(r, ev(5, 'split', { bib: '2', distance_m: 400, elapsed_ms: 57200, position: 3, behind_ms: 200 }));
+  assert.deepEqual(runningOrder(r).map((a) => [a.bib, a.rank]), [['3', 1], ['1', 1], ['2', 3]]);
+  assert.equal(r.leader.bib, '3');
+  // A snapshot names the leader but not the arrival order: the leader goes first.
+  const snap = raceFromSnapshot('W800-F', {
+    event: 'W800-F', distance_m: 800, status: 'started', last_point_m: 400,
+    leader: { bib: '3', name: 'Cat C', country: 'KEN' },
+    athletes: ['1', '3', '2'].map((bib) => ({
+      bib, status: 'OK', records: [],
+      last_split: { distance_m: 400, elapsed_ms: bib === '2' ? 57200 : 57000 },
+    })),
+  }, 5);
+  assert.deepEqual(runningOrder(snap).map((a) => a.bib), ['3', '1', '2']);
+});
+
 test('DNF goes to the bottom; finishes carry marks and record flags; the clock stops at the winner', () => {
   const r = build(11);
   const order = runningOrder(r);

@@ -327,7 +327,14 @@ export function raceFromSnapshot(id, s, seq = 0) {
     a.medal = src.medal ?? null;
     race.athletes.set(a.bib, a);
   }
-  if (s.leader) race.leader = { bib: String(s.leader.bib ?? s.leader), name: s.leader.name ?? '', country: s.leader.country ?? '' };
+  if (s.leader) {
+    race.leader = { bib: String(s.leader.bib ?? s.leader), name: s.leader.name ?? '', country: s.leader.country ?? '' };
+    // A snapshot does not say in which order equal times arrived, only who
+    // leads: that athlete counts as the first at their point.
+    const d = race.athletes.get(race.leader.bib)?.last?.distance_m;
+    const at = race.points.get(d);
+    if (at?.has(race.leader.bib)) race.points.set(d, new Map([[race.leader.bib, at.get(race.leader.bib)], ...at]));
+  }
   // `results` is the ranking (an array) once the race is finished; it is
   // shown as results only when unofficial or official.
   const ranking = Array.isArray(s.results) ? s.results : Array.isArray(s.results?.ranking) ? s.results.ranking : null;
@@ -344,24 +351,41 @@ export function raceFromSnapshot(id, s, seq = 0) {
   return race;
 }
 
+// The order in which athletes' times at `distance` reached the server, as
+// bib -> index. Among equal times at a point the server names the first to
+// arrive as the leader there (`leader_change`, snapshot `leader`), so the
+// order breaks ties the same way.
+function arrivalAt(race, distance) {
+  const index = new Map();
+  for (const bib of race.points.get(distance)?.keys() ?? []) index.set(bib, index.size);
+  return index;
+}
+
 // The running order: finishers by place (then time), then athletes on the
 // course by furthest timing point and time there, then those with no time,
 // then DNF, DQ, DNS. Each entry is the athlete plus `position` (1-based, in
-// this order), `gap_ms` (behind the first at the athlete's latest point) and
-// `at_m` (that point).
+// this order), `rank` (the position to print: athletes with equal times at
+// the same point share it, as the split events' `position` does), `gap_ms`
+// (behind the first at the athlete's latest point) and `at_m` (that point).
 export function runningOrder(race) {
   const list = [...race.athletes.values()];
   const outRank = { ok: 0, DNF: 1, DQ: 2, DNS: 3 };
   const results = race.results;
   const placeOf = (a) => (results && a.place !== null ? a.place : a.finish?.place ?? null);
+  const arrivals = new Map();
+  const arrival = (a) => {
+    const d = a.last.distance_m;
+    if (!arrivals.has(d)) arrivals.set(d, arrivalAt(race, d));
+    return arrivals.get(d).get(a.bib) ?? Infinity;
+  };
   const key = (a) => {
     if (a.status !== 'ok') return [1 + outRank[a.status], 0, 0];
     if (results && a.place !== null) return [0, -1e12, a.place];
     if (a.finish) return [0, -1e9, a.finish.elapsed_ms ?? Infinity, placeOf(a) ?? Infinity];
-    if (a.last) return [0, -a.last.distance_m, a.last.elapsed_ms];
+    if (a.last) return [0, -a.last.distance_m, a.last.elapsed_ms, arrival(a)];
     return [0.5, 0, 0];
   };
-  // Ties (equal times at a point) keep the start-list order: the sort is stable.
+  // Anything still equal keeps the start-list order: the sort is stable.
   const cmp = (x, y) => {
     for (let i = 0; i < x.length; i++) {
       if (x[i] < y[i]) return -1;
@@ -371,7 +395,12 @@ export function runningOrder(race) {
   };
   const keyed = list.map((a) => ({ a, k: key(a) }));
   keyed.sort((p, q) => cmp(p.k, q.k));
-  return keyed.map(({ a }, i) => {
+  let previous = null;
+  return keyed.map(({ a, k }, i) => {
+    const onCourse = a.status === 'ok' && !a.finish && a.last && !(results && a.place !== null);
+    const tied = onCourse && previous?.onCourse && previous.k[1] === k[1] && previous.k[2] === k[2];
+    const rank = tied ? previous.rank : i + 1;
+    previous = { onCourse, k, rank };
     let gap = null;
     let at = null;
     if (a.status === 'ok' && a.finish && Number.isFinite(a.finish.elapsed_ms)) {
@@ -383,7 +412,7 @@ export function runningOrder(race) {
       const best = bestAt(race, at);
       gap = a.last.behind_ms ?? (best === null ? null : a.last.elapsed_ms - best);
     }
-    return { ...a, position: i + 1, gap_ms: gap, at_m: at };
+    return { ...a, position: i + 1, rank, gap_ms: gap, at_m: at };
   });
 }
 
