@@ -23,11 +23,15 @@ public:
 class subscriber {
 public:
     virtual ~subscriber() = default;
-    // Offers the events published in one loop turn, in seq order. Queues the
-    // ones that match the subscriber's filter and starts a write if none is
-    // in flight. A subscriber whose queue would exceed its limits is marked
-    // and closed later, on its own turn: never inside this call.
-    virtual void deliver(std::span<const history_entry> batch) = 0;
+    // Offers the events published since the last fan-out, in seq order, and
+    // queues (shares) the ones that match the subscriber's filter: no write,
+    // no allocation once the queue has grown. Returns true when something
+    // is queued and no write is in flight, so the hub must kick() it. A
+    // subscriber whose queue would exceed its limits is marked and closed
+    // later, on its own turn: never inside this call.
+    virtual bool offer(std::span<const history_entry> batch) = 0;
+    // Starts one gather write of what is queued (only after offer() said so).
+    virtual void kick() = 0;
     // The stream epoch changed: the subscriber's positions mean nothing now.
     virtual void epoch_changed() = 0;
 

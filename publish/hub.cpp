@@ -1,5 +1,6 @@
 #include "publish/hub.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace splitstream::publish {
@@ -13,6 +14,7 @@ hub::hub(net::io_context& ioc, state_provider& provider, server_options options,
       metrics_(registry),
       log_(std::move(log)),
       history_(options_.history_max_events, options_.history_max_bytes),
+      flush_timer_(ioc),
       ping_frame_(make_control_frame(ws_opcode::ping, {})),
       pong_reply_(make_text_frame(R"({"type":"pong"})")) {
     pending_.reserve(64);
@@ -39,15 +41,41 @@ void hub::publish(const feed::derived_event& ev, std::int64_t received_mono_ns) 
     history_.append(std::move(entry));
     if (!flush_scheduled_) {
         flush_scheduled_ = true;
-        net::post(ioc_, [this] { flush(); });
+        schedule_flush();
     }
 }
 
+void hub::schedule_flush() {
+    const auto now = clock::now();
+    if (now >= next_flush_at_) {
+        net::post(ioc_, [this] { flush(); });
+        return;
+    }
+    flush_timer_.expires_at(std::min(next_flush_at_, now + options_.fanout_max_delay));
+    // The hub outlives the io_context's work only until the server is gone;
+    // a cancelled wait touches nothing.
+    flush_timer_.async_wait([this](beast::error_code ec) {
+        if (!ec) flush();
+    });
+}
+
 void hub::flush() {
+    const auto start = clock::now();
     flush_scheduled_ = false;
-    // Index loop: deliver() never adds or removes subscribers.
-    for (std::size_t i = 0; i < subscribers_.size(); ++i) subscribers_[i]->deliver(pending_);
+    // Queue first, write second: every subscriber shares the same frames,
+    // and only sessions with no write in flight need a kick; the others take
+    // the new frames with their next write. Index loops: neither offer() nor
+    // kick() adds or removes subscribers.
+    for (std::size_t i = 0; i < subscribers_.size(); ++i)
+        if (subscribers_[i]->offer(pending_)) to_kick_.push_back(subscribers_[i]);
     pending_.clear();
+    for (auto* s : to_kick_) s->kick();
+    to_kick_.clear();
+    const auto end = clock::now();
+    // Adaptive corking: a fan-out that took d waits d before the next one,
+    // so while the loop is busy with writes the events pile up and each
+    // subscriber gets them in one gather write instead of one write each.
+    next_flush_at_ = end + std::min<clock::duration>(end - start, options_.fanout_max_delay);
     metrics_.queue_bytes.set(queued_bytes_);
     metrics_.history_events.set(static_cast<std::int64_t>(history_.size()));
     metrics_.history_bytes.set(static_cast<std::int64_t>(history_.bytes()));
@@ -81,6 +109,7 @@ void hub::remove_subscriber(subscriber& s) {
 
 void hub::shutdown_all() {
     stopping_ = true;
+    flush_timer_.cancel();
     // shutdown() may end a connection synchronously; iterate over a copy.
     std::vector<connection*> all(connections_.begin(), connections_.end());
     for (auto* c : all)

@@ -7,6 +7,7 @@
 #include <simdjson.h>
 #include <spdlog/logger.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -30,8 +31,8 @@ public:
         std::shared_ptr<spdlog::logger> log);
 
     // Frames the event once, retains it, and schedules one fan-out for
-    // everything published in this loop turn (so several events reach a
-    // subscriber in one write).
+    // everything published until it runs (so several events reach a
+    // subscriber in one write). See server_options::fanout_max_delay.
     void publish(const feed::derived_event& ev, std::int64_t received_mono_ns);
 
     // Forgets the history; events with seq > head count as retained.
@@ -67,6 +68,8 @@ public:
     const frame_ptr& pong_reply() const { return pong_reply_; }
 
 private:
+    using clock = std::chrono::steady_clock;
+    void schedule_flush();
     void flush();
 
     net::io_context& ioc_;
@@ -80,6 +83,9 @@ private:
     std::string epoch_;
     std::vector<history_entry> pending_;  // published this turn, not yet fanned out
     bool flush_scheduled_ = false;
+    net::steady_timer flush_timer_;
+    clock::time_point next_flush_at_{};  // corking: no fan-out before this
+    std::vector<subscriber*> to_kick_;   // offered frames, no write in flight
     bool stopping_ = false;
 
     std::unordered_set<connection*> connections_;

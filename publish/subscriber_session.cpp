@@ -178,17 +178,22 @@ bool subscriber_session<Stream>::enqueue(const frame_ptr& f) {
 }
 
 template <class Stream>
-void subscriber_session<Stream>::deliver(std::span<const history_entry> batch) {
-    if (state_ != state::open || catching_up_ || slow_marked_) return;
+bool subscriber_session<Stream>::offer(std::span<const history_entry> batch) {
+    if (state_ != state::open || catching_up_ || slow_marked_) return false;
     for (const auto& e : batch) {
         if (e.seq <= position_) continue;
         position_ = e.seq;
         if (!request_.filter.matches(e.type, e.event)) continue;
         if (!enqueue(e.frame)) {
             mark_slow();
-            return;
+            return false;
         }
     }
+    return !writing_ && !queue_.empty();
+}
+
+template <class Stream>
+void subscriber_session<Stream>::kick() {
     do_write();
 }
 
@@ -375,8 +380,15 @@ void subscriber_session<Stream>::do_write() {
         push_unchecked(make_close_frame(close_code_, reason));
         close_queued_ = true;
     }
-    const std::size_t n = std::min(queue_.size(), max_gather);
-    for (std::size_t i = 0; i < n; ++i) bufs_[i] = net::buffer(queue_.at(i)->bytes);
+    const std::size_t limit = std::min(queue_.size(), max_gather);
+    std::size_t n = 0;
+    std::size_t bytes = 0;
+    while (n < limit) {
+        const auto& f = queue_.at(n);
+        if (n > 0 && bytes + f->bytes.size() > max_gather_bytes) break;
+        bytes += f->bytes.size();
+        bufs_[n++] = net::buffer(f->bytes);
+    }
     in_flight_ = n;
     writing_ = true;
     // One write in flight; every queued frame in one gather write.

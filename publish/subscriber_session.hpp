@@ -41,7 +41,8 @@ public:
     // the missed events), and starts reading.
     void run();
 
-    void deliver(std::span<const history_entry> batch) override;
+    bool offer(std::span<const history_entry> batch) override;
+    void kick() override;
     void epoch_changed() override;
     void shutdown() override;
 
@@ -80,7 +81,12 @@ private:
         const_iterator begin() const { return first; }
         const_iterator end() const { return last; }
     };
+    // One gather write carries at most this many frames and (beyond its
+    // first frame) this many bytes: large enough that a subscriber behind
+    // by a burst catches up in a few syscalls, small enough to keep the
+    // iovec array and the time one write holds the loop bounded.
     static constexpr std::size_t max_gather = 64;
+    static constexpr std::size_t max_gather_bytes = 256 * 1024;
 
     Stream stream_;
     std::shared_ptr<hub> hub_;
