@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/sha.h>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <charconv>
@@ -79,6 +80,25 @@ std::optional<string_response> authorize(const request& req, const request_targe
     }
     claims = std::move(result.claims);
     return std::nullopt;
+}
+
+// `GET /v1/events` as a token scoped to some events may see it: the
+// provider's array without the other events' entries. Fails closed (an
+// empty list) if the provider's JSON cannot be read.
+std::string scoped_events_json(std::string all, const std::optional<token_claims>& claims) {
+    if (!claims || !claims->events) return all;
+    simdjson::dom::parser parser;
+    simdjson::dom::array entries;
+    if (parser.parse(all).get_array().get(entries) != simdjson::SUCCESS) return "[]";
+    std::string out = "[";
+    for (auto entry : entries) {
+        std::string_view id;
+        if (entry["event"].get_string().get(id) != simdjson::SUCCESS || !claims->allows(id)) continue;
+        if (out.size() > 1) out += ',';
+        out += simdjson::minify(entry);
+    }
+    out += ']';
+    return out;
 }
 
 std::optional<std::uint64_t> parse_u64(std::string_view s) {
@@ -189,7 +209,8 @@ http::message_generator handle_request(request&& req, const route_context& ctx) 
         }
         string_response res;
         if (path == "/v1/events") {
-            res = make_response(req, http::status::ok, ctx.provider.events_json());
+            res =
+                make_response(req, http::status::ok, scoped_events_json(ctx.provider.events_json(), claims));
         } else if (path.starts_with("/v1/events/") && path.size() > 11) {
             const std::string id = path.substr(11);
             if (claims && !claims->allows(id)) {

@@ -318,6 +318,17 @@ TEST_F(publish_server, tokens_are_required_checked_and_scoped) {
               403u);
     EXPECT_EQ(http_get(ioc, srv->port(), "/v1/events/A", {{"Authorization", "Bearer " + a_only}}).status,
               200u);
+
+    // The event list is scoped too: a token for A does not learn that B exists.
+    const auto scoped_list =
+        http_get(ioc, srv->port(), "/v1/events", {{"Authorization", "Bearer " + a_only}});
+    EXPECT_EQ(scoped_list.status, 200u);
+    EXPECT_EQ(scoped_list.body, R"([{"event":"A"}])");
+    const auto everything = sign_hs256(R"({"exp":)" + std::to_string(now + 600) + "}", "s3cret");
+    const auto full_list =
+        http_get(ioc, srv->port(), "/v1/events", {{"Authorization", "Bearer " + everything}});
+    EXPECT_EQ(full_list.status, 200u);
+    EXPECT_EQ(full_list.body, R"([{"event":"A"},{"event":"B"}])");
 }
 
 TEST_F(publish_server, connections_beyond_the_limit_get_503) {
