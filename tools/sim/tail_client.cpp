@@ -149,6 +149,38 @@ void tail_client::on_read(beast::error_code ec, std::size_t) {
     if (!stopped_) do_read();
 }
 
+namespace {
+
+bool wanted(const std::vector<std::string>& allowed, std::string_view v) {
+    return allowed.empty() || std::find(allowed.begin(), allowed.end(), v) != allowed.end();
+}
+
+// "Men's 1500 metres Final: started, 12 athletes, leader Josh KERR (GBR)"
+std::string snapshot_summary(simdjson::dom::element state) {
+    std::string_view name, status;
+    if (state["name"].get_string().get(name) != simdjson::SUCCESS) name = "event";
+    if (state["status"].get_string().get(status) != simdjson::SUCCESS) status = "unknown";
+    std::string out = std::string(name) + ": " + std::string(status);
+    simdjson::dom::array athletes;
+    if (state["athletes"].get_array().get(athletes) == simdjson::SUCCESS)
+        out += ", " + std::to_string(athletes.size()) + " athletes";
+    std::string_view leader, country;
+    simdjson::dom::object lead;
+    if (state["leader"].get_object().get(lead) == simdjson::SUCCESS &&
+        lead["name"].get_string().get(leader) == simdjson::SUCCESS) {
+        out += ", leader " + std::string(leader);
+        if (lead["country"].get_string().get(country) == simdjson::SUCCESS)
+            out += " (" + std::string(country) + ")";
+    }
+    return out;
+}
+
+}  // namespace
+
+bool tail_client::wanted_event(std::string_view event) const {
+    return wanted(opt_.events, event);
+}
+
 void tail_client::handle(std::string_view frame) {
     simdjson::dom::element el;
     if (parser_.parse(frame.data(), frame.size()).get(el) != simdjson::SUCCESS) {
@@ -172,7 +204,12 @@ void tail_client::handle(std::string_view frame) {
     }
     if (type == "heartbeat" || type == "pong") return;
     if (type == "snapshot") {
-        if (opt_.format == tail_format::json) print(frame, event, text, type);
+        // Where each race stands when we join, so the terminal is not blank
+        // until the next event happens (a gun may be minutes away).
+        if (opt_.format == tail_format::json)
+            print(frame, event, text, type);
+        else if (wanted_event(event))
+            print(frame, event, snapshot_summary(el["state"]), type);
         return;
     }
     std::uint64_t seq = 0;
@@ -185,10 +222,7 @@ void tail_client::handle(std::string_view frame) {
     }
     // The server filters too; this keeps the promise against a server that
     // ignores the query (a raw timing feed, for one).
-    auto wanted = [](const std::vector<std::string>& allowed, std::string_view v) {
-        return allowed.empty() || std::find(allowed.begin(), allowed.end(), v) != allowed.end();
-    };
-    if (!wanted(opt_.types, type) || !wanted(opt_.events, event)) return;
+    if (!wanted(opt_.types, type) || !wanted_event(event)) return;
     print(frame, event, text, type);
     ++stats_.printed;
     if (opt_.count && stats_.printed >= *opt_.count) stop();

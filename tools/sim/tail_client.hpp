@@ -77,6 +77,7 @@ private:
     void do_read();
     void on_read(beast::error_code ec, std::size_t bytes);
     void handle(std::string_view frame);
+    bool wanted_event(std::string_view event) const;
     void print(std::string_view frame, std::string_view event, std::string_view text, std::string_view type);
     void schedule_reconnect(beast::error_code ec, const char* what);
     void on_backoff(beast::error_code ec);
