@@ -25,7 +25,15 @@ public:
         head_ = e.seq;
         if (callback_ != nullptr && *callback_) (*callback_)(e);
         if (!retain_) return;  // e keeps its buffers for the engine to reuse
-        if (limit_ > 0 && kept_.size() == limit_) kept_.pop_front();
+        if (limit_ > 0 && kept_.size() == limit_) {
+            // The oldest event leaves the history; its buffers go back to
+            // the engine in e's place instead of being freed.
+            feed::derived_event oldest = std::move(kept_.front());
+            kept_.pop_front();
+            kept_.push_back(std::move(e));
+            e = std::move(oldest);
+            return;
+        }
         kept_.push_back(std::move(e));
     }
     std::uint64_t head() const { return head_; }
