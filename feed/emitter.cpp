@@ -2,13 +2,24 @@
 
 namespace splitstream::feed {
 
-json_writer emitter::begin(event_type type, std::string_view event, std::string text) {
-    auto& e = out_.emplace_back();
+derived_event& emitter::next_event() {
+    if (!spare_ || spare_->empty()) return out_.emplace_back();
+    // Moving keeps the spare's string buffers; every field is written over.
+    auto& e = out_.emplace_back(std::move(spare_->back()));
+    spare_->pop_back();
+    return e;
+}
+
+json_writer emitter::begin(event_type type, std::string_view event, std::string_view text) {
+    auto& e = next_event();
     e.seq = next_seq_++;
     e.type = type;
     e.event = event;
-    e.text = std::move(text);
-    e.json.reserve(256 + e.text.size());
+    e.text = text;
+    e.json.clear();
+    // The envelope, the headline (escapes aside) and a split's payload fit,
+    // so a split event is written without growing the string.
+    e.json.reserve(384 + e.text.size());
     json_writer w(e.json);
     w.begin_object();
     w.field("seq", e.seq);

@@ -22,21 +22,27 @@ struct event_source {
 
 class emitter {
 public:
-    emitter(std::uint64_t& next_seq, event_source source, std::vector<derived_event>& out)
-        : next_seq_(next_seq), source_(source), out_(out) {}
+    // Events in `spare` (when given) are reused before new ones are made,
+    // so their strings' buffers are written over rather than allocated.
+    emitter(std::uint64_t& next_seq, event_source source, std::vector<derived_event>& out,
+            std::vector<derived_event>* spare = nullptr)
+        : next_seq_(next_seq), source_(source), out_(out), spare_(spare) {}
 
     // Writes the envelope of a new event and returns a writer positioned
     // inside its object for the payload fields. Call end() before the next
     // begin(): the writer refers to the event's string.
-    json_writer begin(event_type type, std::string_view event, std::string text);
+    json_writer begin(event_type type, std::string_view event, std::string_view text);
     void end();
 
     std::size_t emitted() const { return out_.size(); }
 
 private:
+    derived_event& next_event();
+
     std::uint64_t& next_seq_;
     event_source source_;
     std::vector<derived_event>& out_;
+    std::vector<derived_event>* spare_;
 };
 
 }  // namespace splitstream::feed

@@ -13,32 +13,43 @@ engine& engine::operator=(engine&&) noexcept = default;
 
 apply_result engine::apply(const feed_message& msg) {
     apply_result result;
-    const auto type = msg.type();
-    if (type == message_type::hello || type == message_type::heartbeat) return result;
+    apply(msg, result);
+    return result;
+}
 
-    emitter out(next_seq_, event_source{msg.ts, msg.seq, msg.trace}, result.events);
+void engine::recycle(apply_result& out) {
+    for (auto& e : out.events) spare_.push_back(std::move(e));
+    out.events.clear();
+    out.rejected.reset();
+}
+
+void engine::apply(const feed_message& msg, apply_result& result) {
+    recycle(result);
+    const auto type = msg.type();
+    if (type == message_type::hello || type == message_type::heartbeat) return;
+
+    emitter out(next_seq_, event_source{msg.ts, msg.seq, msg.trace}, result.events, &spare_);
     auto it = races_.find(msg.event);
     if (it == races_.end()) {
         if (type != message_type::startlist) {
             result.rejected =
                 rejection{reject_reason::unknown_event, "event \"" + msg.event + "\" has no start list"};
-            return result;
+            return;
         }
         auto r = std::make_unique<race>(msg.event, std::get<startlist_msg>(msg.body));
         r->emit_startlist(out);
         order_.push_back(msg.event);
         races_.emplace(msg.event, std::move(r));
-        return result;
+        return;
     }
     result.rejected = it->second->apply(msg, out);
-    return result;
 }
 
 derived_event engine::notice(const feed_notice& n) {
     std::vector<derived_event> events;
     emitter out(next_seq_, event_source{n.ts, n.src_seq, {}}, events);
-    std::string text = n.text.empty() ? "Timing feed: " + n.state : n.text;
-    auto w = out.begin(event_type::feed, "", std::move(text));
+    const std::string text = n.text.empty() ? "Timing feed: " + n.state : n.text;
+    auto w = out.begin(event_type::feed, "", text);
     w.field("state", std::string_view(n.state));
     for (const auto& [k, v] : n.details) {
         w.key(k);

@@ -55,6 +55,10 @@ public:
 
     // Applies one message. A refused message leaves every state untouched.
     apply_result apply(const feed_message& msg);
+    // The same, into `out`, which is cleared first. Passing the same result
+    // for every message lets the engine reuse the strings of the events it
+    // held (those the caller did not move away): no allocation per event.
+    void apply(const feed_message& msg, apply_result& out);
 
     // Sequences an upstream-health notice as a derived `feed` event.
     derived_event notice(const feed_notice& n);
@@ -71,7 +75,10 @@ public:
     std::string events_json() const;
 
 private:
+    void recycle(apply_result& out);
+
     std::uint64_t next_seq_;
+    std::vector<derived_event> spare_;  // recycled events, their strings kept
     std::vector<std::string> order_;
     std::map<std::string, std::unique_ptr<race>, std::less<>> races_;
 };

@@ -1,8 +1,63 @@
 #include "feed/json_writer.hpp"
 
 #include <charconv>
+#include <cstring>
 
 namespace splitstream::feed {
+
+namespace {
+
+// Eight bytes at a time: true when none of them is a control character, a
+// quote or a backslash. Names, headlines and ids almost never need an
+// escape, so most strings are copied in whole runs.
+bool clean_word(const char* p) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    std::uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+    // Bytes below 0x20 (exact for a bound of at most 0x80), '"' and '\\'.
+    const std::uint64_t control = (w - ones * 0x20) & ~w & highs;
+    return (control | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\'))) == 0;
+}
+
+bool needs_escape(unsigned char c) {
+    return c < 0x20 || c == '"' || c == '\\';
+}
+
+// How many bytes at the start of `s` need no escape.
+std::size_t clean_prefix(std::string_view s) {
+    std::size_t i = 0;
+    while (i + 8 <= s.size() && clean_word(s.data() + i)) i += 8;
+    while (i < s.size() && !needs_escape(static_cast<unsigned char>(s[i]))) ++i;
+    return i;
+}
+
+// One member's bytes (comma, key, value) built on the stack and appended
+// at once: one capacity check and one copy instead of one per quote,
+// colon and comma. Writers check `fits` before putting a string.
+class piece {
+public:
+    static constexpr std::size_t room = 128;
+
+    static bool fits(std::string_view s) { return s.size() <= room - 8; }
+    void put(char c) { buf_[n_++] = c; }
+    void put(std::string_view s) {
+        std::memcpy(buf_ + n_, s.data(), s.size());
+        n_ += s.size();
+    }
+    template <class Int>
+    void put_int(Int v) {
+        n_ = static_cast<std::size_t>(std::to_chars(buf_ + n_, buf_ + room, v).ptr - buf_);
+    }
+    void append_to(std::string& out) const { out.append(buf_, n_); }
+
+private:
+    char buf_[room];
+    std::size_t n_ = 0;
+};
+
+}  // namespace
 
 json_writer::json_writer(std::string& out, bool inside_container) : out_(out) {
     if (inside_container) {
@@ -11,17 +66,22 @@ json_writer::json_writer(std::string& out, bool inside_container) : out_(out) {
     }
 }
 
-void json_writer::separate() {
+bool json_writer::comma_needed() {
     if (after_key_) {
         after_key_ = false;
-        return;
+        return false;
     }
-    if (depth_ == 0) return;
+    if (depth_ == 0) return false;
     const std::uint64_t bit = std::uint64_t{1} << depth_;
-    if (first_bits_ & bit)
+    if (first_bits_ & bit) {
         first_bits_ &= ~bit;
-    else
-        out_ += ',';
+        return false;
+    }
+    return true;
+}
+
+void json_writer::separate() {
+    if (comma_needed()) out_ += ',';
 }
 
 json_writer& json_writer::begin_object() {
@@ -53,32 +113,53 @@ json_writer& json_writer::end_array() {
 }
 
 json_writer& json_writer::key(std::string_view k) {
-    separate();
+    const bool comma = comma_needed();
+    after_key_ = true;
+    if (piece::fits(k) && clean_prefix(k) == k.size()) {
+        piece p;
+        if (comma) p.put(',');
+        p.put('"');
+        p.put(k);
+        p.put('"');
+        p.put(':');
+        p.append_to(out_);
+        return *this;
+    }
+    if (comma) out_ += ',';
     append_json_string(out_, k);
     out_ += ':';
-    after_key_ = true;
     return *this;
 }
 
 json_writer& json_writer::value(std::string_view s) {
-    separate();
+    const bool comma = comma_needed();
+    if (piece::fits(s) && clean_prefix(s) == s.size()) {
+        piece p;
+        if (comma) p.put(',');
+        p.put('"');
+        p.put(s);
+        p.put('"');
+        p.append_to(out_);
+        return *this;
+    }
+    if (comma) out_ += ',';
     append_json_string(out_, s);
     return *this;
 }
 
 json_writer& json_writer::value(std::int64_t v) {
-    separate();
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out_.append(buf, r.ptr);
+    piece p;
+    if (comma_needed()) p.put(',');
+    p.put_int(v);
+    p.append_to(out_);
     return *this;
 }
 
 json_writer& json_writer::value(std::uint64_t v) {
-    separate();
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out_.append(buf, r.ptr);
+    piece p;
+    if (comma_needed()) p.put(',');
+    p.put_int(v);
+    p.append_to(out_);
     return *this;
 }
 
@@ -100,38 +181,55 @@ json_writer& json_writer::raw(std::string_view json) {
     return *this;
 }
 
-void append_json_string(std::string& out, std::string_view s) {
+namespace {
+
+void append_escaped(std::string& out, unsigned char c) {
     static constexpr char hex[] = "0123456789abcdef";
-    out += '"';
-    std::size_t run = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        out.append(s.data() + run, i - run);
-        run = i + 1;
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                out += "\\u00";
-                out += hex[c >> 4];
-                out += hex[c & 0xf];
+    switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default: {
+            const char u[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf]};
+            out.append(u, sizeof u);
         }
     }
-    out.append(s.data() + run, s.size() - run);
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+    out += '"';
+    const char* p = s.data();
+    const char* const end = p + s.size();
+    const char* run = p;  // start of the clean bytes not yet copied
+    while (p < end) {
+        if (end - p >= 8 && clean_word(p)) {
+            p += 8;
+            continue;
+        }
+        const auto c = static_cast<unsigned char>(*p);
+        if (!needs_escape(c)) {
+            ++p;
+            continue;
+        }
+        out.append(run, static_cast<std::size_t>(p - run));
+        append_escaped(out, c);
+        run = ++p;
+    }
+    out.append(run, static_cast<std::size_t>(p - run));
     out += '"';
 }
 

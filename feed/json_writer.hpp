@@ -36,6 +36,9 @@ public:
     }
 
 private:
+    // Whether the next value needs a comma before it; the container then
+    // counts as having members.
+    bool comma_needed();
     void separate();
 
     std::string& out_;

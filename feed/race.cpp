@@ -1,6 +1,7 @@
 #include "feed/race.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <climits>
 #include <tuple>
 
@@ -12,7 +13,7 @@ namespace splitstream::feed {
 
 namespace {
 
-std::string ordinal(int n) {
+const char* ordinal_suffix(int n) {
     const int tens = n % 100;
     const char* suffix = "th";
     if (tens < 11 || tens > 13) {
@@ -30,11 +31,44 @@ std::string ordinal(int n) {
                 break;
         }
     }
-    return std::to_string(n) + suffix;
+    return suffix;
+}
+
+void append_int(std::string& out, std::int64_t v) {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, static_cast<std::size_t>(r.ptr - buf));
+}
+
+void append_ordinal(std::string& out, int n) {
+    append_int(out, n);
+    out += ordinal_suffix(n);
+}
+
+std::string ordinal(int n) {
+    std::string out;
+    append_ordinal(out, n);
+    return out;
+}
+
+void append_metres(std::string& out, std::int64_t m) {
+    append_int(out, m);
+    out += " m";
 }
 
 std::string metres(std::int64_t m) {
-    return std::to_string(m) + " m";
+    std::string out;
+    append_metres(out, m);
+    return out;
+}
+
+// The split at `distance_m`, or where it would go, in splits sorted by
+// distance. A split beyond the last one, the usual case, needs no search.
+template <class Splits>
+auto split_at(Splits& splits, std::int64_t distance_m) {
+    if (splits.empty() || splits.back().first < distance_m) return splits.end();
+    return std::lower_bound(splits.begin(), splits.end(), distance_m,
+                            [](const auto& s, std::int64_t d) { return s.first < d; });
 }
 
 rejection reject(reject_reason r, std::string detail) {
@@ -224,7 +258,7 @@ std::optional<rejection> race::on_startlist(const startlist_msg& m, emitter& out
 
 void race::emit_startlist(emitter& out) const {
     std::string text = title_ + ": start list, " + std::to_string(athletes_.size()) + " athletes";
-    auto w = out.begin(event_type::startlist, id_, std::move(text));
+    auto w = out.begin(event_type::startlist, id_, text);
     w.field("name", std::string_view(def_.name));
     w.field("distance_m", def_.distance_m);
     w.field("venue", to_string(def_.course));
@@ -335,7 +369,7 @@ void race::emit_race_state(race_phase p, emitter& out, std::string_view gun_ts) 
             text += ": scheduled";
             break;
     }
-    auto w = out.begin(event_type::race_state, id_, std::move(text));
+    auto w = out.begin(event_type::race_state, id_, text);
     w.field("state", to_string(p));
     if (!gun_ts.empty()) w.field("gun_ts", gun_ts);
     out.end();
@@ -367,19 +401,20 @@ std::optional<rejection> race::on_split(const split_msg& m, emitter& out) {
         return reject(
             reject_reason::beyond_distance,
             "split at " + metres(m.distance_m) + " is outside the " + metres(def_.distance_m) + " race");
-    if (a.splits.count(m.distance_m))
+    const auto next = split_at(a.splits, m.distance_m);
+    if (next != a.splits.end() && next->first == m.distance_m)
         return reject(reject_reason::bad_value,
                       "bib " + m.bib + " already has a split at " + metres(m.distance_m));
-    auto next = a.splits.upper_bound(m.distance_m);
-    std::int64_t previous_elapsed = 0;
-    if (next != a.splits.begin()) previous_elapsed = std::prev(next)->second;
-    if ((next != a.splits.begin() && previous_elapsed >= m.elapsed_ms) ||
+    const bool has_previous = next != a.splits.begin();
+    const std::int64_t previous_elapsed = has_previous ? std::prev(next)->second : 0;
+    if ((has_previous && previous_elapsed >= m.elapsed_ms) ||
         (next != a.splits.end() && next->second <= m.elapsed_ms))
         return reject(reject_reason::time_backwards, "split of bib " + m.bib + " at " + metres(m.distance_m) +
                                                          " does not fit the athlete's other splits");
 
-    a.splits.emplace(m.distance_m, m.elapsed_ms);
-    auto& point = points_[m.distance_m];
+    a.splits.insert(next, {m.distance_m, m.elapsed_ms});
+    const std::size_t here = point_index(m.distance_m);
+    auto& point = points_[here];
     auto pos_it =
         std::upper_bound(point.order.begin(), point.order.end(), std::make_pair(m.elapsed_ms, INT_MAX));
     const auto rank = pos_it - point.order.begin();
@@ -392,20 +427,31 @@ std::optional<rejection> race::on_split(const split_msg& m, emitter& out) {
     const int position = static_cast<int>(faster) + 1;
     const std::int64_t behind = m.elapsed_ms - point.order.front().first;
     const std::int64_t lap = m.elapsed_ms - previous_elapsed;
+    const mark_text time = print_mark(m.elapsed_ms, def_.course);
 
-    std::string text = a.headline;
-    if (position == 1)
-        text += " leads at " + metres(m.distance_m) + " in " + format_mark(m.elapsed_ms, def_.course);
-    else
-        text +=
-            " " + ordinal(position) + " at " + metres(m.distance_m) + ", " + format_gap(behind, def_.course);
-    auto w = out.begin(event_type::split, id_, std::move(text));
+    // Built in a reused buffer: one split event per message is the hot path.
+    std::string& text = headline_;
+    text.assign(a.headline);
+    if (position == 1) {
+        text += " leads at ";
+        append_metres(text, m.distance_m);
+        text += " in ";
+        text += time.view();
+    } else {
+        text += ' ';
+        append_ordinal(text, position);
+        text += " at ";
+        append_metres(text, m.distance_m);
+        text += ", ";
+        text += print_gap(behind, def_.course).view();
+    }
+    auto w = out.begin(event_type::split, id_, text);
     w.field("bib", std::string_view(a.entry.bib));
     w.field("name", std::string_view(a.entry.name));
     w.field("country", std::string_view(a.entry.country));
     w.field("distance_m", m.distance_m);
     w.field("elapsed_ms", m.elapsed_ms);
-    w.field("time", format_mark(m.elapsed_ms, def_.course));
+    w.field("time", time.view());
     w.field("position", position);
     w.field("behind_ms", behind);
     w.field("lap_ms", lap);
@@ -414,14 +460,13 @@ std::optional<rejection> race::on_split(const split_msg& m, emitter& out) {
     // A new first at this point is a leader change when the first at the
     // previous point (by distance, whatever the arrival order) was another.
     if (rank == 0 && previous_front != i) {
-        auto here = points_.find(m.distance_m);
-        if (here != points_.begin()) {
-            const int prev_leader = std::prev(here)->second.order.front().second;
+        if (here > 0) {
+            const int prev_leader = points_[here - 1].order.front().second;
             if (prev_leader != i) {
                 const auto& p = athletes_[static_cast<std::size_t>(prev_leader)];
                 std::string lc =
                     a.headline + " takes the lead from " + p.headline + " at " + metres(m.distance_m);
-                auto lw = out.begin(event_type::leader_change, id_, std::move(lc));
+                auto lw = out.begin(event_type::leader_change, id_, lc);
                 lw.field("distance_m", m.distance_m);
                 lw.key("leader");
                 write_athlete_ref(lw, i);
@@ -433,6 +478,24 @@ std::optional<rejection> race::on_split(const split_msg& m, emitter& out) {
         }
     }
     return std::nullopt;
+}
+
+std::size_t race::point_index(std::int64_t distance_m) {
+    // The field passes the newest point, or reaches a new one, nearly always.
+    if (!points_.empty() && points_.back().distance_m == distance_m) return points_.size() - 1;
+    if (points_.empty() || points_.back().distance_m < distance_m) {
+        points_.push_back({distance_m, {}});
+        return points_.size() - 1;
+    }
+    auto it = std::lower_bound(points_.begin(), points_.end(), distance_m,
+                               [](const timing_point& p, std::int64_t d) { return p.distance_m < d; });
+    if (it == points_.end() || it->distance_m != distance_m) it = points_.insert(it, {distance_m, {}});
+    return static_cast<std::size_t>(it - points_.begin());
+}
+
+const race::timing_point& race::point_at(std::int64_t distance_m) const {
+    return *std::lower_bound(points_.begin(), points_.end(), distance_m,
+                             [](const timing_point& p, std::int64_t d) { return p.distance_m < d; });
 }
 
 void race::write_athlete_ref(json_writer& w, int i) const {
@@ -457,10 +520,10 @@ std::optional<rejection> race::on_finish(const finish_msg& m, emitter& out) {
         return reject(reject_reason::not_started, "finish of bib " + m.bib + " before the start of " + id_);
     if (a.status == irm_code::dns || a.status == irm_code::dnf)
         return reject(reject_reason::after_out, "finish of bib " + m.bib + " after " + to_string(a.status));
-    if (!a.splits.empty() && a.splits.rbegin()->second >= m.elapsed_ms)
+    if (!a.splits.empty() && a.splits.back().second >= m.elapsed_ms)
         return reject(reject_reason::time_backwards, "finish of bib " + m.bib +
                                                          " is not after its last split (" +
-                                                         metres(a.splits.rbegin()->first) + ")");
+                                                         metres(a.splits.back().first) + ")");
 
     const bool correction = a.finish_ms.has_value();
     a.finish_ms = m.elapsed_ms;
@@ -474,7 +537,7 @@ std::optional<rejection> race::on_finish(const finish_msg& m, emitter& out) {
     std::string text = a.headline + " finishes";
     if (a.place) text += " " + ordinal(*a.place);
     text += " in " + mark;
-    auto w = out.begin(event_type::finish, id_, std::move(text));
+    auto w = out.begin(event_type::finish, id_, text);
     w.field("bib", std::string_view(a.entry.bib));
     w.field("name", std::string_view(a.entry.name));
     w.field("country", std::string_view(a.entry.country));
@@ -525,7 +588,7 @@ std::optional<rejection> race::on_irm(const irm_msg& m, emitter& out) {
         text += m.reason;
         text += ")";
     }
-    auto w = out.begin(event_type::irm, id_, std::move(text));
+    auto w = out.begin(event_type::irm, id_, text);
     w.field("bib", std::string_view(a.entry.bib));
     w.field("name", std::string_view(a.entry.name));
     w.field("country", std::string_view(a.entry.country));
@@ -711,7 +774,7 @@ void race::emit_correction(int i, const published_result& before, const publishe
             lost += (lost.empty() ? "" : ", ") + k;
     if (!lost.empty()) part(lost + " withdrawn");
 
-    auto w = out.begin(event_type::correction, id_, std::move(text));
+    auto w = out.begin(event_type::correction, id_, text);
     w.field("bib", std::string_view(a.entry.bib));
     w.field("name", std::string_view(a.entry.name));
     w.field("country", std::string_view(a.entry.country));
@@ -735,7 +798,7 @@ void race::emit_record(int i, const std::string& claim, emitter& out) {
     text += record_name(base, a.entry.area) + ": " + mark;
     if (provisional && !personal) text += " (provisional)";
 
-    auto w = out.begin(event_type::record, id_, std::move(text));
+    auto w = out.begin(event_type::record, id_, text);
     w.field("kind", std::string_view(claim));
     w.field("bib", std::string_view(a.entry.bib));
     w.field("name", std::string_view(a.entry.name));
@@ -854,7 +917,7 @@ void race::emit_results(bool official, emitter& out) {
         if (!a.records.empty()) text += " " + a.records.front();
     }
     if (podium.empty()) text += "no finishers";
-    auto w = out.begin(event_type::results, id_, std::move(text));
+    auto w = out.begin(event_type::results, id_, text);
     w.field("official", official);
     w.key("ranking");
     write_ranking(w);
@@ -870,8 +933,8 @@ std::vector<int> race::running_order() const {
         const auto& a = athletes_[static_cast<std::size_t>(i)];
         // group 0 finished, 1 running with a split, 2 not yet timed, 3 out
         int group = a.status != irm_code::ok ? 3 : a.place ? 0 : a.splits.empty() ? 2 : 1;
-        std::int64_t d = a.splits.empty() ? 0 : a.splits.rbegin()->first;
-        std::int64_t t = a.splits.empty() ? 0 : a.splits.rbegin()->second;
+        std::int64_t d = a.splits.empty() ? 0 : a.splits.back().first;
+        std::int64_t t = a.splits.empty() ? 0 : a.splits.back().second;
         return std::tuple<int, std::int64_t, std::int64_t, std::int64_t>(group, group == 0 ? *a.place : -d,
                                                                          group == 0 ? *a.finish_ms : t, 0);
     };
@@ -892,14 +955,13 @@ void race::write_state(std::string& out) const {
     w.field("status", to_string(phase_));
     if (!gun_ts_.empty()) w.field("gun_ts", std::string_view(gun_ts_));
     if (!points_.empty()) {
-        const auto& last = *points_.rbegin();
-        w.field("last_point_m", last.first);
+        w.field("last_point_m", points_.back().distance_m);
     }
     w.key("leader");
     {
         int leader = -1;
         for (auto it = points_.rbegin(); it != points_.rend() && leader < 0; ++it)
-            if (!it->second.order.empty()) leader = it->second.order.front().second;
+            if (!it->order.empty()) leader = it->order.front().second;
         for (const auto& a : athletes_)
             if (a.place == 1) leader = static_cast<int>(&a - athletes_.data());
         if (leader >= 0)
@@ -920,8 +982,8 @@ void race::write_state(std::string& out) const {
         w.field("status", to_string(a.status));
         if (a.status == irm_code::ok && (a.place || !a.splits.empty())) w.field("order", ++rank);
         if (!a.splits.empty()) {
-            const auto [d, t] = *a.splits.rbegin();
-            const auto& point = points_.at(d);
+            const auto [d, t] = a.splits.back();
+            const auto& point = point_at(d);
             const auto faster =
                 std::lower_bound(point.order.begin(), point.order.end(), std::make_pair(t, INT_MIN)) -
                 point.order.begin();

@@ -3,7 +3,6 @@
 // sport that act on it (PROTOCOL.md §3). Owned by the engine; pure.
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,7 +55,9 @@ private:
         std::string irm_rule;
         std::string irm_reason;
         std::optional<std::int64_t> irm_at_m;
-        std::map<std::int64_t, std::int64_t> splits;  // distance -> elapsed
+        // (distance, elapsed), by distance. Splits nearly always come in
+        // distance order, so this is an append, not a tree node per split.
+        std::vector<std::pair<std::int64_t, std::int64_t>> splits;
         std::optional<std::int64_t> finish_ms;
         std::optional<int> judge_place;
         // Derived by standings(): the current place and record claims.
@@ -68,6 +69,7 @@ private:
 
     // Splits at one distance, ordered by elapsed time then arrival.
     struct timing_point {
+        std::int64_t distance_m = 0;
         std::vector<std::pair<std::int64_t, int>> order;  // (elapsed, athlete index)
     };
 
@@ -112,7 +114,16 @@ private:
         std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
     };
     std::unordered_map<std::string, int, bib_hash, std::equal_to<>> by_bib_;
-    std::map<std::int64_t, timing_point> points_;
+    // Index in points_ of the point at `distance_m`, made when missing.
+    std::size_t point_index(std::int64_t distance_m);
+    const timing_point& point_at(std::int64_t distance_m) const;
+
+    // By distance. A race's points are met nearly in order, so new ones
+    // are appended; a sorted vector keeps lookups cache-friendly.
+    std::vector<timing_point> points_;
+    // Scratch for the headline of a split, the hot path: reused, not
+    // allocated per event.
+    std::string headline_;
 };
 
 }  // namespace splitstream::feed

@@ -11,7 +11,8 @@ void file_processor::process_line(std::string_view line) {
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;
     line_report report;
     report.line = totals_.lines;
-    auto outcome = parser_.parse(line);
+    auto& outcome = outcome_;
+    parser_.parse(line, outcome);
     report.seq = outcome.seq;
     if (!outcome.ok()) {
         ++totals_.rejected;
@@ -39,11 +40,12 @@ void file_processor::process_line(std::string_view line) {
         }
         last_seq_ = msg.seq;
     }
-    auto result = engine_.apply(msg);
+    auto& result = result_;
+    engine_.apply(msg, result);
     if (result.rejected) {
         ++totals_.rejected;
         ++totals_.rejected_by_reason[static_cast<std::size_t>(result.rejected->reason)];
-        report.rejected = std::move(result.rejected);
+        report.rejected = result.rejected;
         on_problem_(report);
     } else {
         ++totals_.applied;

@@ -47,6 +47,10 @@ public:
 private:
     feed::engine& engine_;
     frame_parser parser_;
+    // Reused for every line so that neither parsing nor applying allocates
+    // per message once warm.
+    parse_outcome outcome_{feed::rejection{}, std::nullopt};
+    feed::apply_result result_;
     std::function<void(const feed::derived_event&)> on_event_;
     std::function<void(const line_report&)> on_problem_;
     processing_totals totals_;

@@ -197,6 +197,22 @@ const char* kind_name(json_kind k) {
 
 simdjson::error_code validate(ondemand::value v, int depth);
 
+// A string token without escapes is its own value. Stage 1 has already
+// checked the frame's UTF-8 and refused unescaped control characters, so
+// such a string needs no copy into simdjson's string buffer (a frame's
+// longest strings, such as padding, are read this way). memchr keeps the
+// scan as fast as simdjson's own copy.
+bool plain_string(std::string_view token, std::string_view& out) {
+    if (token.size() < 2 || token.front() != '"') return false;
+    const char* body = token.data() + 1;
+    const auto* quote = static_cast<const char*>(std::memchr(body, '"', token.size() - 1));
+    if (!quote) return false;
+    const auto length = static_cast<std::size_t>(quote - body);
+    if (std::memchr(body, '\\', length)) return false;
+    out = std::string_view(body, length);
+    return true;
+}
+
 // Reads a value's kind and, for scalars, its content; arrays and objects are
 // read through to check them. An error here means the bytes are not valid
 // JSON.
@@ -206,6 +222,7 @@ simdjson::error_code decode(ondemand::value v, scalar& out, int depth = 0) {
     switch (t) {
         case ondemand::json_type::string:
             out.kind = json_kind::string;
+            if (plain_string(v.raw_json_token(), out.text)) return simdjson::SUCCESS;
             return v.get_string().get(out.text);
         case ondemand::json_type::number: {
             if (v.get_int64().get(out.i) == simdjson::SUCCESS) {
@@ -784,6 +801,7 @@ struct frame_parser::impl {
     }
 
     void parse(std::string_view frame, parse_outcome& out);
+    static feed::feed_message& fresh_message(parse_outcome& out);
     simdjson::error_code walk(ondemand::document& doc, bool type_fixed);
     void build(parse_outcome& out);
     void build_body(checker& c, feed::feed_message& msg);
@@ -900,9 +918,23 @@ void frame_parser::impl::parse(std::string_view frame, parse_outcome& out) {
     build(out);
 }
 
+// The outcome's message made ready for a new frame: a message left by the
+// previous frame keeps its strings' buffers, every field is reset.
+feed::feed_message& frame_parser::impl::fresh_message(parse_outcome& out) {
+    if (!out.ok()) return out.result.emplace<feed::feed_message>();
+    auto& msg = out.message();
+    msg.version = 1;
+    msg.seq = 0;
+    msg.ts.clear();
+    msg.event.clear();
+    msg.trace.clear();
+    msg.body.emplace<feed::heartbeat_msg>();
+    return msg;
+}
+
 void frame_parser::impl::build(parse_outcome& out) {
     checker c;
-    auto& msg = out.result.emplace<feed::feed_message>();
+    auto& msg = fresh_message(out);
 
     std::optional<int> version;
     if (c.read(get(slot::v), field_path{"v"}, presence::optional, version)) {
@@ -1057,6 +1089,11 @@ parse_outcome frame_parser::parse(std::string_view frame) {
     parse_outcome out{rejection{}, std::nullopt};
     impl_->parse(frame, out);
     return out;
+}
+
+void frame_parser::parse(std::string_view frame, parse_outcome& out) {
+    out.seq.reset();
+    impl_->parse(frame, out);
 }
 
 }  // namespace splitstream::ingest

@@ -37,6 +37,9 @@ public:
     frame_parser& operator=(frame_parser&&) noexcept;
 
     parse_outcome parse(std::string_view frame);
+    // The same into `out`. Parsing every frame of a stream into one outcome
+    // reuses the strings of the message it holds: no allocation per frame.
+    void parse(std::string_view frame, parse_outcome& out);
 
 private:
     struct impl;

@@ -24,8 +24,16 @@ public:
     void add(feed::derived_event&& e) {
         head_ = e.seq;
         if (callback_ != nullptr && *callback_) (*callback_)(e);
-        if (!retain_) return;
-        if (limit_ > 0 && kept_.size() == limit_) kept_.pop_front();
+        if (!retain_) return;  // e keeps its buffers for the engine to reuse
+        if (limit_ > 0 && kept_.size() == limit_) {
+            // The oldest event leaves the history; its buffers go back to
+            // the engine in e's place instead of being freed.
+            feed::derived_event oldest = std::move(kept_.front());
+            kept_.pop_front();
+            kept_.push_back(std::move(e));
+            e = std::move(oldest);
+            return;
+        }
         kept_.push_back(std::move(e));
     }
     std::uint64_t head() const { return head_; }
@@ -55,6 +63,11 @@ recovery_result run(const std::filesystem::path& path, feed::engine& engine, ing
 
     feed_position position;
     journal_record record;
+    // Reused for every record: an event not retained leaves its strings
+    // with the engine for the next one, so offline play does not allocate
+    // per message.
+    ingest::parse_outcome parsed{feed::rejection{}, std::nullopt};
+    feed::apply_result applied;
     while (reader->next(record)) {
         switch (record.kind) {
             case record_kind::frame_rejected:
@@ -63,7 +76,7 @@ recovery_result run(const std::filesystem::path& path, feed::engine& engine, ing
                 // up its seq, so the resume position moves past it.
                 ++result.counts.rejected;
                 if (refused_by_engine(record.frame.reason)) {
-                    auto parsed = parser.parse(record.frame.bytes);
+                    parser.parse(record.frame.bytes, parsed);
                     if (parsed.ok()) position.consumed(parsed.message());
                 }
                 skip(record, std::nullopt);
@@ -82,7 +95,7 @@ recovery_result run(const std::filesystem::path& path, feed::engine& engine, ing
         }
         const bool received = record.kind == record_kind::frame_received;
         auto& refused_count = received ? result.counts.refused_received : result.counts.diverged;
-        auto parsed = parser.parse(record.frame.bytes);
+        parser.parse(record.frame.bytes, parsed);
         if (!parsed.ok()) {
             ++refused_count;
             skip(record, parsed.rejected());
@@ -94,11 +107,11 @@ recovery_result run(const std::filesystem::path& path, feed::engine& engine, ing
             skip(record, std::nullopt);
             continue;
         }
-        auto applied = engine.apply(msg);
+        engine.apply(msg, applied);
         position.consumed(msg);
         if (applied.rejected) {
             ++refused_count;
-            skip(record, std::move(applied.rejected));
+            skip(record, applied.rejected);
             continue;
         }
         ++result.counts.applied;
