@@ -27,16 +27,30 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+for p in "$port" "$feed_port"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+    echo "demo: port $p on 127.0.0.1 is already in use; set SPLITSTREAM_DEMO_PORT to another port" >&2
+    exit 1
+  fi
+done
+
 "$bin" sim --seed "$seed" --serve "127.0.0.1:$feed_port" --loop >"$work/sim.log" 2>&1 &
 pids+=($!)
 "$bin" serve --upstream "ws://127.0.0.1:$feed_port/feed" --listen "127.0.0.1:$port" \
   --journal "$work/demo.journal" >"$work/serve.log" 2>&1 &
 pids+=($!)
 
-for _ in $(seq 1 50); do
-  curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+ready=0
+for _ in $(seq 1 100); do
+  if curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then ready=1; break; fi
+  if ! kill -0 "${pids[1]}" 2>/dev/null; then break; fi
   sleep 0.2
 done
+if [ "$ready" != 1 ]; then
+  echo "demo: splitstream serve did not become ready; its log:" >&2
+  cat "$work/serve.log" >&2
+  exit 1
+fi
 cat <<EOT
 
 splitstream is running (simulated championship session, seed $seed).
@@ -45,7 +59,9 @@ splitstream is running (simulated championship session, seed $seed).
   metrics   http://127.0.0.1:$port/metrics
   ticker    http://127.0.0.1:$port/ticker
   graphics  http://127.0.0.1:$port/graphics?event=<id from /v1/events>
-Live ticker below; Ctrl-C stops everything.
+The men's 1500 m final (Budapest 2023 start list and results) gets its
+gun about a minute in; three more events follow. Live ticker below;
+Ctrl-C stops everything.
 
 EOT
 "$bin" tail "ws://127.0.0.1:$port/v1/stream" &
