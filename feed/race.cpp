@@ -666,7 +666,8 @@ void race::standings() {
                 if (eligible(a)) best = std::min(best, official_mark_ms(*a.finish_ms, def_.course));
             }
             if (best == INT64_MAX || best > record) continue;
-            const std::string claim = best < record ? std::string(kind_name) : "=" + std::string(kind_name);
+            std::string claim(best < record ? "" : "=");
+            claim += kind_name;
             for (int x : ranked) {
                 auto& a = athletes_[static_cast<std::size_t>(x)];
                 if (eligible(a) && official_mark_ms(*a.finish_ms, def_.course) == best)
