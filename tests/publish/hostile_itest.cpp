@@ -332,6 +332,21 @@ TEST_F(hostile_clients, invalid_utf8_in_a_text_frame_closes_with_1007) {
     expect_bystander_served();
 }
 
+TEST_F(hostile_clients, a_binary_message_gets_an_error_reply_and_the_stream_goes_on) {
+    start();
+    auto c = raw({upgrade_request("/v1/stream")});
+    ASSERT_TRUE(run_until(ioc, [&] { return c->received.find("\"hello\"") != std::string::npos; }));
+    c->send(client_frame(0x2, std::string("\x00\x01\x02", 3)));
+    ASSERT_TRUE(run_until(
+        ioc, [&] { return c->received.find("binary messages are not supported") != std::string::npos; }));
+    c->send(client_frame(0x1, R"({"op":"ping"})"));
+    ASSERT_TRUE(run_until(ioc, [&] { return c->received.find("\"pong\"") != std::string::npos; }));
+    EXPECT_FALSE(c->ended);
+    expect_bystander_served();
+    c->send(client_frame(0x8, "\x03\xe8"));
+    ASSERT_TRUE(run_until(ioc, [&] { return c->ended; }));
+}
+
 TEST_F(hostile_clients, oversized_frames_close_with_1009_at_the_header) {
     auto o = options();
     o.read_message_max = 1024;
