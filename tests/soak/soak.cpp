@@ -262,7 +262,7 @@ private:
             } else {
                 // Stop reading for a while: the daemon's queue fills up.
                 self->stalled_ = true;
-                self->fault_timer_.expires_after(std::chrono::milliseconds(1500));
+                self->fault_timer_.expires_after(std::chrono::milliseconds(3000));
                 self->fault_timer_.async_wait([self, gen](beast::error_code ec) {
                     if (ec || gen != self->generation_) return;
                     self->stalled_ = false;
@@ -388,13 +388,13 @@ void run_round(const soak_options& o, std::uint64_t seed) {
                                                "--dup-rate",      "0.02",
                                                "--reorder-rate",  "0.02",
                                                "--corrupt-rate",  "0.01",
-                                               "--disconnect-at", "150,900"};
+                                               "--disconnect-at", "150,400"};
     const std::vector<std::string> serve_args = {
         o.binary,           "serve",
         "--upstream",       "ws://127.0.0.1:" + std::to_string(feed_port) + "/",
         "--listen",         "127.0.0.1:" + std::to_string(port),
         "--journal",        (dir / "journal").string(),
-        "--queue-messages", "64",
+        "--queue-messages", "32",
         "--history-events", "1000000",
         "--web-dir",        "",
         "--log-level",      "info"};
