@@ -9,9 +9,10 @@ std::shared_ptr<void> address_limiter::try_acquire(const std::string& address) {
         return nullptr;
     }
     ++n;
-    // The deleter keeps the limiter alive and gives the slot back.
+    // The deleter keeps the limiter alive and gives the slot back; the
+    // pointer only has to be non-null, so a held slot tests true.
     auto self = shared_from_this();
-    return std::shared_ptr<void>(nullptr, [self, address](void*) {
+    return std::shared_ptr<void>(self.get(), [self, address](void*) {
         auto it = self->open_.find(address);
         if (it != self->open_.end() && --it->second == 0) self->open_.erase(it);
     });
