@@ -303,7 +303,7 @@ private:
         if (type == "hello") {
             bool resume = false;
             std::string_view e;
-            (void)doc["resume"].get_bool().get(resume);
+            if (doc["resume"].get_bool().get(resume) != simdjson::SUCCESS) resume = false;
             if (doc["epoch"].get_string().get(e) == simdjson::SUCCESS) epoch = std::string(e);
             if (!resume) ++unresumed;
             return;
@@ -426,8 +426,18 @@ void run_round(const soak_options& o, std::uint64_t seed) {
         return std::all_of(subs.begin(), subs.end(),
                            [&](auto& s) { return s->got.size() >= expected.size(); });
     };
+    std::size_t progress = 0;
+    auto last_progress = clock_type::now();
     while (clock_type::now() < round_deadline && !complete()) {
         ioc.run_for(100ms);
+        std::size_t total = 0;
+        for (const auto& s : subs) total += s->got.size();
+        if (total != progress) {
+            progress = total;
+            last_progress = clock_type::now();
+        } else if (killed && clock_type::now() - last_progress > 20s) {
+            break;  // nothing more is coming: report what is missing
+        }
         max_rss = std::max(max_rss, rss_kib(daemon));
         // kill -9 once the steady subscribers have about half the session.
         if (!killed && subs[0]->got.size() >= expected.size() / 2) {
@@ -491,7 +501,8 @@ void run_round(const soak_options& o, std::uint64_t seed) {
     stop(sim, SIGTERM);
 
     // Every other fault the feed carried shows in the daemon's log.
-    for (const char* needle : {"rejected frame", "gap", "disconnected"}) {
+    // An upstream disconnect shows as a reconnect that resumes (`since N`).
+    for (const char* needle : {"rejected", "gap", " since "}) {
         const auto n = count_lines_with(daemon_log, needle);
         std::cout << "daemon log lines naming '" << needle << "': " << n << "\n";
         if (n == 0) fail(std::string("the daemon log never mentions ") + needle);
