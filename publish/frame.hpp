@@ -34,6 +34,7 @@ inline constexpr std::uint16_t close_normal = 1000;
 inline constexpr std::uint16_t close_going_away = 1001;
 inline constexpr std::uint16_t close_protocol_error = 1002;
 inline constexpr std::uint16_t close_unsupported_data = 1003;
+inline constexpr std::uint16_t close_invalid_payload = 1007;  // e.g. text that is not UTF-8
 inline constexpr std::uint16_t close_too_big = 1009;
 inline constexpr std::uint16_t close_idle_timeout = 4000;
 inline constexpr std::uint16_t close_slow_consumer = 4008;

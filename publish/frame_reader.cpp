@@ -1,5 +1,7 @@
 #include "publish/frame_reader.hpp"
 
+#include <simdjson.h>
+
 namespace splitstream::publish {
 
 frame_reader::frame_reader(std::size_t max_message) : max_message_(max_message) {}
@@ -8,6 +10,14 @@ client_frame_result frame_reader::fail(std::uint16_t code, const char* reason, s
     error_code_ = code;
     error_reason_ = reason;
     return {client_frame_kind::error, consumed};
+}
+
+client_frame_result frame_reader::finish_message(ws_opcode op, std::size_t consumed) {
+    if (op != ws_opcode::text) return {client_frame_kind::binary, consumed};
+    // RFC 6455 §8.1: a text message that is not UTF-8 fails the connection.
+    if (!simdjson::validate_utf8(message_.data(), message_.size()))
+        return fail(close_invalid_payload, "text message is not valid UTF-8", consumed);
+    return {client_frame_kind::text, consumed};
 }
 
 client_frame_result frame_reader::next(char* data, std::size_t size) {
@@ -65,8 +75,7 @@ client_frame_result frame_reader::next(char* data, std::size_t size) {
                 return fail(close_protocol_error, "new message inside a fragmented one", consumed);
             if (fin) {
                 message_.assign(bytes);
-                return {op == ws_opcode::text ? client_frame_kind::text : client_frame_kind::binary,
-                        consumed};
+                return finish_message(op, consumed);
             }
             in_fragment_ = true;
             fragment_op_ = op;
@@ -79,8 +88,7 @@ client_frame_result frame_reader::next(char* data, std::size_t size) {
             in_fragment_ = false;
             message_.swap(fragments_);
             fragments_.clear();
-            return {fragment_op_ == ws_opcode::text ? client_frame_kind::text : client_frame_kind::binary,
-                    consumed};
+            return finish_message(fragment_op_, consumed);
     }
     return fail(close_protocol_error, "unknown opcode", consumed);
 }

@@ -49,6 +49,7 @@ public:
 
 private:
     client_frame_result fail(std::uint16_t code, const char* reason, std::size_t consumed);
+    client_frame_result finish_message(ws_opcode op, std::size_t consumed);
 
     std::size_t max_message_;
     std::string message_;    // the message being assembled, or the last result

@@ -4,13 +4,20 @@
 #include <type_traits>
 #include <variant>
 
+#include "publish/json_text.hpp"
 #include "publish/subscriber_session.hpp"
 
 namespace splitstream::publish {
 
 template <class Stream>
-http_session<Stream>::http_session(Stream stream, std::shared_ptr<hub> h, std::string remote)
-    : stream_(std::move(stream)), hub_(std::move(h)), remote_(std::move(remote)), buffer_(64 * 1024) {
+http_session<Stream>::http_session(Stream stream, std::shared_ptr<hub> h, std::string remote,
+                                   std::shared_ptr<void> address_slot, bool over_address_limit)
+    : stream_(std::move(stream)),
+      hub_(std::move(h)),
+      remote_(std::move(remote)),
+      buffer_(64 * 1024),
+      address_slot_(std::move(address_slot)),
+      over_address_limit_(over_address_limit) {
     hub_->add_connection(*this);
 }
 
@@ -71,11 +78,34 @@ void http_session<Stream>::on_read(beast::error_code ec, std::size_t) {
         do_close();
         return;
     }
+    if (ec == http::error::header_limit) {
+        refuse(http::status::request_header_fields_too_large, "header_too_large",
+               "request headers exceed " + std::to_string(hub_->options().request_header_max) + " bytes");
+        return;
+    }
+    if (ec == http::error::body_limit) {
+        refuse(http::status::payload_too_large, "body_too_large",
+               "request body exceeds " + std::to_string(hub_->options().request_body_max) + " bytes");
+        return;
+    }
+    if (ec && ec.category() == make_error_code(http::error::bad_method).category() &&
+        ec != http::error::partial_message) {
+        refuse(http::status::bad_request, "bad_request", "malformed HTTP request: " + ec.message());
+        return;
+    }
     if (ec) {
+        // A timeout (slowloris, idle keep-alive) has already closed the
+        // socket: nothing can be said to the client, only counted.
         hub_->log().debug("connection {}: read: {}", remote_, ec.message());
-        if (ec == http::error::header_limit || ec == http::error::body_limit || ec == beast::error::timeout)
-            hub_->metrics().count_refusal(refusal::bad_request);
+        if (ec == beast::error::timeout) hub_->metrics().count_refusal(refusal::bad_request);
         do_close();
+        return;
+    }
+    if (over_address_limit_) {
+        hub_->metrics().count_refusal(refusal::connection_limit);
+        refuse(http::status::service_unavailable, "too_many_connections_from_address",
+               "more than " + std::to_string(hub_->options().max_connections_per_address) +
+                   " connections from this address; retry later");
         return;
     }
     auto req = parser_->release();
@@ -97,6 +127,7 @@ void http_session<Stream>::upgrade(request&& req) {
     }
     auto sub = std::get<subscription_request>(std::move(checked));
     sub.remote = remote_;
+    sub.address_slot = std::move(address_slot_);
     upgraded_ = true;
     const auto leftover = buffer_.data();
     auto session = std::make_shared<subscriber_session<Stream>>(
@@ -126,6 +157,23 @@ void http_session<Stream>::on_write(bool keep_alive, beast::error_code ec, std::
         return;
     }
     do_read();
+}
+
+template <class Stream>
+void http_session<Stream>::refuse(http::status status, std::string_view code, std::string_view message) {
+    if (status != http::status::service_unavailable) hub_->metrics().count_refusal(refusal::bad_request);
+    hub_->log().debug("connection {}: refused {}: {}", remote_, static_cast<unsigned>(status), message);
+    http::response<http::string_body> res{status, 11};
+    res.set(http::field::content_type, "application/json");
+    res.set(http::field::server, "splitstream");
+    std::string body = R"({"error":)";
+    append_json_string(body, code);
+    body += R"(,"message":)";
+    append_json_string(body, message);
+    res.body() = body + "}";
+    res.keep_alive(false);
+    res.prepare_payload();
+    send(std::move(res));
 }
 
 template <class Stream>

@@ -19,7 +19,10 @@ namespace splitstream::publish {
 template <class Stream>
 class http_session : public connection, public std::enable_shared_from_this<http_session<Stream>> {
 public:
-    http_session(Stream stream, std::shared_ptr<hub> hub, std::string remote);
+    // `address_slot`: this connection's per-address slot, handed on to the
+    // subscriber on upgrade; `over_address_limit`: answer every request 503.
+    http_session(Stream stream, std::shared_ptr<hub> hub, std::string remote,
+                 std::shared_ptr<void> address_slot, bool over_address_limit);
     ~http_session() override;
 
     void run();
@@ -33,6 +36,7 @@ private:
     void send(http::message_generator msg);
     void on_write(bool keep_alive, beast::error_code ec, std::size_t bytes);
     void do_close();
+    void refuse(http::status status, std::string_view code, std::string_view message);
     route_context context();
 
     Stream stream_;
@@ -40,6 +44,8 @@ private:
     std::string remote_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
+    std::shared_ptr<void> address_slot_;
+    bool over_address_limit_;
     bool upgraded_ = false;
     bool closed_ = false;
 };

@@ -12,7 +12,12 @@ constexpr std::size_t connection_slack = 64;
 
 listener::listener(net::io_context& ioc, const tcp::endpoint& endpoint, std::shared_ptr<hub> h,
                    net::ssl::context* tls)
-    : ioc_(ioc), acceptor_(ioc), hub_(std::move(h)), tls_(tls), retry_timer_(ioc) {
+    : ioc_(ioc),
+      acceptor_(ioc),
+      hub_(std::move(h)),
+      tls_(tls),
+      retry_timer_(ioc),
+      per_address_(std::make_shared<address_limiter>(hub_->options().max_connections_per_address)) {
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(net::socket_base::reuse_address(true));
     acceptor_.bind(endpoint);
@@ -55,14 +60,22 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
         return;
     }
     std::string remote = "?";
-    if (auto ep = socket.remote_endpoint(ec); !ec)
-        remote = ep.address().to_string() + ":" + std::to_string(ep.port());
+    std::string address = "?";
+    if (auto ep = socket.remote_endpoint(ec); !ec) {
+        address = ep.address().to_string();
+        remote = address + ":" + std::to_string(ep.port());
+    }
+    // Over the per-address limit the session still reads the request, so
+    // the client gets a 503 that says why instead of a bare reset.
+    auto slot = per_address_->try_acquire(address);
+    const bool over_limit = slot == nullptr;
     if (tls_) {
         std::make_shared<http_session<tls_stream>>(tls_stream(std::move(socket), *tls_), hub_,
-                                                   std::move(remote))
+                                                   std::move(remote), std::move(slot), over_limit)
             ->run();
     } else {
-        std::make_shared<http_session<plain_stream>>(plain_stream(std::move(socket)), hub_, std::move(remote))
+        std::make_shared<http_session<plain_stream>>(plain_stream(std::move(socket)), hub_, std::move(remote),
+                                                     std::move(slot), over_limit)
             ->run();
     }
     do_accept();

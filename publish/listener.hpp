@@ -2,11 +2,13 @@
 // Accepts TCP connections and starts an http_session (plain or TLS) for
 // each. Beyond max_connections plus a small slack it closes new sockets at
 // once, so a flood cannot hold unbounded half-open sessions; below that the
-// HTTP side answers 503 itself. Runs on the hub's io_context thread.
+// HTTP side answers 503 itself, as it does for an address over
+// max_connections_per_address. Runs on the hub's io_context thread.
 
 #include <memory>
 
 #include "net/net.hpp"
+#include "publish/address_limiter.hpp"
 #include "publish/hub.hpp"
 #include "publish/transport.hpp"
 
@@ -32,6 +34,7 @@ private:
     std::shared_ptr<hub> hub_;
     net::ssl::context* tls_;
     net::steady_timer retry_timer_;
+    std::shared_ptr<address_limiter> per_address_;
     bool stopped_ = false;
 };
 

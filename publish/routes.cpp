@@ -265,6 +265,10 @@ std::variant<subscription_request, http::response<http::string_body>> check_upgr
     std::vector<std::string> types;
     if (auto v = target->param("events")) events = split_list(*v);
     if (auto v = target->param("types")) types = split_list(*v);
+    if (events.size() > ctx.options.max_filter_entries || types.size() > ctx.options.max_filter_entries)
+        return refuse(refusal::bad_request, http::status::bad_request, "too_many_filters",
+                      "events= and types= may each name at most " +
+                          std::to_string(ctx.options.max_filter_entries) + " entries");
     if (auto v = target->param("since")) {
         out.since = parse_u64(*v);
         if (!out.since)

@@ -34,6 +34,9 @@ struct server_options {
 
     // Connections of every kind (HTTP and WebSocket); requests beyond get 503.
     std::size_t max_connections = 10'000;
+    // Open connections from one remote address; requests beyond get 503.
+    // 0: no limit (the default, since a reverse proxy is one address).
+    std::size_t max_connections_per_address = 0;
 
     // WebSocket: a subscriber that sends nothing (not even a pong) for
     // idle_timeout is closed; the server pings every ping_interval.
@@ -43,10 +46,13 @@ struct server_options {
     std::chrono::milliseconds close_timeout{2'000};
     // Largest message a subscriber may send.
     std::size_t read_message_max = 64 * 1024;
+    // Most entries `events=`/`types=` (query or subscribe op) may name.
+    std::size_t max_filter_entries = 1000;
 
     // HTTP: a whole request (headers and body) must arrive within
     // request_timeout, which also bounds keep-alive idleness; a response
-    // must be written within write_timeout.
+    // must be written within write_timeout. Headers over request_header_max
+    // get 431, a body over request_body_max 413.
     std::chrono::milliseconds request_timeout{10'000};
     std::chrono::milliseconds write_timeout{10'000};
     std::size_t request_header_max = 8 * 1024;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "publish/client_op.hpp"
 #include "publish/json_text.hpp"
 
 namespace splitstream::publish {
@@ -314,43 +315,18 @@ void subscriber_session<Stream>::send_error(std::string_view code, std::string_v
 template <class Stream>
 void subscriber_session<Stream>::handle_message(std::string_view text) {
     if (state_ != state::open) return;
-    simdjson::dom::element doc;
-    if (hub_->json_parser().parse(text.data(), text.size()).get(doc) != simdjson::SUCCESS) {
-        send_error("bad_request", "message is not valid JSON");
+    auto parsed = parse_client_op(hub_->json_parser(), text, hub_->options().max_filter_entries);
+    if (auto* err = std::get_if<client_op_error>(&parsed)) {
+        send_error(err->code, err->message);
         return;
     }
-    std::string_view op;
-    if (doc["op"].get_string().get(op) != simdjson::SUCCESS) {
-        send_error("bad_request", "message has no string \"op\"");
-        return;
-    }
-    if (op == "ping") {
+    auto& op = std::get<client_op>(parsed);
+    if (op.op == client_op::kind::ping) {
         reply(hub_->pong_reply());
         return;
     }
-    if (op != "subscribe") {
-        send_error("unknown_op", "unknown op '" + std::string(op) + "'; expected subscribe or ping");
-        return;
-    }
-    std::vector<std::string> events;
-    std::vector<std::string> types;
-    for (auto [key, out] : {std::pair{"events", &events}, std::pair{"types", &types}}) {
-        simdjson::dom::element el;
-        if (doc[key].get(el) != simdjson::SUCCESS) continue;
-        simdjson::dom::array arr;
-        if (el.get_array().get(arr) != simdjson::SUCCESS) {
-            send_error("bad_request", std::string("\"") + key + "\" must be an array of strings");
-            return;
-        }
-        for (auto item : arr) {
-            std::string_view s;
-            if (item.get_string().get(s) != simdjson::SUCCESS) {
-                send_error("bad_request", std::string("\"") + key + "\" must be an array of strings");
-                return;
-            }
-            out->emplace_back(s);
-        }
-    }
+    auto& events = op.events;
+    const auto& types = op.types;
     if (request_.claims && request_.claims->events) {
         for (const auto& e : events)
             if (!request_.claims->allows(e)) {

@@ -3,6 +3,7 @@
 // may see, checked by the HTTP side before the WebSocket session starts.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -18,6 +19,7 @@ struct subscription_request {
     std::optional<token_claims> claims;  // when tokens are required
     std::string accept_key;              // Sec-WebSocket-Accept for the 101 response
     std::string remote;                  // "address:port", for logs
+    std::shared_ptr<void> address_slot;  // this connection's per-address slot (address_limiter)
 };
 
 }  // namespace splitstream::publish

@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libsimdjson-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libtomlplusplus-dev libssl-dev
-  clang clang-format libclang-rt-dev
+  clang clang-format libclang-rt-dev llvm
   python3 procps psmisc curl
 )
 if [ "${SPLITSTREAM_WITH_BROWSER:-0}" = 1 ]; then

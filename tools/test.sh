@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds splitstream and runs every test: the warnings-as-errors build, then
-# the same suite under AddressSanitizer + UBSan. Installs what it needs.
-#   SPLITSTREAM_SKIP_ASAN=1  skip the sanitizer pass (quicker local runs)
+# Builds splitstream and runs every test: the warnings-as-errors build (with
+# the short fault soak, label `soak`), the same suite under AddressSanitizer
+# + UBSan, the threaded parts under ThreadSanitizer, and each libFuzzer
+# target for 30 s. Installs what it needs.
+#   SPLITSTREAM_SKIP_ASAN=1  skip the ASan, TSan and fuzz passes (quicker local runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -30,5 +32,21 @@ if [ "${SPLITSTREAM_SKIP_ASAN:-0}" != 1 ]; then
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     run_suite build/asan -DCMAKE_BUILD_TYPE=Debug -DSPLITSTREAM_SANITIZE=ON -DSPLITSTREAM_BUILD_BENCHMARKS=OFF \
       -DSPLITSTREAM_WARNINGS_AS_ERRORS=OFF  # warnings are errors in the pass above
+
+  # Threads meet only where a test runs a client or server on a thread of
+  # its own next to the server's io_context, and in the daemon's async
+  # logger (docs/faults.md, "Threads"): those tests, built with TSan.
+  echo "== threaded parts under TSan"
+  tsan=build/tsan
+  cmake -S . -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPLITSTREAM_SANITIZE_THREAD=ON \
+    -DSPLITSTREAM_BUILD_BENCHMARKS=OFF
+  cmake --build "$tsan" -j "$jobs" --target splitstream publish_itests tools_itests
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+    "$tsan/tests/publish_itests" --gtest_brief=1
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+    "$tsan/tests/tools_itests" --gtest_brief=1 --gtest_filter='-*at_speed_1_gaps_match*'
+
+  echo "== fuzz each target for 30 s"
+  bash tools/fuzz.sh 30
 fi
 echo "== all tests passed"

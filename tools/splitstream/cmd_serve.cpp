@@ -45,6 +45,11 @@ struct serve_flags {
     std::size_t queue_mib = 8;
     std::size_t queue_messages = 65536;
     std::size_t max_connections = 10000;
+    std::size_t max_connections_per_address = 0;
+    int request_timeout_ms = 10000;
+    std::size_t request_header_max = 8 * 1024;
+    std::size_t read_message_max = 64 * 1024;
+    std::size_t max_filter_entries = 1000;
     int idle_timeout_s = 60;
     int ping_interval_s = 20;
     std::vector<std::string> allowed_origins;
@@ -156,6 +161,11 @@ int run_serve(const serve_flags& f) {
     p.queue_max_bytes = f.queue_mib * publish::mib;
     p.queue_max_messages = f.queue_messages;
     p.max_connections = f.max_connections;
+    p.max_connections_per_address = f.max_connections_per_address;
+    p.request_timeout = std::chrono::milliseconds(f.request_timeout_ms);
+    p.request_header_max = f.request_header_max;
+    p.read_message_max = f.read_message_max;
+    p.max_filter_entries = f.max_filter_entries;
     p.idle_timeout = std::chrono::seconds(f.idle_timeout_s);
     p.ping_interval = std::chrono::seconds(f.ping_interval_s);
     p.allowed_origins = f.allowed_origins;
@@ -263,6 +273,29 @@ command add_serve(CLI::App& root) {
         ->group(out);
     app->add_option("--max-connections", f->max_connections, "Open connections; more get 503")
         ->capture_default_str()
+        ->group(out);
+    app->add_option("--max-connections-per-address", f->max_connections_per_address,
+                    "Open connections from one address; more get 503 (0: no limit)")
+        ->capture_default_str()
+        ->group(out);
+    app->add_option("--request-timeout-ms", f->request_timeout_ms,
+                    "A whole HTTP request (headers too) must arrive within this; also keep-alive idleness")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 3'600'000))
+        ->group(out);
+    app->add_option("--request-header-max", f->request_header_max, "HTTP request header bytes; more get 431")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{512}, std::size_t{1} << 20))
+        ->group(out);
+    app->add_option("--read-message-max", f->read_message_max,
+                    "Largest message a subscriber may send, bytes; more: close 1009")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{128}, std::size_t{16} << 20))
+        ->group(out);
+    app->add_option("--max-filter-entries", f->max_filter_entries,
+                    "Most events/types one subscription may name; more: 400 or an error reply")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
         ->group(out);
     app->add_option("--idle-timeout-s", f->idle_timeout_s, "Close a subscriber silent for this long")
         ->capture_default_str()

@@ -1,0 +1,26 @@
+#include "publish/address_limiter.hpp"
+
+namespace splitstream::publish {
+
+std::shared_ptr<void> address_limiter::try_acquire(const std::string& address) {
+    auto& n = open_[address];
+    if (limit_ != 0 && n >= limit_) {
+        if (n == 0) open_.erase(address);
+        return nullptr;
+    }
+    ++n;
+    // The deleter keeps the limiter alive and gives the slot back; the
+    // pointer only has to be non-null, so a held slot tests true.
+    auto self = shared_from_this();
+    return std::shared_ptr<void>(self.get(), [self, address](void*) {
+        auto it = self->open_.find(address);
+        if (it != self->open_.end() && --it->second == 0) self->open_.erase(it);
+    });
+}
+
+std::size_t address_limiter::open(const std::string& address) const {
+    auto it = open_.find(address);
+    return it == open_.end() ? 0 : it->second;
+}
+
+}  // namespace splitstream::publish

@@ -1,0 +1,432 @@
+// Hostile clients against the publish server on 127.0.0.1: slow headers,
+// oversized headers, bodies and frames, many connections from one address,
+// invalid WebSocket handshakes, invalid UTF-8, unknown ops, filters naming
+// thousands of events. Each gets a clear refusal (status code, close code
+// and reason, or error reply), and a well-behaved subscriber connected the
+// whole time keeps receiving every event.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "publish/server.hpp"
+#include "test_support.hpp"
+
+namespace splitstream::publish {
+namespace {
+
+using namespace testing;
+using feed::event_type;
+
+constexpr const char* ws_key = "dGhlIHNhbXBsZSBub25jZQ==";
+
+// A client that writes exactly the bytes it is given (in chunks, with a
+// pause between them) and records every byte it receives until the server
+// closes. Runs on the test's io_context.
+class raw_client : public std::enable_shared_from_this<raw_client> {
+public:
+    explicit raw_client(net::io_context& ioc) : socket_(ioc), timer_(ioc) {}
+
+    std::string received;
+    bool ended = false;
+
+    void start(std::uint16_t port, std::vector<std::string> chunks,
+               std::chrono::milliseconds gap = std::chrono::milliseconds(0)) {
+        chunks_ = std::move(chunks);
+        gap_ = gap;
+        socket_.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port),
+                              [self = shared_from_this()](beast::error_code ec) {
+                                  if (ec) return self->finish();
+                                  self->do_read();
+                                  self->write_next();
+                              });
+    }
+
+    // Sends more bytes after the first chunks (e.g. frames after a 101).
+    void send(std::string bytes) {
+        chunks_.push_back(std::move(bytes));
+        if (!writing_) write_next();
+    }
+
+    bool got_status(unsigned status) const {
+        return received.rfind("HTTP/1.1 " + std::to_string(status) + " ", 0) == 0;
+    }
+
+    // The code and reason of the server's close frame, if one arrived
+    // (frames start after the 101 response; server frames are unmasked).
+    std::optional<std::pair<std::uint16_t, std::string>> close_frame() const {
+        auto pos = received.find("\r\n\r\n");
+        if (pos == std::string::npos) return std::nullopt;
+        pos += 4;
+        while (pos + 2 <= received.size()) {
+            const auto b0 = static_cast<unsigned char>(received[pos]);
+            std::size_t len = static_cast<unsigned char>(received[pos + 1]) & 0x7F;
+            std::size_t header = 2;
+            if (len == 126) {
+                if (pos + 4 > received.size()) return std::nullopt;
+                len = (std::size_t{static_cast<unsigned char>(received[pos + 2])} << 8) |
+                      static_cast<unsigned char>(received[pos + 3]);
+                header = 4;
+            }
+            if (pos + header + len > received.size()) return std::nullopt;
+            if ((b0 & 0x0F) == 0x8 && len >= 2) {
+                const auto* p = reinterpret_cast<const unsigned char*>(received.data() + pos + header);
+                return std::pair{static_cast<std::uint16_t>((p[0] << 8) | p[1]),
+                                 received.substr(pos + header + 2, len - 2)};
+            }
+            pos += header + len;
+        }
+        return std::nullopt;
+    }
+
+private:
+    void write_next() {
+        if (ended || chunks_.empty()) return;
+        writing_ = true;
+        out_ = std::move(chunks_.front());
+        chunks_.erase(chunks_.begin());
+        net::async_write(socket_, net::buffer(out_),
+                         [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             self->writing_ = false;
+                             if (ec || self->chunks_.empty()) return;
+                             if (self->gap_.count() == 0) return self->write_next();
+                             self->timer_.expires_after(self->gap_);
+                             self->timer_.async_wait([self](beast::error_code ec) {
+                                 if (!ec) self->write_next();
+                             });
+                         });
+    }
+    void do_read() {
+        socket_.async_read_some(net::buffer(buf_),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                    if (ec) return self->finish();
+                                    self->received.append(self->buf_.data(), n);
+                                    self->do_read();
+                                });
+    }
+    void finish() {
+        ended = true;
+        timer_.cancel();
+        beast::error_code ignored;
+        socket_.close(ignored);
+    }
+
+    tcp::socket socket_;
+    net::steady_timer timer_;
+    std::vector<std::string> chunks_;
+    std::chrono::milliseconds gap_{0};
+    std::string out_;
+    std::array<char, 4096> buf_{};
+    bool writing_ = false;
+};
+
+std::string upgrade_request(const std::string& target, const std::string& extra = {}) {
+    return "GET " + target +
+           " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " +
+           ws_key + "\r\n" + extra + "\r\n";
+}
+
+// A masked client frame (RFC 6455 §5.2); `declared` overrides the length
+// field (to claim more than is sent).
+std::string client_frame(unsigned char opcode, const std::string& payload, std::size_t declared = 0) {
+    const std::size_t len = declared ? declared : payload.size();
+    std::string f(1, static_cast<char>(0x80 | opcode));
+    if (len < 126) {
+        f.push_back(static_cast<char>(0x80 | len));
+    } else if (len < 65536) {
+        f.push_back(static_cast<char>(0x80 | 126));
+        f.push_back(static_cast<char>(len >> 8));
+        f.push_back(static_cast<char>(len & 0xFF));
+    } else {
+        f.push_back(static_cast<char>(0x80 | 127));
+        for (int i = 7; i >= 0; --i) f.push_back(static_cast<char>((len >> (8 * i)) & 0xFF));
+    }
+    const char mask[4] = {0x0B, 0x16, 0x21, 0x2C};
+    f.append(mask, 4);
+    for (std::size_t i = 0; i < payload.size(); ++i) f.push_back(static_cast<char>(payload[i] ^ mask[i & 3]));
+    return f;
+}
+
+std::string many_event_ids(int n) {
+    std::string ids;
+    for (int i = 0; i < n; ++i) ids += (i ? "," : "") + std::string("E") + std::to_string(i);
+    return ids;
+}
+
+class hostile_clients : public ::testing::Test {
+protected:
+    net::io_context ioc;
+    fake_provider provider;
+    metrics_registry registry;
+    std::unique_ptr<server> srv;
+    std::shared_ptr<ws_client> bystander;
+    std::vector<std::shared_ptr<raw_client>> raws;
+    std::size_t published = 0;
+
+    static server_options options() {
+        return {.listen_address = "127.0.0.1",
+                .listen_port = 0,
+                .close_timeout = std::chrono::milliseconds(300),
+                .request_timeout = std::chrono::milliseconds(400)};
+    }
+
+    // Starts the server and a subscriber that behaves, connected throughout.
+    void start(server_options o = options()) {
+        srv = std::make_unique<server>(ioc, std::move(o), provider, registry, quiet_logger());
+        srv->start();
+        bystander = std::make_shared<ws_client>(ioc);
+        bystander->start(srv->port(), "/v1/stream");
+        ASSERT_TRUE(run_until(ioc, [&] { return bystander->count_type("hello") == 1; }));
+    }
+
+    std::shared_ptr<raw_client> raw(std::vector<std::string> chunks,
+                                    std::chrono::milliseconds gap = std::chrono::milliseconds(0)) {
+        auto c = std::make_shared<raw_client>(ioc);
+        c->start(srv->port(), std::move(chunks), gap);
+        raws.push_back(c);
+        return c;
+    }
+
+    std::shared_ptr<raw_client> raw_until_ended(std::vector<std::string> chunks) {
+        auto c = raw(std::move(chunks));
+        EXPECT_TRUE(run_until(ioc, [&] { return c->ended; })) << "server never closed";
+        return c;
+    }
+
+    // The daemon keeps serving everyone else: the bystander gets new events.
+    void expect_bystander_served() {
+        for (int i = 0; i < 3; ++i) srv->publish(next_event(provider, event_type::split, "A"));
+        published += 3;
+        ASSERT_TRUE(run_until(ioc, [&] { return bystander->event_seqs().size() == published; }))
+            << "bystander got " << bystander->event_seqs().size() << " of " << published;
+        EXPECT_TRUE(bystander->open);
+        EXPECT_EQ(http_get(ioc, srv->port(), "/healthz").status, 200u);
+    }
+
+    std::uint64_t refused(const char* reason) {
+        return registry.make_counter("publish_connections_refused_total", "", {{"reason", reason}}).value();
+    }
+
+    void TearDown() override {
+        if (!srv) return;
+        srv->stop();
+        EXPECT_TRUE(run_until(ioc,
+                              [&] {
+                                  return srv->connections() == 0 && bystander->ended &&
+                                         std::all_of(raws.begin(), raws.end(),
+                                                     [](auto& c) { return c->ended; });
+                              }))
+            << "sessions still open: " << srv->connections();
+    }
+};
+
+TEST_F(hostile_clients, slow_headers_are_cut_off_at_the_request_timeout) {
+    start();
+    // One header line every 100 ms, forever (bounded: 100 lines): slowloris.
+    std::vector<std::string> chunks{"GET /healthz HTTP/1.1\r\n"};
+    for (int i = 0; i < 100; ++i) chunks.push_back("X-Slow-" + std::to_string(i) + ": y\r\n");
+    auto slow = raw(chunks, std::chrono::milliseconds(100));
+    ASSERT_TRUE(run_until(
+        ioc, [&] { return slow->ended; }, std::chrono::milliseconds(5000)));
+    EXPECT_TRUE(slow->received.empty()) << "a half-sent request must get no answer: " << slow->received;
+    EXPECT_EQ(refused("bad_request"), 1u);
+    expect_bystander_served();
+}
+
+TEST_F(hostile_clients, oversized_headers_get_431_and_an_oversized_body_413) {
+    auto o = options();
+    o.request_header_max = 2048;
+    o.request_body_max = 1024;
+    start(o);
+    auto big_header = raw_until_ended(
+        {"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + std::string(4096, 'a') + "\r\n\r\n"});
+    EXPECT_TRUE(big_header->got_status(431)) << big_header->received;
+    EXPECT_NE(big_header->received.find("header_too_large"), std::string::npos);
+
+    auto big_body =
+        raw_until_ended({"POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n"});
+    EXPECT_TRUE(big_body->got_status(413)) << big_body->received;
+    EXPECT_NE(big_body->received.find("body_too_large"), std::string::npos);
+    EXPECT_EQ(refused("bad_request"), 2u);
+    expect_bystander_served();
+}
+
+TEST_F(hostile_clients, connections_from_one_address_beyond_its_limit_get_503) {
+    auto o = options();
+    o.max_connections_per_address = 3;  // the bystander holds one
+    start(o);
+    std::vector<std::shared_ptr<ws_client>> subs;
+    for (int i = 0; i < 2; ++i) {
+        subs.push_back(std::make_shared<ws_client>(ioc));
+        subs.back()->start(srv->port(), "/v1/stream");
+    }
+    ASSERT_TRUE(run_until(ioc, [&] {
+        return std::all_of(subs.begin(), subs.end(), [](auto& s) { return s->count_type("hello") == 1; });
+    }));
+    auto over = std::make_shared<ws_client>(ioc);
+    over->start(srv->port(), "/v1/stream");
+    ASSERT_TRUE(run_until(ioc, [&] { return over->ended; }));
+    EXPECT_EQ(over->http_status, 503u);
+    auto over_http = raw_until_ended({"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"});
+    EXPECT_TRUE(over_http->got_status(503)) << over_http->received;
+    EXPECT_NE(over_http->received.find("too_many_connections_from_address"), std::string::npos);
+    EXPECT_EQ(refused("connection_limit"), 2u);
+
+    // A slot freed is a slot to reuse; everyone admitted is still served.
+    subs[0]->close_normally();
+    ASSERT_TRUE(run_until(ioc, [&] { return subs[0]->ended && srv->connections() == 2; }));
+    auto later = std::make_shared<ws_client>(ioc);
+    later->start(srv->port(), "/v1/stream");
+    ASSERT_TRUE(run_until(ioc, [&] { return later->count_type("hello") == 1; }));
+    for (int i = 0; i < 3; ++i) srv->publish(next_event(provider, event_type::split, "A"));
+    ASSERT_TRUE(
+        run_until(ioc, [&] { return later->event_seqs().size() == 3 && subs[1]->event_seqs().size() == 3; }));
+    EXPECT_EQ(bystander->event_seqs().size(), 3u);
+    later->close_normally();
+    subs[1]->close_normally();
+    ASSERT_TRUE(run_until(ioc, [&] { return later->ended && subs[1]->ended; }));
+}
+
+TEST_F(hostile_clients, invalid_websocket_handshakes_get_400_with_a_reason) {
+    start();
+    const std::vector<std::string> bad = {
+        // No key.
+        "GET /v1/stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Version: 13\r\n\r\n",
+        // Wrong version.
+        "GET /v1/stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Version: 8\r\nSec-WebSocket-Key: " +
+            std::string(ws_key) + "\r\n\r\n",
+        // A key of the wrong length.
+        "GET /v1/stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n\r\n",
+        // A bad %-escape and a since that is no number.
+        upgrade_request("/v1/stream?events=%zz"),
+        upgrade_request("/v1/stream?since=-4"),
+    };
+    for (const auto& req : bad) {
+        auto c = raw_until_ended({req});
+        EXPECT_TRUE(c->got_status(400)) << req << "\n->\n" << c->received;
+        EXPECT_NE(c->received.find("\"error\""), std::string::npos) << c->received;
+    }
+    auto garbage = raw_until_ended({"\x16\x03\x01 this is not HTTP at all\r\n\r\n"});
+    EXPECT_TRUE(garbage->got_status(400)) << garbage->received;
+    auto wrong_path = raw_until_ended({upgrade_request("/v1/elsewhere")});
+    EXPECT_TRUE(wrong_path->got_status(404)) << wrong_path->received;
+    expect_bystander_served();
+}
+
+TEST_F(hostile_clients, invalid_utf8_in_a_text_frame_closes_with_1007) {
+    start();
+    auto c = raw({upgrade_request("/v1/stream")});
+    ASSERT_TRUE(run_until(ioc, [&] { return c->received.find("\"hello\"") != std::string::npos; }));
+    c->send(client_frame(0x1, std::string("{\"op\":\"ping\",\"x\":\"\xC3\x28\"}")));
+    ASSERT_TRUE(run_until(ioc, [&] { return c->ended; }));
+    auto close = c->close_frame();
+    ASSERT_TRUE(close) << c->received;
+    EXPECT_EQ(close->first, 1007);
+    EXPECT_NE(close->second.find("UTF-8"), std::string::npos);
+    expect_bystander_served();
+}
+
+TEST_F(hostile_clients, a_binary_message_gets_an_error_reply_and_the_stream_goes_on) {
+    start();
+    auto c = raw({upgrade_request("/v1/stream")});
+    ASSERT_TRUE(run_until(ioc, [&] { return c->received.find("\"hello\"") != std::string::npos; }));
+    c->send(client_frame(0x2, std::string("\x00\x01\x02", 3)));
+    ASSERT_TRUE(run_until(
+        ioc, [&] { return c->received.find("binary messages are not supported") != std::string::npos; }));
+    c->send(client_frame(0x1, R"({"op":"ping"})"));
+    ASSERT_TRUE(run_until(ioc, [&] { return c->received.find("\"pong\"") != std::string::npos; }));
+    EXPECT_FALSE(c->ended);
+    expect_bystander_served();
+    c->send(client_frame(0x8, "\x03\xe8"));
+    ASSERT_TRUE(run_until(ioc, [&] { return c->ended; }));
+}
+
+TEST_F(hostile_clients, oversized_frames_close_with_1009_at_the_header) {
+    auto o = options();
+    o.read_message_max = 1024;
+    start(o);
+    // Claims 1 MiB and sends 10 bytes: refused at the header, not buffered.
+    auto claims = raw({upgrade_request("/v1/stream")});
+    ASSERT_TRUE(run_until(ioc, [&] { return claims->received.find("\"hello\"") != std::string::npos; }));
+    claims->send(client_frame(0x1, std::string(10, 'x'), 1 << 20));
+    ASSERT_TRUE(run_until(ioc, [&] { return claims->ended; }));
+    auto close = claims->close_frame();
+    ASSERT_TRUE(close) << claims->received;
+    EXPECT_EQ(close->first, 1009);
+    EXPECT_EQ(close->second, "message too big");
+
+    // Fragments that add up to more than the limit.
+    auto fragments = raw({upgrade_request("/v1/stream")});
+    ASSERT_TRUE(run_until(ioc, [&] { return fragments->received.find("\"hello\"") != std::string::npos; }));
+    auto first = client_frame(0x1, std::string(800, 'x'));
+    first[0] = static_cast<char>(first[0] & 0x7F);  // no FIN
+    fragments->send(first + client_frame(0x0, std::string(800, 'x')));
+    ASSERT_TRUE(run_until(ioc, [&] { return fragments->ended; }));
+    close = fragments->close_frame();
+    ASSERT_TRUE(close) << fragments->received;
+    EXPECT_EQ(close->first, 1009);
+    expect_bystander_served();
+}
+
+TEST_F(hostile_clients, unknown_and_malformed_ops_get_error_replies_and_the_stream_goes_on) {
+    start();
+    auto c = std::make_shared<ws_client>(ioc);
+    c->start(srv->port(), "/v1/stream");
+    ASSERT_TRUE(run_until(ioc, [&] { return c->count_type("hello") == 1; }));
+    c->send(R"({"op":")" + std::string(5000, 'z') + R"("})");
+    ASSERT_TRUE(run_until(ioc, [&] { return c->count_type("error") == 1; }));
+    EXPECT_NE(c->messages.back().find("unknown_op"), std::string::npos);
+    EXPECT_LT(c->messages.back().size(), 300u) << "the error must not echo the whole op";
+    c->send(R"({"op":"subscribe","events":[1,2,3]})");
+    ASSERT_TRUE(run_until(ioc, [&] { return c->count_type("error") == 2; }));
+    EXPECT_NE(c->messages.back().find("bad_request"), std::string::npos);
+    c->send(R"([{"op":"ping"}])");
+    ASSERT_TRUE(run_until(ioc, [&] { return c->count_type("error") == 3; }));
+    c->send(R"({"op":"ping"})");
+    ASSERT_TRUE(run_until(ioc, [&] { return c->count_type("pong") == 1; }));
+    EXPECT_TRUE(c->open);
+    expect_bystander_served();
+    ASSERT_TRUE(run_until(ioc, [&] { return c->event_seqs().size() == published; }));
+    c->close_normally();
+    ASSERT_TRUE(run_until(ioc, [&] { return c->ended; }));
+}
+
+TEST_F(hostile_clients, filters_naming_thousands_of_events_are_refused) {
+    auto o = options();
+    o.max_filter_entries = 1000;
+    o.request_header_max = 64 * 1024;  // so the limit met is the filter's, not the header's
+    start(o);
+    auto by_query = std::make_shared<ws_client>(ioc);
+    by_query->start(srv->port(), "/v1/stream?events=" + many_event_ids(5000));
+    ASSERT_TRUE(run_until(ioc, [&] { return by_query->ended; }));
+    EXPECT_EQ(by_query->http_status, 400u);
+
+    auto raw_query = raw_until_ended({upgrade_request("/v1/stream?events=" + many_event_ids(1001))});
+    EXPECT_TRUE(raw_query->got_status(400)) << raw_query->received.substr(0, 200);
+    EXPECT_NE(raw_query->received.find("too_many_filters"), std::string::npos);
+
+    auto by_op = std::make_shared<ws_client>(ioc);
+    by_op->start(srv->port(), "/v1/stream");
+    ASSERT_TRUE(run_until(ioc, [&] { return by_op->count_type("hello") == 1; }));
+    std::string op = R"({"op":"subscribe","events":[)";
+    for (int i = 0; i < 5000; ++i) op += (i ? ",\"E" : "\"E") + std::to_string(i) + "\"";
+    by_op->send(op + "]}");
+    ASSERT_TRUE(run_until(ioc, [&] { return by_op->count_type("error") == 1; }));
+    EXPECT_NE(by_op->messages.back().find("too_many_filters"), std::string::npos);
+    // Within the limit is fine.
+    by_op->send(R"({"op":"subscribe","events":["A"]})");
+    ASSERT_TRUE(run_until(ioc, [&] { return by_op->count_type("subscribed") == 1; }));
+    expect_bystander_served();
+    ASSERT_TRUE(run_until(ioc, [&] { return by_op->event_seqs().size() == published; }));
+    by_op->close_normally();
+    ASSERT_TRUE(run_until(ioc, [&] { return by_op->ended; }));
+}
+
+}  // namespace
+}  // namespace splitstream::publish
