@@ -22,6 +22,9 @@ std::string iso_now() {
     return out;
 }
 
+// The steps of a connection attempt, as line_handler names them.
+constexpr std::string_view connect_steps[] = {"resolve", "connect", "tls", "websocket"};
+
 std::string range_text(const seq_range& r) {
     return r.first == r.last ? std::to_string(r.first)
                              : std::to_string(r.first) + "-" + std::to_string(r.last);
@@ -61,6 +64,12 @@ feed_ingest::feed_ingest(net::any_io_executor executor, ingest_options options, 
                                   "Connections closed (1009) for a frame over read_message_max.", labels);
         m.connected =
             &metrics.make_gauge("ingest_connected", "1 while the line's connection is open.", labels);
+        for (const auto step : connect_steps) {
+            m.connect_failures.push_back(&metrics.make_counter(
+                "ingest_connect_failures_total",
+                "Connection attempts that failed before the WebSocket was open, by line and step.",
+                {{"line", name}, {"step", std::string(step)}}));
+        }
         line_metrics_.push_back(m);
     };
     for (const auto& up : options_.upstreams) make_line(up.name);
@@ -153,6 +162,7 @@ void feed_ingest::notice(std::string state, std::string text, decltype(feed::fee
 
 void feed_ingest::on_line_up(int line, std::optional<std::uint64_t> since) {
     metrics_for(line).connected->add(1);
+    metrics_for(line).failing = false;
     const auto name = line_name(line);
     notice("connected", "Feed line " + name + " connected", {{"line", name}});
     if (since) {
@@ -178,6 +188,21 @@ void feed_ingest::on_line_stale(int line, std::chrono::milliseconds silent) {
 
 void feed_ingest::on_line_oversize(int line) {
     metrics_for(line).oversize->inc();
+}
+
+void feed_ingest::on_line_attempt_failed(int line, std::string_view step, std::string_view error) {
+    auto& m = metrics_for(line);
+    for (std::size_t i = 0; i < std::size(connect_steps); ++i)
+        if (connect_steps[i] == step) m.connect_failures[i]->inc();
+    // Once per run of failures, not once per attempt: a line that is down
+    // for an hour makes one feed event, and `connected` ends the run.
+    if (m.failing) return;
+    m.failing = true;
+    const auto name = line_name(line);
+    notice("connect_failed",
+           "Feed line " + name + " cannot connect (" + std::string(step) + "): " + std::string(error) +
+               "; retrying",
+           {{"line", name}, {"step", std::string(step)}, {"error", std::string(error)}});
 }
 
 void feed_ingest::on_line_reconnect(int line, std::chrono::milliseconds delay) {

@@ -73,6 +73,8 @@ private:
         counter* stale = nullptr;
         counter* oversize = nullptr;
         gauge* connected = nullptr;
+        std::vector<counter*> connect_failures;  // by connect_steps
+        bool failing = false;                    // a connect_failed notice was made since the last success
     };
 
     std::optional<std::uint64_t> resume_position() const override;
@@ -82,6 +84,7 @@ private:
     void on_line_stale(int line, std::chrono::milliseconds silent) override;
     void on_line_oversize(int line) override;
     void on_line_reconnect(int line, std::chrono::milliseconds delay) override;
+    void on_line_attempt_failed(int line, std::string_view step, std::string_view error) override;
 
     void handle(sequencer_step step);
     void deliver_rejected(const sequenced_frame& in);

@@ -33,6 +33,11 @@ public:
     virtual void on_line_oversize(int line) = 0;
     // The next connection attempt starts after `delay`.
     virtual void on_line_reconnect(int line, std::chrono::milliseconds delay) = 0;
+    // A connection attempt failed before the WebSocket was open; `step` is
+    // resolve, connect, tls or websocket, `error` says why. A reconnect
+    // follows (on_line_reconnect).
+    virtual void on_line_attempt_failed(int /*line*/, std::string_view /*step*/, std::string_view /*error*/) {
+    }
 };
 
 }  // namespace splitstream::ingest

@@ -2,6 +2,10 @@
 
 #include <fstream>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
 #include <spdlog/spdlog.h>
 
 namespace splitstream::ingest {
@@ -144,8 +148,8 @@ void upstream_client::on_connect(beast::error_code ec, tcp::endpoint) {
     auto& ssl = tls_->next_layer();
     // SNI, so that a server with several names presents the right one.
     if (!SSL_set_tlsext_host_name(ssl.native_handle(), url_.host.c_str())) {
-        return attempt_failed("TLS SNI", beast::error_code(static_cast<int>(::ERR_get_error()),
-                                                           net::error::get_ssl_category()));
+        return attempt_failed(
+            "tls", beast::error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category()));
     }
     if (!options_.insecure_skip_verify) ssl.set_verify_callback(net::ssl::host_name_verification(url_.host));
     beast::get_lowest_layer(*tls_).expires_after(options_.handshake_timeout);
@@ -155,7 +159,7 @@ void upstream_client::on_connect(beast::error_code ec, tcp::endpoint) {
 
 void upstream_client::on_tls_handshake(beast::error_code ec) {
     if (phase_ == phase::stopped) return;
-    if (ec) return attempt_failed("TLS handshake", ec);
+    if (ec) return attempt_failed("tls", ec);
     do_ws_handshake();
 }
 
@@ -189,7 +193,7 @@ void upstream_client::do_ws_handshake() {
 
 void upstream_client::on_ws_handshake(beast::error_code ec) {
     if (phase_ == phase::stopped) return;
-    if (ec) return attempt_failed("WebSocket handshake", ec);
+    if (ec) return attempt_failed("websocket", ec);
     phase_ = phase::open;
     backoff_.reset();
     log_->info("upstream {} connected to {}{}", options_.name, options_.url,
@@ -253,7 +257,21 @@ void upstream_client::on_close(beast::error_code ec) {
 }
 
 void upstream_client::attempt_failed(std::string_view step, beast::error_code ec) {
-    log_->warn("upstream {} ({}): {} failed: {}", options_.name, options_.url, step, ec.message());
+    std::string error = ec.message();
+    if (step == "tls" && tls_ && ec.category() == net::error::get_ssl_category() &&
+        ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_CERTIFICATE_VERIFY_FAILED) {
+        // The one failure a retry never fixes: say what to change.
+        const auto verify = SSL_get_verify_result(tls_->next_layer().native_handle());
+        error = std::string("certificate not trusted: ") + X509_verify_cert_error_string(verify);
+        log_->error(
+            "upstream {} ({}): TLS handshake failed: {}; give the issuing CA with --ca-file "
+            "(--insecure-skip-verify only in a lab); retrying",
+            options_.name, options_.url, error);
+    } else {
+        log_->warn("upstream {} ({}): {} failed: {}", options_.name, options_.url, step, error);
+    }
+    handler_.on_line_attempt_failed(options_.line, step, error);
+    if (phase_ == phase::stopped) return;
     schedule_reconnect();
 }
 

@@ -5,8 +5,10 @@
 
 #include <gtest/gtest.h>
 #include <spdlog/sinks/null_sink.h>
+#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <chrono>
 #include <fstream>
@@ -14,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -80,7 +83,9 @@ struct upstream_conn {
             beast::error_code ec;
             co_await ws.async_read(buffer, net::redirect_error(net::use_awaitable, ec));
             if (ec) {
-                if (ec == websocket::error::closed) co_return ws.reason().code;
+                // The code of a close frame received, even when answering it
+                // failed because the peer had already gone.
+                if (ws.reason().code != websocket::close_code::none) co_return ws.reason().code;
                 co_return std::nullopt;
             }
             buffer.clear();
@@ -196,6 +201,13 @@ struct recording_sink final : feed_sink {
         return std::nullopt;
     }
     bool done() const { return !applied.empty() && applied.back() == last_seq; }
+};
+
+// Log lines kept for assertions.
+struct captured_log {
+    std::ostringstream text;
+    std::shared_ptr<spdlog::logger> logger = std::make_shared<spdlog::logger>(
+        "ingest", std::make_shared<spdlog::sinks::ostream_sink_mt>(text, /*force_flush=*/true));
 };
 
 std::shared_ptr<spdlog::logger> quiet_logger() {
@@ -369,14 +381,15 @@ TEST(UpstreamIngest, NewEpochIsAnnouncedAndTheRestartedFeedApplied) {
 
 TEST(UpstreamIngest, GarbageIsRejectedAndAnOversizedFrameClosesWith1009) {
     net::io_context ioc;
-    test_upstream up(ioc, [](auto c) -> net::awaitable<void> {
+    auto close_code = std::make_shared<std::optional<std::uint16_t>>();
+    test_upstream up(ioc, [close_code](auto c) -> net::awaitable<void> {
         if (c->index == 0) {
             co_await c->send_range(1, 30);
             co_await c->send("{{{ not json");
             co_await c->send(R"({"seq":31,"type":"teleport","ts":"2023-08-23T19:16:13.606Z"})");
             co_await c->send_range(31, 80);
             co_await c->send(std::string(100 * 1024, ' '));
-            co_await c->wait_closed();
+            *close_code = co_await c->wait_closed();
             co_return;
         }
         co_await c->serve_rest();
@@ -384,8 +397,9 @@ TEST(UpstreamIngest, GarbageIsRejectedAndAnOversizedFrameClosesWith1009) {
     });
     recording_sink sink;
     metrics_registry metrics;
+    captured_log log;
     feed_ingest ingest(ioc.get_executor(), fast_options({fast_upstream(up.url())}), sink, metrics,
-                       quiet_logger());
+                       log.logger);
     ASSERT_EQ(ingest.start(), std::nullopt);
     run_until(ioc, [&] { return sink.done(); });
 
@@ -395,11 +409,21 @@ TEST(UpstreamIngest, GarbageIsRejectedAndAnOversizedFrameClosesWith1009) {
     EXPECT_EQ(sink.applied, expected);
     EXPECT_EQ(sink.rejected, (std::vector<feed::reject_reason>{feed::reject_reason::invalid_json,
                                                                feed::reject_reason::unknown_type}));
+    EXPECT_EQ(*close_code, std::optional<std::uint16_t>(1009))
+        << "the upstream is told why (message too big)";
     ASSERT_EQ(up.targets().size(), 2u);
     EXPECT_EQ(up.targets()[1], "/feed?since=80");
+    EXPECT_EQ(sink.count("disconnected"), 1);
     EXPECT_TRUE(renders(metrics, "ingest_oversize_closes_total{line=\"A\"} 1"));
     EXPECT_TRUE(renders(metrics, "ingest_rejected_total{reason=\"invalid_json\"} 1"));
     EXPECT_TRUE(renders(metrics, "ingest_rejected_total{reason=\"unknown_type\"} 1"));
+    EXPECT_NE(log.text.str().find("upstream A: frame over 65536 bytes, closed with 1009"), std::string::npos)
+        << log.text.str();
+}
+
+TEST(UpstreamIngest, TheFrameLimitIsOneMebibyteByDefault) {
+    EXPECT_EQ(upstream_options{}.read_message_max, std::size_t{1} << 20);
+    EXPECT_EQ(listen_options{}.read_message_max, std::size_t{1} << 20);
 }
 
 TEST(UpstreamIngest, SilentUpstreamIsStaleAndReplaced) {
@@ -544,6 +568,67 @@ TEST(FeedArbitration, LosingOneLineLosesNothing) {
     EXPECT_EQ(sink.applied, clean_seqs());
 }
 
+TEST(FeedArbitration, GapNeitherLineFillsInTimeResumesBothLinesFromTheLastApplied) {
+    // A loses seq 21; B is connected but falls silent after 20. Neither
+    // fills the gap in time, so both lines are asked to resume after 20: the
+    // re-request goes to every line (one may be lagging rather than lossy)
+    // and the second copy of each resent seq is an ordinary duplicate.
+    net::io_context ioc;
+    auto b_up = std::make_shared<bool>(false);
+    test_upstream a(ioc, [b_up](auto c) -> net::awaitable<void> {
+        if (c->index == 0) {
+            // Both lines are up before anything is sent, however slow the machine.
+            net::steady_timer wait(co_await net::this_coro::executor);
+            for (int i = 0; i < 400 && !*b_up; ++i) {
+                wait.expires_after(5ms);
+                co_await wait.async_wait(net::use_awaitable);
+            }
+            co_await c->send_range(1, 40, [](auto seq) { return seq == 21; });
+            co_await c->wait_closed();
+            co_return;
+        }
+        co_await c->serve_rest();
+        co_await c->wait_closed();
+    });
+    test_upstream b(ioc, [b_up](auto c) -> net::awaitable<void> {
+        if (c->index == 0) {
+            *b_up = true;
+            co_await c->send_range(1, 20);
+            co_await c->wait_closed();
+            co_return;
+        }
+        co_await c->serve_rest();
+        co_await c->wait_closed();
+    });
+    recording_sink sink;
+    metrics_registry metrics;
+    feed_ingest ingest(ioc.get_executor(), fast_options({fast_upstream(a.url()), fast_upstream(b.url())}),
+                       sink, metrics, quiet_logger());
+    ASSERT_EQ(ingest.start(), std::nullopt);
+    run_until(
+        ioc, [&] { return sink.done() && a.targets().size() == 2 && b.targets().size() == 2; }, 10s);
+
+    EXPECT_EQ(sink.applied, clean_seqs());
+    EXPECT_EQ(sink.detail("gap", "from"), 21);
+    // One reconnect per line, each asking for what follows the last applied
+    // when it reconnects: 20, or later if the other line's resend already
+    // arrived. (The first target may carry a since too, when the other line
+    // was quicker to connect and deliver.)
+    ASSERT_EQ(a.targets().size(), 2u);
+    ASSERT_EQ(b.targets().size(), 2u);
+    auto since_of = [](const std::string& target) -> std::uint64_t {
+        const auto at = target.find("?since=");
+        return at == std::string::npos ? 0 : std::stoull(target.substr(at + 7));
+    };
+    const auto a_since = since_of(a.targets()[1]);
+    const auto b_since = since_of(b.targets()[1]);
+    EXPECT_GE(a_since, 20u) << a.targets()[1];
+    EXPECT_GE(b_since, 20u) << b.targets()[1];
+    EXPECT_EQ(std::min(a_since, b_since), 20u) << "the first resume asks for what follows the last applied";
+    EXPECT_TRUE(renders(metrics, "ingest_gap_timeouts_total 1"));
+    EXPECT_TRUE(renders(metrics, "ingest_gaps_skipped_total 0"));
+}
+
 // ---------------------------------------------------------------- push ingest
 
 struct http_reply {
@@ -619,6 +704,55 @@ TEST(PushIngest, WithoutTheTokenIs401WithTheTokenTheFeedIsApplied) {
     EXPECT_EQ(failed, nullptr);
     EXPECT_EQ(sink.applied, clean_seqs());
     EXPECT_TRUE(renders(metrics, "ingest_duplicates_total{line=\"push\"} 184"));
+}
+
+TEST(PushIngest, AnOversizedPushedFrameClosesWith1009AndTheResentFeedIsApplied) {
+    net::io_context ioc;
+    recording_sink sink;
+    metrics_registry metrics;
+    captured_log log;
+    auto options = fast_options({});
+    options.listen = listen_options{.address = "127.0.0.1", .port = 0, .token = "s3cret"};
+    options.listen->read_message_max = 64 * 1024;
+    feed_ingest ingest(ioc.get_executor(), options, sink, metrics, log.logger);
+    ASSERT_EQ(ingest.start(), std::nullopt);
+    const auto at = *ingest.listen_endpoint();
+
+    // The pusher sends 1..60 and a frame over the limit, then reads the close.
+    std::optional<std::uint16_t> close_code;
+    std::string read_error;
+    bool first_done = false;
+    auto oversize = [&]() -> net::awaitable<void> {
+        websocket::stream<beast::tcp_stream> ws(co_await net::this_coro::executor);
+        co_await beast::get_lowest_layer(ws).async_connect(at, net::use_awaitable);
+        co_await ws.async_handshake("127.0.0.1", "/feed?token=s3cret", net::use_awaitable);
+        for (std::size_t i = 0; i < 60; ++i)
+            co_await ws.async_write(net::buffer(feed_lines()[i]), net::use_awaitable);
+        co_await ws.async_write(net::buffer(std::string(100 * 1024, ' ')), net::use_awaitable);
+        beast::flat_buffer buffer;
+        beast::error_code ec;
+        co_await ws.async_read(buffer, net::redirect_error(net::use_awaitable, ec));
+        // The close frame's code; the reply to it may fail (the ingest side
+        // may have gone already), which does not matter here.
+        if (ws.reason().code != websocket::close_code::none) close_code = ws.reason().code;
+        read_error = ec.message();
+    };
+    net::co_spawn(ioc, oversize(), [&](std::exception_ptr) { first_done = true; });
+    run_until(ioc, [&] { return first_done && sink.count("disconnected") == 1; });
+    EXPECT_EQ(close_code, std::optional<std::uint16_t>(1009)) << read_error;
+    EXPECT_EQ(sink.applied, clean_seqs(1, 60));
+    EXPECT_TRUE(renders(metrics, "ingest_oversize_closes_total{line=\"push\"} 1"));
+    EXPECT_NE(log.text.str().find("closed with 1009"), std::string::npos) << log.text.str();
+
+    // A pusher cannot be asked for since=: it reconnects and resends; what
+    // was applied already is dropped as duplicates, nothing is lost.
+    std::exception_ptr failed;
+    bool second_done = false;
+    net::co_spawn(ioc, push_feed(at, "/feed", "s3cret"),
+                  [&](std::exception_ptr e) { failed = e, second_done = true; });
+    run_until(ioc, [&] { return sink.done() && second_done; });
+    EXPECT_EQ(failed, nullptr);
+    EXPECT_EQ(sink.applied, clean_seqs());
 }
 
 }  // namespace

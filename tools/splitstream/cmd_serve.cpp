@@ -204,6 +204,46 @@ int run_serve(const serve_flags& f) {
     return status;
 }
 
+// CLI11 reads config files for the top-level app only, so a subcommand's
+// --config is applied here: each key sets the option of that long name
+// unless the command line gave it. Keys may also sit under a [serve] table.
+bool apply_config(CLI::App& app) {
+    auto* config = app.get_config_ptr();
+    if (config == nullptr || config->count() == 0) return true;
+    const auto path = config->as<std::string>();
+    std::vector<CLI::ConfigItem> items;
+    try {
+        items = CLI::ConfigTOML().from_file(path);
+    } catch (const CLI::Error& e) {
+        std::fprintf(stderr, "splitstream serve: cannot read config %s: %s\n", path.c_str(), e.what());
+        return false;
+    }
+    for (const auto& item : items) {
+        if (item.name == "++" || item.name == "--") continue;  // table markers
+        if (!item.parents.empty() && !(item.parents.size() == 1 && item.parents.front() == "serve")) {
+            std::fprintf(stderr, "splitstream serve: %s: unknown table in %s\n", item.fullname().c_str(),
+                         path.c_str());
+            return false;
+        }
+        auto* option = app.get_option_no_throw("--" + item.name);
+        if (option == nullptr || option == config) {
+            std::fprintf(stderr, "splitstream serve: %s: unknown key %s (keys are the long option names)\n",
+                         path.c_str(), item.name.c_str());
+            return false;
+        }
+        if (option->count() > 0) continue;  // the command line wins
+        try {
+            option->add_result(item.inputs);
+            option->run_callback();
+        } catch (const CLI::Error& e) {
+            std::fprintf(stderr, "splitstream serve: %s: %s: %s\n", path.c_str(), item.name.c_str(),
+                         e.what());
+            return false;
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 command add_serve(CLI::App& root) {
@@ -336,7 +376,7 @@ command add_serve(CLI::App& root) {
         ->group(l);
     app->add_option("--log-format", f->log_format, "text or json")->capture_default_str()->group(l);
 
-    return {app, [f] { return run_serve(*f); }};
+    return {app, [f, app] { return apply_config(*app) ? run_serve(*f) : 2; }};
 }
 
 }  // namespace splitstream::cli
