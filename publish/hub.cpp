@@ -20,7 +20,11 @@ hub::hub(net::io_context& ioc, state_provider& provider, server_options options,
     pending_.reserve(64);
 }
 
-void hub::reset_history(std::uint64_t head) {
+void hub::start_history(std::uint64_t head) {
+    // A history rebuilt before the server started (recovery from the
+    // journal: same epoch, up to the same head) is what resuming
+    // subscribers need after a restart; only a different one is dropped.
+    if (epoch_ == provider_.epoch() && history_.head() == head) return;
     history_.reset(head);
     epoch_ = provider_.epoch();
 }

@@ -35,8 +35,10 @@ public:
     // subscriber in one write). See server_options::fanout_max_delay.
     void publish(const feed::derived_event& ev, std::int64_t received_mono_ns);
 
-    // Forgets the history; events with seq > head count as retained.
-    void reset_history(std::uint64_t head);
+    // At server start: keeps a history already published for the
+    // provider's epoch up to `head`; otherwise forgets it, and events with
+    // seq > head count as retained.
+    void start_history(std::uint64_t head);
 
     void add_connection(connection& c);
     void remove_connection(connection& c);

@@ -32,7 +32,7 @@ void server::start() {
         tls_->use_private_key_file(opts.tls_key_file, net::ssl::context::pem, ec);
         if (ec) throw std::runtime_error("TLS key " + opts.tls_key_file + ": " + ec.message());
     }
-    hub_->reset_history(hub_->provider().head());
+    hub_->start_history(hub_->provider().head());
     beast::error_code ec;
     const auto address = net::ip::make_address(opts.listen_address, ec);
     if (ec) throw std::runtime_error("bad listen address '" + opts.listen_address + "': " + ec.message());

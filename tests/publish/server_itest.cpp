@@ -99,6 +99,25 @@ TEST_F(publish_server, two_hundred_subscribers_get_every_event_in_order) {
     }
 }
 
+// After a restart the daemon rebuilds its history from the journal before it
+// listens: a subscriber that was behind resumes from there, it does not get
+// a snapshot that skips what it missed.
+TEST_F(publish_server, history_published_before_start_is_kept_for_resume) {
+    srv = std::make_unique<server>(ioc, options(), provider, registry, quiet_logger());
+    for (int i = 0; i < 5; ++i) srv->publish(next_event(provider, event_type::split, "A"));
+    srv->start();
+    auto behind = connect("/v1/stream?since=2&epoch=e1");
+    ASSERT_TRUE(run_until(ioc, [&] { return behind->event_seqs().size() >= 3; }));
+    EXPECT_NE(behind->messages[0].find(R"("resume":true)"), std::string::npos);
+    EXPECT_EQ(behind->event_seqs(), iota_seqs(3, 5));
+    EXPECT_EQ(behind->count_type("snapshot"), 0u);
+
+    // Another epoch's history is not offered for resume.
+    auto other = connect("/v1/stream?since=2&epoch=e0");
+    ASSERT_TRUE(run_until(ioc, [&] { return other->count_type("hello") == 1; }));
+    EXPECT_NE(other->messages[0].find(R"("resume":false)"), std::string::npos);
+}
+
 TEST_F(publish_server, filters_by_event_and_type_and_feed_events_pass_event_filters) {
     start();
     auto only_a = connect("/v1/stream?events=A");
