@@ -323,13 +323,28 @@ std::vector<timed_message> builder::run() {
     build_splits();
     enforce_leaders();
 
+    // A timing point reports athletes in the order they crossed it, each
+    // after a little transmission latency: latency varies, order does not
+    // (reordering on the wire is a fault, --reorder-rate).
+    struct crossing {
+        std::int64_t t;
+        const runner* r;
+    };
+    std::map<std::int64_t, std::vector<crossing>> by_point;
     for (const auto& r : runners_)
-        for (const auto& [x, t] : r.splits) {
+        for (const auto& [x, t] : r.splits) by_point[x].push_back({t, &r});
+    for (auto& [x, crossings] : by_point) {
+        std::stable_sort(crossings.begin(), crossings.end(),
+                         [](const crossing& a, const crossing& b) { return a.t < b.t; });
+        std::int64_t sent = 0;
+        for (const auto& c : crossings) {
+            sent = std::max(sent, gun + c.t + rng_.uniform_int(20, 80));
             std::string f = ",\"bib\":";
-            append_json_string(f, r.spec->bib);
-            f += ",\"distance_m\":" + std::to_string(x) + ",\"elapsed_ms\":" + std::to_string(t);
-            add(gun + t + rng_.uniform_int(20, 80), "split", std::move(f));
+            append_json_string(f, c.r->spec->bib);
+            f += ",\"distance_m\":" + std::to_string(x) + ",\"elapsed_ms\":" + std::to_string(c.t);
+            add(sent, "split", std::move(f));
         }
+    }
 
     std::vector<const runner*> finishers;
     for (const auto& r : runners_)
