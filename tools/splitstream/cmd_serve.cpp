@@ -52,6 +52,7 @@ struct serve_flags {
     std::size_t max_filter_entries = 1000;
     int idle_timeout_s = 60;
     int ping_interval_s = 20;
+    int fanout_max_delay_us = 20000;
     std::vector<std::string> allowed_origins;
     std::string jwt_secret_file;
     std::string tls_cert;
@@ -168,6 +169,7 @@ int run_serve(const serve_flags& f) {
     p.max_filter_entries = f.max_filter_entries;
     p.idle_timeout = std::chrono::seconds(f.idle_timeout_s);
     p.ping_interval = std::chrono::seconds(f.ping_interval_s);
+    p.fanout_max_delay = std::chrono::microseconds(f.fanout_max_delay_us);
     p.allowed_origins = f.allowed_origins;
     if (!f.jwt_secret_file.empty()) {
         std::ifstream in(f.jwt_secret_file);
@@ -342,6 +344,11 @@ command add_serve(CLI::App& root) {
         ->group(out);
     app->add_option("--ping-interval-s", f->ping_interval_s, "WebSocket ping interval")
         ->capture_default_str()
+        ->group(out);
+    app->add_option("--fanout-max-delay-us", f->fanout_max_delay_us,
+                    "Longest wait between fan-outs while the loop is busy (batches writes; 0: never wait)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 1000000))
         ->group(out);
     app->add_option("--allowed-origin", f->allowed_origins,
                     "Browser Origin allowed (repeatable; default: any)")
