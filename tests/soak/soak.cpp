@@ -69,6 +69,9 @@ pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
             ::dup2(fd, 2);
             ::close(fd);
         }
+        // Not the soak's own subscriber sockets: a daemon that inherited
+        // them would keep those connections open after the soak drops them.
+        ::close_range(3, ~0U, 0);
         std::vector<char*> argv;
         for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
@@ -83,6 +86,7 @@ int run_to_file(const std::vector<std::string>& args, const fs::path& out) {
     if (pid == 0) {
         const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (fd >= 0) ::dup2(fd, 1);
+        ::close_range(3, ~0U, 0);
         std::vector<char*> argv;
         for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
