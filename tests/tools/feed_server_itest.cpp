@@ -18,6 +18,18 @@ namespace {
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool built_with_sanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool built_with_sanitizer = true;
+#else
+constexpr bool built_with_sanitizer = false;
+#endif
+#else
+constexpr bool built_with_sanitizer = false;
+#endif
+
 std::shared_ptr<spdlog::logger> quiet() {
     return std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
 }
@@ -334,7 +346,10 @@ TEST(feed_server, several_clients_each_get_every_frame) {
     EXPECT_EQ(sa, sb);
 }
 
-TEST(feed_server, at_speed_1_gaps_match_the_recording_within_5_ms_at_p99) {
+TEST(feed_server, at_speed_1_frames_keep_the_recording_s_schedule) {
+    if (built_with_sanitizer)
+        GTEST_SKIP() << "timing fidelity is measured on optimised builds; "
+                        "sanitizers slow client and server by 2-20x";
     // 60 frames, gaps of 3 to 40 ms (about 1.3 s in all).
     auto rec = make_recording(2);
     rec.frames.pop_back();
@@ -356,15 +371,27 @@ TEST(feed_server, at_speed_1_gaps_match_the_recording_within_5_ms_at_p99) {
     for (auto& r : frames)
         if (r.type == "split") data.push_back(r);
     ASSERT_EQ(data.size(), 60u);
+    // Each frame against the recording's schedule from the first one: a frame
+    // that is late counts once, and drift (a player that sleeps for each gap
+    // instead of aiming at absolute times) grows along the race and shows.
     std::vector<double> errors;
     for (std::size_t i = 1; i < data.size(); ++i) {
-        auto want = rec.frames[i + 1].offset_ms - rec.frames[i].offset_ms;
-        auto got = std::chrono::duration<double, std::milli>(data[i].at - data[i - 1].at).count();
+        auto want = rec.frames[i + 1].offset_ms - rec.frames[1].offset_ms;
+        auto got = std::chrono::duration<double, std::milli>(data[i].at - data[0].at).count();
         errors.push_back(std::abs(got - static_cast<double>(want)));
     }
+    // The bounds leave room for a shared CI machine (a preempted client
+    // thread shows as one late frame) and still fail a player that ignores
+    // the speed, sends in bursts, or drifts.
+    auto last_error = errors.back();
     std::sort(errors.begin(), errors.end());
-    auto p99 = errors[static_cast<std::size_t>(0.99 * static_cast<double>(errors.size() - 1))];
-    EXPECT_LE(p99, 5.0) << "max " << errors.back() << " ms";
+    auto at = [&](double q) {
+        return errors[static_cast<std::size_t>(q * static_cast<double>(errors.size() - 1))];
+    };
+    EXPECT_LE(at(0.5), 2.0) << "median error";
+    EXPECT_LE(at(0.9), 5.0) << "p90 error; max " << errors.back() << " ms";
+    EXPECT_LE(errors.back(), 50.0) << "the worst frame";
+    EXPECT_LE(last_error, 10.0) << "the last frame drifted from the recording's schedule";
 }
 
 TEST(live_player, loads_a_jsonl_feed_with_offsets_from_ts_and_cuts_from_to) {
