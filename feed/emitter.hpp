@@ -32,6 +32,9 @@ public:
     // inside its object for the payload fields. Call end() before the next
     // begin(): the writer refers to the event's string.
     json_writer begin(event_type type, std::string_view event, std::string_view text);
+    // The same envelope, for a caller that writes the payload itself: each
+    // member it appends starts with a comma. Call end() as after begin().
+    std::string& begin_raw(event_type type, std::string_view event, std::string_view text);
     void end();
 
     std::size_t emitted() const { return out_.size(); }

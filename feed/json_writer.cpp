@@ -3,27 +3,14 @@
 #include <charconv>
 #include <cstring>
 
+#include "feed/json_cursor.hpp"
+
 namespace splitstream::feed {
 
 namespace {
 
-// Eight bytes at a time: true when none of them is a control character, a
-// quote or a backslash. Names, headlines and ids almost never need an
-// escape, so most strings are copied in whole runs.
-bool clean_word(const char* p) {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL;
-    constexpr std::uint64_t highs = 0x8080808080808080ULL;
-    std::uint64_t w;
-    std::memcpy(&w, p, sizeof w);
-    auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
-    // Bytes below 0x20 (exact for a bound of at most 0x80), '"' and '\\'.
-    const std::uint64_t control = (w - ones * 0x20) & ~w & highs;
-    return (control | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\'))) == 0;
-}
-
-bool needs_escape(unsigned char c) {
-    return c < 0x20 || c == '"' || c == '\\';
-}
+using json_bytes::clean_word;
+using json_bytes::needs_escape;
 
 // How many bytes at the start of `s` need no escape.
 std::size_t clean_prefix(std::string_view s) {

@@ -51,6 +51,7 @@ private:
     struct athlete {
         athlete_entry entry;   // area resolved from country when absent
         std::string headline;  // "Josh Kerr (GBR)"
+        std::string ref_json;  // ,"bib":"..","name":"..","country":".." escaped once
         irm_code status = irm_code::ok;
         std::string irm_rule;
         std::string irm_reason;

@@ -56,55 +56,62 @@ enum class slot : std::uint8_t {
 
 constexpr std::size_t scalar_slot_count = static_cast<std::size_t>(slot::timing_points_m);
 
+// A key or name against a literal: the constant length lets the compiler
+// compare in a load or two instead of calling memcmp.
+template <std::size_t N>
+bool is(std::string_view s, const char (&literal)[N]) {
+    return s.size() == N - 1 && std::memcmp(s.data(), literal, N - 1) == 0;
+}
+
 slot top_level_slot(std::string_view k) {
     switch (k.size()) {
         case 1:
-            if (k == "v") return slot::v;
+            if (is(k, "v")) return slot::v;
             break;
         case 2:
-            if (k == "ts") return slot::ts;
+            if (is(k, "ts")) return slot::ts;
             break;
         case 3:
-            if (k == "seq") return slot::seq;
-            if (k == "bib") return slot::bib;
+            if (is(k, "seq")) return slot::seq;
+            if (is(k, "bib")) return slot::bib;
             break;
         case 4:
-            if (k == "type") return slot::type;
-            if (k == "feed") return slot::feed;
-            if (k == "name") return slot::name;
-            if (k == "heat") return slot::heat;
-            if (k == "code") return slot::code;
-            if (k == "rule") return slot::rule;
-            if (k == "at_m") return slot::at_m;
+            if (is(k, "type")) return slot::type;
+            if (is(k, "feed")) return slot::feed;
+            if (is(k, "name")) return slot::name;
+            if (is(k, "heat")) return slot::heat;
+            if (is(k, "code")) return slot::code;
+            if (is(k, "rule")) return slot::rule;
+            if (is(k, "at_m")) return slot::at_m;
             break;
         case 5:
-            if (k == "event") return slot::event;
-            if (k == "trace") return slot::trace;
-            if (k == "epoch") return slot::epoch;
-            if (k == "venue") return slot::venue;
-            if (k == "round") return slot::round;
-            if (k == "place") return slot::place;
+            if (is(k, "event")) return slot::event;
+            if (is(k, "trace")) return slot::trace;
+            if (is(k, "epoch")) return slot::epoch;
+            if (is(k, "venue")) return slot::venue;
+            if (is(k, "round")) return slot::round;
+            if (is(k, "place")) return slot::place;
             break;
         case 6:
-            if (k == "status") return slot::status;
-            if (k == "gun_ts") return slot::gun_ts;
-            if (k == "reason") return slot::reason;
+            if (is(k, "status")) return slot::status;
+            if (is(k, "gun_ts")) return slot::gun_ts;
+            if (is(k, "reason")) return slot::reason;
             break;
         case 7:
-            if (k == "records") return slot::records;
+            if (is(k, "records")) return slot::records;
             break;
         case 8:
-            if (k == "athletes") return slot::athletes;
+            if (is(k, "athletes")) return slot::athletes;
             break;
         case 9:
-            if (k == "scheduled") return slot::scheduled;
+            if (is(k, "scheduled")) return slot::scheduled;
             break;
         case 10:
-            if (k == "distance_m") return slot::distance_m;
-            if (k == "elapsed_ms") return slot::elapsed_ms;
+            if (is(k, "distance_m")) return slot::distance_m;
+            if (is(k, "elapsed_ms")) return slot::elapsed_ms;
             break;
         case 15:
-            if (k == "timing_points_m") return slot::timing_points_m;
+            if (is(k, "timing_points_m")) return slot::timing_points_m;
             break;
         default:
             break;
@@ -116,13 +123,13 @@ enum class athlete_slot : std::uint8_t { bib, name, country, lane, area, pb_ms, 
 constexpr std::size_t athlete_slot_count = static_cast<std::size_t>(athlete_slot::unknown);
 
 athlete_slot athlete_field(std::string_view k) {
-    if (k == "bib") return athlete_slot::bib;
-    if (k == "name") return athlete_slot::name;
-    if (k == "country") return athlete_slot::country;
-    if (k == "lane") return athlete_slot::lane;
-    if (k == "area") return athlete_slot::area;
-    if (k == "pb_ms") return athlete_slot::pb_ms;
-    if (k == "sb_ms") return athlete_slot::sb_ms;
+    if (is(k, "bib")) return athlete_slot::bib;
+    if (is(k, "name")) return athlete_slot::name;
+    if (is(k, "country")) return athlete_slot::country;
+    if (is(k, "lane")) return athlete_slot::lane;
+    if (is(k, "area")) return athlete_slot::area;
+    if (is(k, "pb_ms")) return athlete_slot::pb_ms;
+    if (is(k, "sb_ms")) return athlete_slot::sb_ms;
     return athlete_slot::unknown;
 }
 
@@ -130,24 +137,24 @@ enum class record_slot : std::uint8_t { kind, mark_ms, holder, country, area, ye
 constexpr std::size_t record_slot_count = static_cast<std::size_t>(record_slot::unknown);
 
 record_slot record_field(std::string_view k) {
-    if (k == "kind") return record_slot::kind;
-    if (k == "mark_ms") return record_slot::mark_ms;
-    if (k == "holder") return record_slot::holder;
-    if (k == "country") return record_slot::country;
-    if (k == "area") return record_slot::area;
-    if (k == "year") return record_slot::year;
+    if (is(k, "kind")) return record_slot::kind;
+    if (is(k, "mark_ms")) return record_slot::mark_ms;
+    if (is(k, "holder")) return record_slot::holder;
+    if (is(k, "country")) return record_slot::country;
+    if (is(k, "area")) return record_slot::area;
+    if (is(k, "year")) return record_slot::year;
     return record_slot::unknown;
 }
 
 std::optional<feed::message_type> message_type_named(std::string_view s) {
     using feed::message_type;
-    if (s == "split") return message_type::split;
-    if (s == "finish") return message_type::finish;
-    if (s == "heartbeat") return message_type::heartbeat;
-    if (s == "status") return message_type::status;
-    if (s == "irm") return message_type::irm;
-    if (s == "startlist") return message_type::startlist;
-    if (s == "hello") return message_type::hello;
+    if (is(s, "split")) return message_type::split;
+    if (is(s, "finish")) return message_type::finish;
+    if (is(s, "heartbeat")) return message_type::heartbeat;
+    if (is(s, "status")) return message_type::status;
+    if (is(s, "irm")) return message_type::irm;
+    if (is(s, "startlist")) return message_type::startlist;
+    if (is(s, "hello")) return message_type::hello;
     return std::nullopt;
 }
 
@@ -200,16 +207,17 @@ simdjson::error_code validate(ondemand::value v, int depth);
 // A string token without escapes is its own value. Stage 1 has already
 // checked the frame's UTF-8 and refused unescaped control characters, so
 // such a string needs no copy into simdjson's string buffer (a frame's
-// longest strings, such as padding, are read this way). memchr keeps the
-// scan as fast as simdjson's own copy.
+// longest strings, such as padding, are read this way). The raw token runs
+// to the next structural character, so the closing quote is its last byte
+// once trailing whitespace is dropped: one scan, for a backslash, remains.
 bool plain_string(std::string_view token, std::string_view& out) {
-    if (token.size() < 2 || token.front() != '"') return false;
-    const char* body = token.data() + 1;
-    const auto* quote = static_cast<const char*>(std::memchr(body, '"', token.size() - 1));
-    if (!quote) return false;
-    const auto length = static_cast<std::size_t>(quote - body);
-    if (std::memchr(body, '\\', length)) return false;
-    out = std::string_view(body, length);
+    while (!token.empty() &&
+           (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' || token.back() == '\t'))
+        token.remove_suffix(1);
+    if (token.size() < 2 || token.front() != '"' || token.back() != '"') return false;
+    const std::string_view body = token.substr(1, token.size() - 2);
+    if (std::memchr(body.data(), '\\', body.size())) return false;
+    out = body;
     return true;
 }
 

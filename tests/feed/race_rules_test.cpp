@@ -374,3 +374,24 @@ TEST(Notice, UpstreamHealthIsSequencedWithRaceEvents) {
     EXPECT_EQ(v.str("/state"), "gap");
     EXPECT_EQ(v.num("/from"), 8);
 }
+
+TEST(Splits, NamesAndTracesThatNeedEscapingStayValidJson) {
+    race_driver r;
+    r.startlist({runner("7", "Seán \"The Flash\" O\\Brien\t", "IRL"), runner("8", "Plain NAME", "KEN")});
+    r.status(status_code::started);
+    r.split("7", 400, 56000);
+    r.split("8", 400, 56500);
+    auto splits = r.of(event_type::split);
+    ASSERT_EQ(splits.size(), 2u);
+    json_view first(splits[0].json);
+    EXPECT_EQ(first.str("/name"), "Seán \"The Flash\" O\\Brien\t");
+    EXPECT_EQ(first.str("/bib"), "7");
+    EXPECT_EQ(first.str("/country"), "IRL");
+    EXPECT_EQ(first.str("/time"), "56.00");
+    EXPECT_EQ(first.num("/seq"), static_cast<std::int64_t>(splits[0].seq));
+    EXPECT_EQ(first.str("/text"), splits[0].text);
+    EXPECT_NE(splits[0].text.find("\"The Flash\""), std::string::npos);
+    json_view second(splits[1].json);
+    EXPECT_EQ(second.str("/text"), "Plain Name (KEN) 2nd at 400 m, +0.50");
+    EXPECT_EQ(second.num("/behind_ms"), 500);
+}

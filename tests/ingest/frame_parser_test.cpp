@@ -263,6 +263,26 @@ TEST(frame_parser, ignores_unknown_fields_and_reads_escaped_keys) {
     EXPECT_EQ(std::get<feed::split_msg>(r.message().body).bib, "10\"24");
 }
 
+TEST(frame_parser, reads_strings_the_same_with_whitespace_around_them) {
+    auto r = parse(
+        "{ \"seq\" : 4 ,\n\t\"type\"\t:\t\"split\"\r\n, \"ts\": \"2024-08-06T19:51:55.310Z\"  ,"
+        "\"event\":\"M1500-F\"\n,\"bib\" :\"1024\" , \"distance_m\":800,\"elapsed_ms\":115210,"
+        "\"trace\":  \"a b\"  , \"pad\" : \"  x  \" , \"note\":\"\" }");
+    ASSERT_TRUE(r.ok()) << describe(r);
+    EXPECT_EQ(r.message().ts, "2024-08-06T19:51:55.310Z");
+    EXPECT_EQ(r.message().event, "M1500-F");
+    EXPECT_EQ(r.message().trace, "a b");
+    EXPECT_EQ(std::get<feed::split_msg>(r.message().body).bib, "1024");
+}
+
+TEST(frame_parser, refuses_bad_escapes_in_fields_it_does_not_use) {
+    auto r =
+        parse(R"({"seq":4,"type":"split","ts":"2024-08-06T19:51:55.310Z","event":"M1500-F","bib":"1024",)"
+              R"("distance_m":800,"elapsed_ms":115210,"pad":"abc\q"})");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.rejected().reason, feed::reject_reason::invalid_json) << describe(r);
+}
+
 TEST(frame_parser, accepts_timestamps_with_offsets_and_any_fraction) {
     for (const char* ts : {"2024-08-06T19:53:31Z", "2024-08-06T19:53:31.6Z", "2024-08-06T21:53:31.650+02:00",
                            "2024-02-29T00:00:00.000000001-05:30"}) {
