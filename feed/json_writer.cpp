@@ -168,56 +168,9 @@ json_writer& json_writer::raw(std::string_view json) {
     return *this;
 }
 
-namespace {
-
-void append_escaped(std::string& out, unsigned char c) {
-    static constexpr char hex[] = "0123456789abcdef";
-    switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default: {
-            const char u[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf]};
-            out.append(u, sizeof u);
-        }
-    }
-}
-
-}  // namespace
-
 void append_json_string(std::string& out, std::string_view s) {
-    out += '"';
-    const char* p = s.data();
-    const char* const end = p + s.size();
-    const char* run = p;  // start of the clean bytes not yet copied
-    while (p < end) {
-        if (end - p >= 8 && clean_word(p)) {
-            p += 8;
-            continue;
-        }
-        const auto c = static_cast<unsigned char>(*p);
-        if (!needs_escape(c)) {
-            ++p;
-            continue;
-        }
-        out.append(run, static_cast<std::size_t>(p - run));
-        append_escaped(out, c);
-        run = ++p;
-    }
-    out.append(run, static_cast<std::size_t>(p - run));
-    out += '"';
+    json_cursor c(out, json_bytes::escaped_bound(s) + 2);
+    c.quoted(s);
 }
 
 }  // namespace splitstream::feed

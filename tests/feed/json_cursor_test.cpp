@@ -2,9 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
-
-#include "feed/json_writer.hpp"
 
 namespace splitstream::feed {
 namespace {
@@ -16,27 +15,41 @@ std::string via_cursor(std::string_view s) {
     return out;
 }
 
-std::string via_writer(std::string_view s) {
-    std::string out = "x";
-    append_json_string(out, s);
-    return out;
+TEST(json_cursor, escapes_quotes_backslashes_and_control_characters_only) {
+    EXPECT_EQ(via_cursor(""), "x\"\"");
+    EXPECT_EQ(via_cursor("Jakob Ingebrigtsen (NOR)"), "x\"Jakob Ingebrigtsen (NOR)\"");
+    EXPECT_EQ(via_cursor("O\"Brien"), "x\"O\\\"Brien\"");
+    EXPECT_EQ(via_cursor("back\\slash\\"), "x\"back\\\\slash\\\\\"");
+    EXPECT_EQ(via_cursor("t\tn\nr\rb\a"), "x\"t\\tn\\nr\\rb\\u0007\"");
+    EXPECT_EQ(via_cursor("exactly8"), "x\"exactly8\"");
+    EXPECT_EQ(via_cursor("sixteen bytes!!\""), "x\"sixteen bytes!!\\\"\"") << "a quote in the last word";
+    EXPECT_EQ(via_cursor("Ngāti – UTF-8 as it is"), "x\"Ngāti – UTF-8 as it is\"");
+    EXPECT_EQ(via_cursor(std::string("nul\0in", 6)), "x\"nul\\u0000in\"");
 }
 
-TEST(json_cursor, escapes_strings_exactly_as_the_member_writer_does) {
-    std::string all_bytes;
-    for (int c = 0; c < 256; ++c) all_bytes += static_cast<char>(c);
-    const std::string cases[] = {
-        "",
-        "Jakob Ingebrigtsen (NOR)",
-        "O\"Brien",
-        "back\\slash at the end\\",
-        "tab\there, newline\nthere, cr\r, bell\a",
-        "exactly8",
-        "\"\"\"\"\"\"\"\"\"",
-        "Ngāti Ōtautahi – Māori name, UTF-8 kept as it is",
-        all_bytes,
-    };
-    for (const auto& s : cases) EXPECT_EQ(via_cursor(s), via_writer(s)) << s;
+TEST(json_cursor, every_byte_escapes_as_the_protocol_expects) {
+    for (int c = 0; c < 256; ++c) {
+        const std::string s(1, static_cast<char>(c));
+        const std::string padded = "12345678" + s;  // the byte in a tail word
+        std::string want;
+        if (c == '"' || c == '\\') {
+            want = std::string("\\") + s;
+        } else if (c == '\n') {
+            want = "\\n";
+        } else if (c == '\r') {
+            want = "\\r";
+        } else if (c == '\t') {
+            want = "\\t";
+        } else if (c < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            want = buf;
+        } else {
+            want = s;
+        }
+        EXPECT_EQ(via_cursor(s), "x\"" + want + "\"") << c;
+        EXPECT_EQ(via_cursor(padded), "x\"12345678" + want + "\"") << c;
+    }
 }
 
 TEST(json_cursor, writes_integers_literals_and_cuts_the_string_to_what_was_written) {
