@@ -182,7 +182,7 @@ void daemon::on_message(const ingest::received_frame& frame, const feed::feed_me
     if (result.rejected) {
         if (journal_)
             if (auto ec = journal_->append_rejected(frame, *result.rejected)) journal_failed(ec);
-        count_rejection(frame, *result.rejected, msg.seq);
+        count_rejection(*result.rejected, msg.seq, true);
         return;
     }
     if (msg.type() != feed::message_type::heartbeat) last_feed_seq_ = msg.seq;
@@ -196,19 +196,33 @@ void daemon::on_rejected(const ingest::received_frame& frame, const feed::reject
                          std::optional<std::uint64_t> seq) {
     if (journal_)
         if (auto ec = journal_->append_rejected(frame, why)) journal_failed(ec);
-    count_rejection(frame, why, seq);
+    count_rejection(why, seq, false);
 }
 
 // Every rejection is counted and journalled; subscribers hear of them as a
 // `feed` event at most once per interval, carrying the count since the last.
-void daemon::count_rejection(const ingest::received_frame& frame, const feed::rejection& why,
-                             std::optional<std::uint64_t> seq) {
+void daemon::count_rejection(const feed::rejection& why, std::optional<std::uint64_t> seq, bool by_rules) {
     rejected_by_reason_[static_cast<std::size_t>(why.reason)]->inc();
     ++rejected_since_notice_;
     const auto now = std::chrono::steady_clock::now();
     const std::string seq_text = seq ? std::to_string(*seq) : "?";
-    logs_.ingest->warn("frame seq {} from line {} rejected: {}: {}", seq_text, frame.line,
-                       feed::to_string(why.reason), why.detail);
+    // One line per burst, as ingest does for the parser's refusals: a feed
+    // that breaks the rules on every frame must not flood the log.
+    if (by_rules) {
+        if (now - last_rule_reject_log_ >= options_.ingest.rejected_log_interval) {
+            if (rule_rejects_unlogged_ > 0)
+                logs_.ingest->warn(
+                    "frame seq {} refused by the race rules: {}: {} ({} more since the last line)", seq_text,
+                    feed::to_string(why.reason), why.detail, rule_rejects_unlogged_);
+            else
+                logs_.ingest->warn("frame seq {} refused by the race rules: {}: {}", seq_text,
+                                   feed::to_string(why.reason), why.detail);
+            last_rule_reject_log_ = now;
+            rule_rejects_unlogged_ = 0;
+        } else {
+            ++rule_rejects_unlogged_;
+        }
+    }
     if (now - last_rejected_notice_ < options_.rejected_notice_interval) return;
     last_rejected_notice_ = now;
     feed::feed_notice n;

@@ -75,8 +75,9 @@ private:
     bool recover();
     bool open_journal();
     void publish_events(const std::vector<feed::derived_event>& events, std::int64_t received_mono_ns);
-    void count_rejection(const ingest::received_frame& frame, const feed::rejection& why,
-                         std::optional<std::uint64_t> seq);
+    // `by_rules`: refused by the race engine (ingest has not logged it; a
+    // parser refusal it has).
+    void count_rejection(const feed::rejection& why, std::optional<std::uint64_t> seq, bool by_rules);
     void journal_failed(std::error_code ec);
     void arm_sync_timer();
     void shutdown();
@@ -98,6 +99,8 @@ private:
     std::uint64_t last_feed_seq_ = 0;
     std::chrono::steady_clock::time_point last_rejected_notice_{};
     std::uint64_t rejected_since_notice_ = 0;
+    std::chrono::steady_clock::time_point last_rule_reject_log_{};
+    std::uint64_t rule_rejects_unlogged_ = 0;
 
     counter* frames_applied_ = nullptr;
     counter* journal_errors_ = nullptr;
