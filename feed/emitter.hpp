@@ -38,6 +38,8 @@ public:
     void end();
 
     std::size_t emitted() const { return out_.size(); }
+    // Seq of the event begun last.
+    std::uint64_t last_seq() const { return next_seq_ - 1; }
 
 private:
     derived_event& next_event();

@@ -474,22 +474,34 @@ std::optional<rejection> race::on_split(const split_msg& m, emitter& out) {
 
     // A new first at this point is a leader change when the first at the
     // previous point (by distance, whatever the arrival order) was another.
-    if (rank == 0 && previous_front != i) {
-        if (here > 0) {
-            const int prev_leader = points_[here - 1].order.front().second;
+    // A late split that is faster than the first so far also replaces a
+    // leader change already published here for someone else: subscribers
+    // then hear who really led, even when that is the previous leader.
+    if (rank == 0 && previous_front != i && here > 0) {
+        const int prev_leader = points_[here - 1].order.front().second;
+        const bool replaces = point.published_leader >= 0 && point.published_leader != i;
+        if (prev_leader != i || replaces) {
+            const int previous = prev_leader != i ? prev_leader : point.published_leader;
+            const auto& p = athletes_[static_cast<std::size_t>(previous)];
+            std::string lc;
             if (prev_leader != i) {
-                const auto& p = athletes_[static_cast<std::size_t>(prev_leader)];
-                std::string lc =
-                    a.headline + " takes the lead from " + p.headline + " at " + metres(m.distance_m);
-                auto lw = out.begin(event_type::leader_change, id_, lc);
-                lw.field("distance_m", m.distance_m);
-                lw.key("leader");
-                write_athlete_ref(lw, i);
-                lw.key("previous");
-                write_athlete_ref(lw, prev_leader);
-                lw.field("elapsed_ms", m.elapsed_ms);
-                out.end();
+                lc = a.headline + " takes the lead from " + p.headline + " at " + metres(m.distance_m);
+            } else {
+                lc =
+                    "Correction: " + a.headline + " leads at " + metres(m.distance_m) + ", not " + p.headline;
             }
+            auto lw = out.begin(event_type::leader_change, id_, lc);
+            const std::uint64_t seq = out.last_seq();
+            lw.field("distance_m", m.distance_m);
+            lw.key("leader");
+            write_athlete_ref(lw, i);
+            lw.key("previous");
+            write_athlete_ref(lw, previous);
+            lw.field("elapsed_ms", m.elapsed_ms);
+            if (replaces) lw.field("corrects", point.published_seq);
+            out.end();
+            point.published_leader = i;
+            point.published_seq = seq;
         }
     }
     return std::nullopt;

@@ -72,6 +72,10 @@ private:
     struct timing_point {
         std::int64_t distance_m = 0;
         std::vector<std::pair<std::int64_t, int>> order;  // (elapsed, athlete index)
+        // The leader named by the last leader_change published here (-1:
+        // none) and that event's seq, for a late faster split to correct.
+        int published_leader = -1;
+        std::uint64_t published_seq = 0;
     };
 
     std::optional<rejection> on_startlist(const startlist_msg& m, emitter& out);

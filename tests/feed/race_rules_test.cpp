@@ -395,3 +395,49 @@ TEST(Splits, NamesAndTracesThatNeedEscapingStayValidJson) {
     EXPECT_EQ(second.str("/text"), "Plain Name (KEN) 2nd at 400 m, +0.50");
     EXPECT_EQ(second.num("/behind_ms"), 500);
 }
+
+TEST(LeaderChange, ALateFasterSplitCorrectsTheLeaderChangeAlreadyPublished) {
+    race_driver r;
+    r.startlist(field3());
+    r.status(status_code::started);
+    r.split("1", 400, 56000);
+    r.split("2", 400, 56100);
+    r.split("3", 400, 56200);
+    // At 800 m Ingebrigtsen's split comes first and looks like a new lead...
+    r.split("2", 800, 113500);
+    auto lc = r.of(event_type::leader_change);
+    ASSERT_EQ(lc.size(), 1u);
+    EXPECT_EQ(json_view(lc[0].json).str("/leader/bib"), "2");
+    // ...until Kerr's, faster, arrives: Kerr never lost the lead.
+    r.split("1", 800, 113400);
+    lc = r.of(event_type::leader_change);
+    ASSERT_EQ(lc.size(), 2u);
+    json_view fix(lc[1].json);
+    EXPECT_EQ(fix.str("/leader/bib"), "1");
+    EXPECT_EQ(fix.str("/previous/bib"), "2");
+    EXPECT_EQ(fix.num("/distance_m"), 800);
+    EXPECT_EQ(fix.num("/corrects"), static_cast<std::int64_t>(lc[0].seq));
+    EXPECT_EQ(fix.str("/text"), "Correction: Josh Kerr (GBR) leads at 800 m, not Jakob Ingebrigtsen (NOR)");
+    // The slower ones after that change nothing.
+    r.split("3", 800, 113900);
+    EXPECT_EQ(r.of(event_type::leader_change).size(), 2u);
+}
+
+TEST(LeaderChange, ALateFasterSplitFromAThirdAthleteNamesWhomItReplaces) {
+    race_driver r;
+    r.startlist(field3());
+    r.status(status_code::started);
+    r.split("1", 400, 56000);
+    r.split("2", 400, 56100);
+    r.split("3", 400, 56200);
+    r.split("2", 800, 113500);  // Ingebrigtsen takes the lead from Kerr
+    r.split("3", 800, 113300);  // Kipsang, faster, arrives later
+    auto lc = r.of(event_type::leader_change);
+    ASSERT_EQ(lc.size(), 2u);
+    json_view second(lc[1].json);
+    EXPECT_EQ(second.str("/leader/bib"), "3");
+    EXPECT_EQ(second.str("/previous/bib"), "1") << "the leader at the previous point";
+    EXPECT_EQ(second.num("/corrects"), static_cast<std::int64_t>(lc[0].seq));
+    EXPECT_EQ(second.str("/text"), "Abel Kipsang (KEN) takes the lead from Josh Kerr (GBR) at 800 m");
+    EXPECT_EQ(json_view(lc[0].json).num("/corrects"), -999999) << "a first leader change corrects nothing";
+}
