@@ -113,6 +113,8 @@ bool journal_reader::open_file(std::size_t index) {
     index_ = index;
     pos_ = 0;
     std::error_code ec;
+    // Records read earlier point into their file's mapping: keep it.
+    if (current_) earlier_.push_back(std::move(current_));
     current_ = mapping::open(files_[index], ec);
     if (!current_) return stop(read_stop::bad_header, 0);
     journal_header h;

@@ -66,7 +66,8 @@ public:
     const std::vector<std::filesystem::path>& files() const { return files_; }
 
     // Reads the next record into `out`. False at the end or at the first
-    // invalid record; then end() says which.
+    // invalid record; then end() says which. The record's views into the
+    // files stay valid as long as the reader.
     bool next(journal_record& out);
     const read_end& end() const { return end_; }
 
@@ -79,6 +80,7 @@ private:
     std::vector<std::filesystem::path> files_;
     journal_header header_;
     std::unique_ptr<mapping> current_;
+    std::vector<std::unique_ptr<mapping>> earlier_;  // files already read
     std::size_t index_ = 0;
     std::size_t pos_ = 0;
     bool done_ = false;

@@ -3,16 +3,12 @@
 #include <deque>
 #include <utility>
 
+#include "replay/read_ahead.hpp"
 #include "replay/recovery_position.hpp"
 
 namespace splitstream::replay {
 
 namespace {
-
-// The engine's own reasons start at unknown_event (feed/rejection.hpp).
-bool refused_by_engine(const std::optional<feed::reject_reason>& r) {
-    return r && static_cast<int>(*r) >= static_cast<int>(feed::reject_reason::unknown_event);
-}
 
 // Sink for rebuilt events: either retains the newest `limit` of them or
 // streams them to a callback.
@@ -62,60 +58,65 @@ recovery_result run(const std::filesystem::path& path, feed::engine& engine, ing
     };
 
     feed_position position;
-    journal_record record;
     // Reused for every record: an event not retained leaves its strings
     // with the engine for the next one, so offline play does not allocate
     // per message.
-    ingest::parse_outcome parsed{feed::rejection{}, std::nullopt};
     feed::apply_result applied;
-    while (reader->next(record)) {
-        switch (record.kind) {
-            case record_kind::frame_rejected:
-                // Refused when it arrived: applying it now could only change
-                // what was published. A frame the engine refused still used
-                // up its seq, so the resume position moves past it.
-                ++result.counts.rejected;
-                if (refused_by_engine(record.frame.reason)) {
-                    parser.parse(record.frame.bytes, parsed);
-                    if (parsed.ok()) position.consumed(parsed.message());
+    {
+        // Reading and parsing run a few batches ahead on a second thread,
+        // joined at the end of this block, before the reader is asked why it
+        // stopped.
+        read_ahead ahead(*reader, parser);
+        for (auto batch = ahead.next(); !batch.empty(); batch = ahead.next()) {
+            for (auto& item : batch) {
+                const journal_record& record = item.record;
+                const ingest::parse_outcome& parsed = item.parsed;
+                switch (record.kind) {
+                    case record_kind::frame_rejected:
+                        // Refused when it arrived: applying it now could only
+                        // change what was published. A frame the engine refused
+                        // still used up its seq, so the resume position moves
+                        // past it.
+                        ++result.counts.rejected;
+                        if (item.parsed_here && parsed.ok()) position.consumed(parsed.message());
+                        skip(record, std::nullopt);
+                        continue;
+                    case record_kind::frame_duplicate:
+                        ++result.counts.duplicates;
+                        skip(record, std::nullopt);
+                        continue;
+                    case record_kind::notice:
+                        ++result.counts.notices;
+                        sink.add(engine.notice(record.notice));
+                        continue;
+                    case record_kind::frame_applied:
+                    case record_kind::frame_received:
+                        break;
                 }
-                skip(record, std::nullopt);
-                continue;
-            case record_kind::frame_duplicate:
-                ++result.counts.duplicates;
-                skip(record, std::nullopt);
-                continue;
-            case record_kind::notice:
-                ++result.counts.notices;
-                sink.add(engine.notice(record.notice));
-                continue;
-            case record_kind::frame_applied:
-            case record_kind::frame_received:
-                break;
+                const bool received = record.kind == record_kind::frame_received;
+                auto& refused_count = received ? result.counts.refused_received : result.counts.diverged;
+                if (!parsed.ok()) {
+                    ++refused_count;
+                    skip(record, parsed.rejected());
+                    continue;
+                }
+                const auto& msg = parsed.message();
+                if (received && !position.admit(msg)) {
+                    ++result.counts.duplicates;
+                    skip(record, std::nullopt);
+                    continue;
+                }
+                engine.apply(msg, applied);
+                position.consumed(msg);
+                if (applied.rejected) {
+                    ++refused_count;
+                    skip(record, applied.rejected);
+                    continue;
+                }
+                ++result.counts.applied;
+                for (auto& e : applied.events) sink.add(std::move(e));
+            }
         }
-        const bool received = record.kind == record_kind::frame_received;
-        auto& refused_count = received ? result.counts.refused_received : result.counts.diverged;
-        parser.parse(record.frame.bytes, parsed);
-        if (!parsed.ok()) {
-            ++refused_count;
-            skip(record, parsed.rejected());
-            continue;
-        }
-        const auto& msg = parsed.message();
-        if (received && !position.admit(msg)) {
-            ++result.counts.duplicates;
-            skip(record, std::nullopt);
-            continue;
-        }
-        engine.apply(msg, applied);
-        position.consumed(msg);
-        if (applied.rejected) {
-            ++refused_count;
-            skip(record, applied.rejected);
-            continue;
-        }
-        ++result.counts.applied;
-        for (auto& e : applied.events) sink.add(std::move(e));
     }
     result.end = reader->end();
     result.last_feed_seq = position.last_seq();

@@ -34,17 +34,20 @@ if [ "${SPLITSTREAM_SKIP_ASAN:-0}" != 1 ]; then
       -DSPLITSTREAM_WARNINGS_AS_ERRORS=OFF  # warnings are errors in the pass above
 
   # Threads meet only where a test runs a client or server on a thread of
-  # its own next to the server's io_context, and in the daemon's async
-  # logger (docs/faults.md, "Threads"): those tests, built with TSan.
+  # its own next to the server's io_context, in the daemon's async logger
+  # (docs/faults.md, "Threads"), and in the journal's read-ahead thread
+  # (recovery, offline replay): those tests, built with TSan.
   echo "== threaded parts under TSan"
   tsan=build/tsan
   cmake -S . -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPLITSTREAM_SANITIZE_THREAD=ON \
     -DSPLITSTREAM_BUILD_BENCHMARKS=OFF
-  cmake --build "$tsan" -j "$jobs" --target splitstream publish_itests tools_itests
+  cmake --build "$tsan" -j "$jobs" --target splitstream publish_itests tools_itests replay_tests
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
     "$tsan/tests/publish_itests" --gtest_brief=1
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
     "$tsan/tests/tools_itests" --gtest_brief=1 --gtest_filter='-*at_speed_1_frames_keep*'
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+    "$tsan/tests/replay_tests" --gtest_brief=1
 
   echo "== fuzz each target for 30 s"
   bash tools/fuzz.sh 30
