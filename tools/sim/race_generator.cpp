@@ -107,7 +107,12 @@ std::string builder::startlist_fields() const {
     append_json_string(f, e_.round);
     if (e_.heat) f += ",\"heat\":" + std::to_string(*e_.heat);
     f += ",\"timing_points_m\":[";
-    for (std::size_t i = 0; i < points_.size(); ++i) f += (i ? "," : "") + std::to_string(points_[i]);
+    for (std::size_t i = 0; i < points_.size(); ++i) {
+        // Two appends, not `"," + to_string(...)`: GCC 12 at -O3 warns
+        // falsely (-Wrestrict) on operator+ of a literal and a temporary.
+        if (i) f += ',';
+        f += std::to_string(points_[i]);
+    }
     f += "],\"athletes\":[";
     for (std::size_t i = 0; i < e_.athletes.size(); ++i) {
         const auto& a = e_.athletes[i];
