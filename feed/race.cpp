@@ -512,6 +512,8 @@ std::size_t race::point_index(std::int64_t distance_m) {
     if (!points_.empty() && points_.back().distance_m == distance_m) return points_.size() - 1;
     if (points_.empty() || points_.back().distance_m < distance_m) {
         points_.push_back({distance_m, {}});
+        // The whole field passes each point: one allocation, not one per doubling.
+        points_.back().order.reserve(athletes_.size());
         return points_.size() - 1;
     }
     auto it = std::lower_bound(points_.begin(), points_.end(), distance_m,
