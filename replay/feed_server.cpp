@@ -416,7 +416,13 @@ public:
         : ws_(std::move(socket)), timer_(ws_.get_executor()), st_(std::move(st)), id_(id) {}
     ~feed_session() { --st_->active; }
 
-    void run() { do_read_request(); }
+    void run() {
+        // Frames are small and timed: Nagle's algorithm would hold one back
+        // until the client's (delayed, up to 40 ms) ACK of the one before.
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ignored);
+        do_read_request();
+    }
     void close() { close_socket(); }
 
 private:
