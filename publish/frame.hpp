@@ -23,11 +23,20 @@ enum class ws_opcode : std::uint8_t {
 // One complete frame: header + payload, ready for the socket.
 struct frame {
     std::string bytes;
+    std::uint8_t header_size = 0;  // bytes of header before the payload
+    // A text frame made by make_text_frame, whose payload may share one frame
+    // with others for a `batch=1` subscriber; not control frames, and not
+    // the raw HTTP upgrade response queued ahead of the frames.
+    bool batchable = false;
     std::uint64_t seq = 0;              // derived event seq; 0 for anything else
     std::int64_t received_mono_ns = 0;  // when its feed frame arrived; 0 when unknown
 };
 
 using frame_ptr = std::shared_ptr<const frame>;
+
+inline std::string_view payload_of(const frame& f) {
+    return std::string_view(f.bytes).substr(f.header_size);
+}
 
 // WebSocket close codes the server sends.
 inline constexpr std::uint16_t close_normal = 1000;
@@ -41,6 +50,12 @@ inline constexpr std::uint16_t close_slow_consumer = 4008;
 
 // Appends a FIN frame header for `payload_size` bytes with opcode `op`.
 void append_frame_header(std::string& out, ws_opcode op, std::size_t payload_size);
+
+// The longest frame header the server writes (64-bit length, no mask).
+inline constexpr std::size_t max_frame_header = 10;
+
+// Writes that header into `out` and returns its length.
+std::size_t write_frame_header(char* out, ws_opcode op, std::size_t payload_size);
 
 // A FIN text frame carrying `payload`, shared and immutable.
 frame_ptr make_text_frame(std::string_view payload, std::uint64_t seq = 0, std::int64_t received_mono_ns = 0);

@@ -276,6 +276,12 @@ std::variant<subscription_request, http::response<http::string_body>> check_upgr
                           "since must be a non-negative integer");
     }
     if (auto v = target->param("epoch")) out.epoch = std::string(*v);
+    if (auto v = target->param("batch")) {
+        if (*v != "1" && *v != "0")
+            return refuse(refusal::bad_request, http::status::bad_request, "bad_request",
+                          "batch must be 0 or 1");
+        out.batch = *v == "1";
+    }
 
     if (auto refused = authorize(req, *target, ctx, out.claims)) {
         refused->keep_alive(false);

@@ -356,6 +356,15 @@ void subscriber_session<Stream>::do_write() {
         push_unchecked(make_close_frame(close_code_, reason));
         close_queued_ = true;
     }
+    const std::size_t n = request_.batch ? gather_batch() : gather_frames();
+    writing_ = true;
+    // One write in flight; every queued frame in one gather write.
+    net::async_write(io_target(stream_), buffer_view{bufs_.data(), bufs_.data() + n},
+                     beast::bind_front_handler(&subscriber_session::on_write, this->shared_from_this()));
+}
+
+template <class Stream>
+std::size_t subscriber_session<Stream>::gather_frames() {
     const std::size_t limit = std::min(queue_.size(), max_gather);
     std::size_t n = 0;
     std::size_t bytes = 0;
@@ -366,10 +375,33 @@ void subscriber_session<Stream>::do_write() {
         bufs_[n++] = net::buffer(f->bytes);
     }
     in_flight_ = n;
-    writing_ = true;
-    // One write in flight; every queued frame in one gather write.
-    net::async_write(io_target(stream_), buffer_view{bufs_.data(), bufs_.data() + n},
-                     beast::bind_front_handler(&subscriber_session::on_write, this->shared_from_this()));
+    return n;
+}
+
+template <class Stream>
+std::size_t subscriber_session<Stream>::gather_batch() {
+    static constexpr char newline = '\n';
+    const std::size_t limit = std::min(queue_.size(), max_gather);
+    std::size_t frames = 0;
+    std::size_t payload = 0;
+    while (frames < limit) {
+        const auto& f = queue_.at(frames);
+        if (!f->batchable) break;  // a close, a ping, the upgrade response: on their own
+        const auto size = payload_of(*f).size() + (frames > 0 ? 1 : 0);
+        if (frames > 0 && payload + size > max_gather_bytes) break;
+        payload += size;
+        ++frames;
+    }
+    if (frames <= 1) return gather_frames();  // nothing to merge
+    std::size_t n = 0;
+    bufs_[n++] =
+        net::buffer(batch_header_.data(), write_frame_header(batch_header_.data(), ws_opcode::text, payload));
+    for (std::size_t i = 0; i < frames; ++i) {
+        if (i > 0) bufs_[n++] = net::buffer(&newline, 1);
+        bufs_[n++] = net::buffer(payload_of(*queue_.at(i)));
+    }
+    in_flight_ = frames;
+    return n;
 }
 
 template <class Stream>

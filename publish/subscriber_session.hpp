@@ -63,6 +63,12 @@ private:
     void send_error(std::string_view code, std::string_view message);
 
     void do_write();
+    // Fills bufs_ for the next write of queue_'s first frames; returns the
+    // number of buffers and sets in_flight_.
+    std::size_t gather_frames();
+    // batch=1: the leading text frames as one text frame, their payloads
+    // separated by newlines (the frames stay shared, nothing is copied).
+    std::size_t gather_batch();
     void on_write(beast::error_code ec, std::size_t bytes);
 
     void arm_ping();
@@ -101,7 +107,9 @@ private:
     frame_ring queue_;
     std::size_t queued_bytes_ = 0;
     std::size_t in_flight_ = 0;  // frames at the front of queue_ being written
-    std::array<net::const_buffer, max_gather> bufs_;
+    // Room for a batched write: a header, then payload and newline per frame.
+    std::array<net::const_buffer, 2 * max_gather + 1> bufs_;
+    std::array<char, max_frame_header> batch_header_{};
     bool writing_ = false;
 
     std::uint64_t position_ = 0;          // last seq offered to this subscriber

@@ -16,6 +16,7 @@ struct subscription_request {
     subscription_filter filter;
     std::optional<std::uint64_t> since;  // resume after this seq
     std::optional<std::string> epoch;    // the epoch `since` belongs to; absent: current
+    bool batch = false;                  // several events per frame, one per line (`batch=1`)
     std::optional<token_claims> claims;  // when tokens are required
     std::string accept_key;              // Sec-WebSocket-Accept for the 101 response
     std::string remote;                  // "address:port", for logs

@@ -498,5 +498,37 @@ TEST_F(publish_server, start_throws_when_the_port_is_taken) {
     EXPECT_THROW(second.start(), std::runtime_error);
 }
 
+TEST_F(publish_server, batch_subscribers_get_the_same_messages_several_to_a_frame) {
+    provider.states = {{"A", R"({"event":"A"})"}};
+    start();
+    auto plain = connect("/v1/stream");
+    auto batched = connect("/v1/stream?batch=1");
+    ASSERT_TRUE(wait_hello({plain, batched}));
+    publish_events(300, event_type::split, "A", 100, 100);  // bursts: frames queue up
+    ASSERT_TRUE(run_until(ioc, [&] { return plain->event_seqs().size() >= 300; }));
+
+    std::vector<std::string> lines;
+    ASSERT_TRUE(run_until(ioc, [&] {
+        lines.clear();
+        for (const auto& m : batched->messages) {
+            std::size_t start = 0;
+            for (auto nl = m.find('\n'); nl != std::string::npos; nl = m.find('\n', start)) {
+                lines.push_back(m.substr(start, nl - start));
+                start = nl + 1;
+            }
+            lines.push_back(m.substr(start));
+        }
+        return lines.size() >= plain->messages.size();
+    }));
+    // Every message, byte for byte and in order, one JSON object per line.
+    EXPECT_EQ(lines, plain->messages);
+    for (const auto& line : lines) EXPECT_FALSE(parse_message(line).type.empty()) << line;
+    EXPECT_LT(batched->messages.size(), lines.size() / 2) << "bursts share frames";
+
+    auto refused = connect("/v1/stream?batch=yes");
+    ASSERT_TRUE(run_until(ioc, [&] { return refused->ended; }));
+    EXPECT_EQ(refused->http_status, 400u);
+}
+
 }  // namespace
 }  // namespace splitstream::publish
