@@ -965,8 +965,17 @@ std::vector<int> race::running_order() const {
         int group = a.status != irm_code::ok ? 3 : a.place ? 0 : a.splits.empty() ? 2 : 1;
         std::int64_t d = a.splits.empty() ? 0 : a.splits.back().first;
         std::int64_t t = a.splits.empty() ? 0 : a.splits.back().second;
-        return std::tuple<int, std::int64_t, std::int64_t, std::int64_t>(group, group == 0 ? *a.place : -d,
-                                                                         group == 0 ? *a.finish_ms : t, 0);
+        // Equal times at a point keep the order the stream gave them (the
+        // point's order is by time, then arrival), as the leader does.
+        std::int64_t arrival = 0;
+        if (group == 1) {
+            const auto& order_here = point_at(d).order;
+            arrival = std::find_if(order_here.begin(), order_here.end(),
+                                   [i](const auto& entry) { return entry.second == i; }) -
+                      order_here.begin();
+        }
+        return std::tuple<int, std::int64_t, std::int64_t, std::int64_t>(
+            group, group == 0 ? *a.place : -d, group == 0 ? *a.finish_ms : t, arrival);
     };
     std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return key(x) < key(y); });
     return order;

@@ -441,3 +441,19 @@ TEST(LeaderChange, ALateFasterSplitFromAThirdAthleteNamesWhomItReplaces) {
     EXPECT_EQ(second.str("/text"), "Abel Kipsang (KEN) takes the lead from Josh Kerr (GBR) at 800 m");
     EXPECT_EQ(json_view(lc[0].json).num("/corrects"), -999999) << "a first leader change corrects nothing";
 }
+
+TEST(Snapshot, EqualTimesAtAPointAreListedInArrivalOrderWithTheLeaderFirst) {
+    race_driver r;
+    r.startlist(field3());
+    r.status(status_code::started);
+    r.split("3", 400, 56000);  // Kipsang's split arrives first: he leads
+    r.split("1", 400, 56000);  // the same time, after him
+    r.split("2", 400, 56500);
+    json_view s(*r.eng().snapshot_json("M1500-F"));
+    EXPECT_EQ(s.str("/leader/bib"), "3");
+    EXPECT_EQ(s.str("/athletes/0/bib"), "3");
+    EXPECT_EQ(s.str("/athletes/1/bib"), "1");
+    EXPECT_EQ(s.str("/athletes/2/bib"), "2");
+    EXPECT_EQ(s.num("/athletes/1/last_split/position"), 1) << "equal times share the position";
+    EXPECT_EQ(s.num("/athletes/2/last_split/position"), 3);
+}
