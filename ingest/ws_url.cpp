@@ -16,8 +16,11 @@ std::optional<ws_url> parse_ws_url(std::string_view url) {
     }
     const auto slash = url.find_first_of("/?");
     auto authority = url.substr(0, slash);
-    out.target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
-    if (out.target.starts_with('?')) out.target.insert(0, "/");
+    // "/" alone, or before a bare query; appends only (GCC 12 at -O3 warns
+    // falsely, -Wrestrict, on insert() at the front of a short string).
+    out.target.clear();
+    if (slash == std::string_view::npos || url[slash] == '?') out.target = '/';
+    if (slash != std::string_view::npos) out.target.append(url.substr(slash));
     if (authority.starts_with('[')) {
         const auto close = authority.find(']');
         if (close == std::string_view::npos) return std::nullopt;
