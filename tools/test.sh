@@ -10,6 +10,25 @@ jobs=$(nproc)
 
 SPLITSTREAM_WITH_BROWSER=1 bash tools/setup.sh
 
+# Every pass adds to these; the run closes on one line with the totals.
+passed=0
+skipped=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+count_ctest() {  # ctest's log: "100% tests passed, 0 tests failed out of N"
+  local total skips
+  total=$(grep -oE 'tests failed out of [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+$')
+  skips=$(grep -cE '\*\*\*Skipped' "$log" || true)
+  passed=$((passed + total - skips))
+  skipped=$((skipped + skips))
+}
+
+run_gtest() {  # binary, args...: a gtest binary, counted by its [ PASSED ] line
+  "$@" 2>&1 | tee "$log"
+  passed=$((passed + $(grep -oE '^\[  PASSED  \] [0-9]+' "$log" | grep -oE '[0-9]+$')))
+}
+
 run_suite() {  # build-dir, extra cmake args...
   local dir=$1; shift
   cmake -S . -B "$dir" -G Ninja -DSPLITSTREAM_WARNINGS_AS_ERRORS=ON "$@"
@@ -17,8 +36,10 @@ run_suite() {  # build-dir, extra cmake args...
   # The live player's timing-accuracy test measures wall-clock gaps: it runs
   # alone, after the rest, and gets three tries on a loaded machine.
   local timing='at_speed_1_gaps_match'
-  ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 300 -E "$timing"
-  ctest --test-dir "$dir" --output-on-failure --timeout 120 -R "$timing" --repeat until-pass:3
+  ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 300 -E "$timing" | tee "$log"
+  count_ctest
+  ctest --test-dir "$dir" --output-on-failure --timeout 120 -R "$timing" --repeat until-pass:3 | tee "$log"
+  count_ctest
 }
 
 echo "== format check"
@@ -42,14 +63,15 @@ if [ "${SPLITSTREAM_SKIP_ASAN:-0}" != 1 ]; then
   cmake -S . -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPLITSTREAM_SANITIZE_THREAD=ON \
     -DSPLITSTREAM_BUILD_BENCHMARKS=OFF
   cmake --build "$tsan" -j "$jobs" --target splitstream publish_itests tools_itests replay_tests
-  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
-    "$tsan/tests/publish_itests" --gtest_brief=1
-  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
-    "$tsan/tests/tools_itests" --gtest_brief=1 --gtest_filter='-*at_speed_1_gaps_match*'
-  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
-    "$tsan/tests/replay_tests" --gtest_brief=1
+  export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
+  run_gtest "$tsan/tests/publish_itests" --gtest_brief=1
+  run_gtest "$tsan/tests/tools_itests" --gtest_brief=1 --gtest_filter='-*at_speed_1_gaps_match*'
+  run_gtest "$tsan/tests/replay_tests" --gtest_brief=1
 
   echo "== fuzz each target for 30 s"
-  bash tools/fuzz.sh 30
+  bash tools/fuzz.sh 30 | tee "$log"
+  passed=$((passed + $(grep -c '^== fuzz .* for [0-9]*s$' "$log")))  # one per target
 fi
 echo "== all tests passed"
+# The closing line CI reads: every test of every pass, and each fuzz target.
+echo "total: ${passed} passed, 0 failed, ${skipped} skipped"
