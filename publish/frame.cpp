@@ -26,11 +26,12 @@ void append_frame_header(std::string& out, ws_opcode op, std::size_t payload_siz
 
 frame_ptr make_text_frame(std::string_view payload, std::uint64_t seq, std::int64_t received_mono_ns) {
     auto f = std::make_shared<frame>();
-    f->bytes.reserve(payload.size() + 10);
+    f->bytes.reserve(payload.size() + max_frame_header + 1);
     append_frame_header(f->bytes, ws_opcode::text, payload.size());
     f->header_size = static_cast<std::uint8_t>(f->bytes.size());
     f->batchable = true;
     f->bytes.append(payload);
+    f->bytes += '\n';
     f->seq = seq;
     f->received_mono_ns = received_mono_ns;
     return f;

@@ -22,6 +22,8 @@ enum class ws_opcode : std::uint8_t {
 
 // One complete frame: header + payload, ready for the socket.
 struct frame {
+    // The frame; a batchable frame keeps one '\n' after it, not part of the
+    // frame, so that a batch's lines are one buffer each (see payload_line).
     std::string bytes;
     std::uint8_t header_size = 0;  // bytes of header before the payload
     // A text frame made by make_text_frame, whose payload may share one frame
@@ -34,7 +36,17 @@ struct frame {
 
 using frame_ptr = std::shared_ptr<const frame>;
 
+// The bytes that go on the wire for this frame alone.
+inline std::string_view wire(const frame& f) {
+    return std::string_view(f.bytes.data(), f.bytes.size() - (f.batchable ? 1 : 0));
+}
+
 inline std::string_view payload_of(const frame& f) {
+    return wire(f).substr(f.header_size);
+}
+
+// A batchable frame's payload and the newline after it: one line of a batch.
+inline std::string_view payload_line(const frame& f) {
     return std::string_view(f.bytes).substr(f.header_size);
 }
 

@@ -160,7 +160,7 @@ void subscriber_session<Stream>::refill_from_history() {
 
 template <class Stream>
 void subscriber_session<Stream>::push_unchecked(frame_ptr f) {
-    const auto size = f->bytes.size();
+    const auto size = wire(*f).size();
     if (!queue_.push(std::move(f))) {
         mark_slow();
         return;
@@ -171,7 +171,7 @@ void subscriber_session<Stream>::push_unchecked(frame_ptr f) {
 
 template <class Stream>
 bool subscriber_session<Stream>::enqueue(const frame_ptr& f) {
-    const auto size = f->bytes.size();
+    const auto size = wire(*f).size();
     if (queued_bytes_ + size > hub_->options().queue_max_bytes || !queue_.push(f)) return false;
     queued_bytes_ += size;
     hub_->add_queued_bytes(static_cast<std::int64_t>(size));
@@ -359,8 +359,9 @@ void subscriber_session<Stream>::do_write() {
     const std::size_t n = request_.batch ? gather_batch() : gather_frames();
     writing_ = true;
     // One write in flight; every queued frame in one gather write.
-    net::async_write(io_target(stream_), buffer_view{bufs_.data(), bufs_.data() + n},
-                     beast::bind_front_handler(&subscriber_session::on_write, this->shared_from_this()));
+    write_first_ = 0;
+    write_last_ = n;
+    write_some();
 }
 
 template <class Stream>
@@ -370,9 +371,9 @@ std::size_t subscriber_session<Stream>::gather_frames() {
     std::size_t bytes = 0;
     while (n < limit) {
         const auto& f = queue_.at(n);
-        if (n > 0 && bytes + f->bytes.size() > max_gather_bytes) break;
-        bytes += f->bytes.size();
-        bufs_[n++] = net::buffer(f->bytes);
+        if (n > 0 && bytes + wire(*f).size() > max_gather_bytes) break;
+        bytes += wire(*f).size();
+        bufs_[n++] = net::buffer(wire(*f));
     }
     in_flight_ = n;
     return n;
@@ -380,28 +381,51 @@ std::size_t subscriber_session<Stream>::gather_frames() {
 
 template <class Stream>
 std::size_t subscriber_session<Stream>::gather_batch() {
-    static constexpr char newline = '\n';
-    const std::size_t limit = std::min(queue_.size(), max_gather);
+    // One buffer a line: the header, then each payload with the newline
+    // stored after it, the last without.
+    const std::size_t limit = std::min(queue_.size(), max_gather - 1);
     std::size_t frames = 0;
     std::size_t payload = 0;
     while (frames < limit) {
         const auto& f = queue_.at(frames);
         if (!f->batchable) break;  // a close, a ping, the upgrade response: on their own
-        const auto size = payload_of(*f).size() + (frames > 0 ? 1 : 0);
+        const auto size = payload_line(*f).size();
         if (frames > 0 && payload + size > max_gather_bytes) break;
         payload += size;
         ++frames;
     }
     if (frames <= 1) return gather_frames();  // nothing to merge
+    payload -= 1;                             // no newline after the last line
     std::size_t n = 0;
     bufs_[n++] =
         net::buffer(batch_header_.data(), write_frame_header(batch_header_.data(), ws_opcode::text, payload));
-    for (std::size_t i = 0; i < frames; ++i) {
-        if (i > 0) bufs_[n++] = net::buffer(&newline, 1);
-        bufs_[n++] = net::buffer(payload_of(*queue_.at(i)));
-    }
+    for (std::size_t i = 0; i + 1 < frames; ++i) bufs_[n++] = net::buffer(payload_line(*queue_.at(i)));
+    bufs_[n++] = net::buffer(payload_of(*queue_.at(frames - 1)));
     in_flight_ = frames;
     return n;
+}
+
+template <class Stream>
+void subscriber_session<Stream>::write_some() {
+    io_target(stream_).async_write_some(
+        buffer_view{bufs_.data() + write_first_, bufs_.data() + write_last_},
+        beast::bind_front_handler(&subscriber_session::on_write_some, this->shared_from_this()));
+}
+
+template <class Stream>
+void subscriber_session<Stream>::on_write_some(beast::error_code ec, std::size_t bytes) {
+    if (ec) {
+        on_write(ec, 0);
+        return;
+    }
+    while (write_first_ < write_last_ && bytes >= bufs_[write_first_].size())
+        bytes -= bufs_[write_first_++].size();
+    if (write_first_ < write_last_) {
+        bufs_[write_first_] += bytes;  // a partial write: the rest of this buffer first
+        write_some();
+        return;
+    }
+    on_write(ec, 0);
 }
 
 template <class Stream>
@@ -417,7 +441,7 @@ void subscriber_session<Stream>::on_write(beast::error_code ec, std::size_t) {
     std::size_t bytes = 0;
     for (std::size_t i = 0; i < in_flight_; ++i) {
         const auto& f = queue_.at(i);
-        bytes += f->bytes.size();
+        bytes += wire(*f).size();
         written_position_ = std::max(written_position_, f->seq);
         if (f->received_mono_ns > 0)
             hub_->metrics().latency.observe(static_cast<double>(now - f->received_mono_ns) * 1e-9);
@@ -473,7 +497,7 @@ void subscriber_session<Stream>::begin_close(std::uint16_t code, std::string rea
     // Frames not yet handed to the kernel are dropped now: a closing
     // subscriber keeps no memory beyond the write in flight.
     std::size_t dropped = 0;
-    for (std::size_t i = in_flight_; i < queue_.size(); ++i) dropped += queue_.at(i)->bytes.size();
+    for (std::size_t i = in_flight_; i < queue_.size(); ++i) dropped += wire(*queue_.at(i)).size();
     queue_.truncate(in_flight_);
     queued_bytes_ -= dropped;
     hub_->add_queued_bytes(-static_cast<std::int64_t>(dropped));

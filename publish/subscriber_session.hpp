@@ -69,6 +69,11 @@ private:
     // batch=1: the leading text frames as one text frame, their payloads
     // separated by newlines (the frames stay shared, nothing is copied).
     std::size_t gather_batch();
+    // The gather write's loop. Asio's composed async_write hands the kernel
+    // at most 16 buffers per sendmsg; async_write_some takes up to 64, so a
+    // full gather goes out in one syscall instead of four.
+    void write_some();
+    void on_write_some(beast::error_code ec, std::size_t bytes);
     void on_write(beast::error_code ec, std::size_t bytes);
 
     void arm_ping();
@@ -87,10 +92,11 @@ private:
         const_iterator begin() const { return first; }
         const_iterator end() const { return last; }
     };
-    // One gather write carries at most this many frames and (beyond its
-    // first frame) this many bytes: large enough that a subscriber behind
-    // by a burst catches up in a few syscalls, small enough to keep the
-    // iovec array and the time one write holds the loop bounded.
+    // One gather write carries at most this many buffers (frames, or a
+    // batch's header and lines: the most one sendmsg takes through Asio)
+    // and (beyond its first frame) this many bytes: large enough that a
+    // subscriber behind by a burst catches up in a few syscalls, small
+    // enough to keep the time one write holds the loop bounded.
     static constexpr std::size_t max_gather = 64;
     static constexpr std::size_t max_gather_bytes = 256 * 1024;
 
@@ -107,8 +113,11 @@ private:
     frame_ring queue_;
     std::size_t queued_bytes_ = 0;
     std::size_t in_flight_ = 0;  // frames at the front of queue_ being written
-    // Room for a batched write: a header, then payload and newline per frame.
-    std::array<net::const_buffer, 2 * max_gather + 1> bufs_;
+    // The gather write: frames, or a batch's header and lines; bufs_[first,
+    // last) is what the kernel has not taken yet.
+    std::array<net::const_buffer, max_gather> bufs_;
+    std::size_t write_first_ = 0;
+    std::size_t write_last_ = 0;
     std::array<char, max_frame_header> batch_header_{};
     bool writing_ = false;
 

@@ -39,15 +39,17 @@ std::string client_frame(ws_opcode op, std::string_view payload, bool fin = true
 
 TEST(frame, server_frames_are_unmasked_with_the_right_length_encoding) {
     auto small = make_text_frame("hi");
-    EXPECT_EQ(small->bytes, std::string("\x81\x02hi", 4));
+    EXPECT_EQ(wire(*small), std::string("\x81\x02hi", 4));
+    // One line of a batch: the same payload and the newline after it.
+    EXPECT_EQ(payload_line(*small), "hi\n");
     auto medium = make_text_frame(std::string(300, 'a'));
-    EXPECT_EQ(medium->bytes.substr(0, 4), std::string("\x81\x7e\x01\x2c", 4));
-    EXPECT_EQ(medium->bytes.size(), 304u);
+    EXPECT_EQ(wire(*medium).substr(0, 4), std::string("\x81\x7e\x01\x2c", 4));
+    EXPECT_EQ(wire(*medium).size(), 304u);
     auto large = make_text_frame(std::string(70000, 'a'));
-    EXPECT_EQ(static_cast<unsigned char>(large->bytes[1]), 127u);
-    EXPECT_EQ(large->bytes.size(), 70010u);
+    EXPECT_EQ(static_cast<unsigned char>(wire(*large)[1]), 127u);
+    EXPECT_EQ(wire(*large).size(), 70010u);
     auto close = make_close_frame(4008, "slow");
-    EXPECT_EQ(close->bytes, std::string("\x88\x06\x0f\xa8slow", 8));
+    EXPECT_EQ(wire(*close), std::string("\x88\x06\x0f\xa8slow", 8));
 }
 
 TEST(frame_reader, parses_masked_messages_fragments_and_controls) {

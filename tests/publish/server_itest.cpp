@@ -498,6 +498,44 @@ TEST_F(publish_server, start_throws_when_the_port_is_taken) {
     EXPECT_THROW(second.start(), std::runtime_error);
 }
 
+TEST_F(publish_server, readers_that_pause_get_every_byte_when_writes_are_cut_short) {
+    // Kernel buffers far smaller than the backlog: every gather write to a
+    // paused reader is taken in part, and the rest must follow exactly.
+    auto o = options();
+    o.socket_send_buffer = 8 * 1024;
+    start(o);
+    auto fast = connect("/v1/stream");
+    auto paused = connect("/v1/stream", {}, /*read=*/false, /*rcvbuf=*/4096);
+    auto paused_batch = connect("/v1/stream?batch=1", {}, /*read=*/false, /*rcvbuf=*/4096);
+    ASSERT_TRUE(wait_hello({fast}));
+    ASSERT_TRUE(run_until(ioc, [&] { return srv->subscribers() == 3; }));
+    const int total = 600;
+    publish_events(total, event_type::split, "A", 1500, 50);  // about 1 MB, under the queue limit
+    ASSERT_TRUE(run_until(ioc, [&] { return fast->event_seqs().size() >= total; }));
+    paused->start_reading();
+    paused_batch->start_reading();
+    const auto lines_of = [](const std::vector<std::string>& messages) {
+        std::vector<std::string> lines;
+        for (const auto& m : messages) {
+            std::size_t start = 0;
+            for (auto nl = m.find('\n'); nl != std::string::npos; nl = m.find('\n', start)) {
+                lines.push_back(m.substr(start, nl - start));
+                start = nl + 1;
+            }
+            lines.push_back(m.substr(start));
+        }
+        return lines;
+    };
+    ASSERT_TRUE(run_until(ioc, [&] {
+        return paused->messages.size() >= fast->messages.size() &&
+               lines_of(paused_batch->messages).size() >= fast->messages.size();
+    }));
+    EXPECT_EQ(paused->messages, fast->messages);
+    EXPECT_EQ(lines_of(paused_batch->messages), fast->messages);
+    EXPECT_LT(paused_batch->messages.size(), fast->messages.size() / 2) << "the backlog shares frames";
+    EXPECT_EQ(registry.make_counter("publish_slow_consumer_closes_total", "").value(), 0u);
+}
+
 TEST_F(publish_server, batch_subscribers_get_the_same_messages_several_to_a_frame) {
     provider.states = {{"A", R"({"event":"A"})"}};
     start();
