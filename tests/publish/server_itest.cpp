@@ -83,6 +83,20 @@ std::vector<std::uint64_t> iota_seqs(std::uint64_t first, std::uint64_t last) {
     return v;
 }
 
+// A batch=1 subscriber's messages split back into one JSON text per line.
+std::vector<std::string> batch_lines(const std::vector<std::string>& messages) {
+    std::vector<std::string> lines;
+    for (const auto& m : messages) {
+        std::size_t start = 0;
+        for (auto nl = m.find('\n'); nl != std::string::npos; nl = m.find('\n', start)) {
+            lines.push_back(m.substr(start, nl - start));
+            start = nl + 1;
+        }
+        lines.push_back(m.substr(start));
+    }
+    return lines;
+}
+
 TEST_F(publish_server, two_hundred_subscribers_get_every_event_in_order) {
     start();
     std::vector<std::shared_ptr<ws_client>> subs;
@@ -514,24 +528,12 @@ TEST_F(publish_server, readers_that_pause_get_every_byte_when_writes_are_cut_sho
     ASSERT_TRUE(run_until(ioc, [&] { return fast->event_seqs().size() >= total; }));
     paused->start_reading();
     paused_batch->start_reading();
-    const auto lines_of = [](const std::vector<std::string>& messages) {
-        std::vector<std::string> lines;
-        for (const auto& m : messages) {
-            std::size_t start = 0;
-            for (auto nl = m.find('\n'); nl != std::string::npos; nl = m.find('\n', start)) {
-                lines.push_back(m.substr(start, nl - start));
-                start = nl + 1;
-            }
-            lines.push_back(m.substr(start));
-        }
-        return lines;
-    };
     ASSERT_TRUE(run_until(ioc, [&] {
         return paused->messages.size() >= fast->messages.size() &&
-               lines_of(paused_batch->messages).size() >= fast->messages.size();
+               batch_lines(paused_batch->messages).size() >= fast->messages.size();
     }));
     EXPECT_EQ(paused->messages, fast->messages);
-    EXPECT_EQ(lines_of(paused_batch->messages), fast->messages);
+    EXPECT_EQ(batch_lines(paused_batch->messages), fast->messages);
     EXPECT_LT(paused_batch->messages.size(), fast->messages.size() / 2) << "the backlog shares frames";
     EXPECT_EQ(registry.make_counter("publish_slow_consumer_closes_total", "").value(), 0u);
 }
@@ -547,15 +549,7 @@ TEST_F(publish_server, batch_subscribers_get_the_same_messages_several_to_a_fram
 
     std::vector<std::string> lines;
     ASSERT_TRUE(run_until(ioc, [&] {
-        lines.clear();
-        for (const auto& m : batched->messages) {
-            std::size_t start = 0;
-            for (auto nl = m.find('\n'); nl != std::string::npos; nl = m.find('\n', start)) {
-                lines.push_back(m.substr(start, nl - start));
-                start = nl + 1;
-            }
-            lines.push_back(m.substr(start));
-        }
+        lines = batch_lines(batched->messages);
         return lines.size() >= plain->messages.size();
     }));
     // Every message, byte for byte and in order, one JSON object per line.
