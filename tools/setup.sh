@@ -9,7 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libtomlplusplus-dev libssl-dev
   clang clang-format libclang-rt-dev llvm
-  python3 procps psmisc curl
+  python3 procps psmisc curl ccache
 )
 if [ "${SPLITSTREAM_WITH_BROWSER:-0}" = 1 ]; then
   packages+=(chromium)

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <string>
 
+#include "tests/test_paths.hpp"
+
 TEST(FeedPurity, SourcesIncludeNoIoClockOrThreads) {
     const std::filesystem::path dir = std::filesystem::path(SPLITSTREAM_SOURCE_DIR) / "feed";
     const char* forbidden[] = {"boost/",   "spdlog",       "<thread>",     "<chrono>",  "<mutex>",

@@ -1,4 +1,5 @@
 #include "ingest/frame_parser.hpp"
+#include "tests/test_paths.hpp"
 
 #include <gtest/gtest.h>
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ingest/frame_parser.hpp"
+#include "tests/test_paths.hpp"
 
 namespace fs = std::filesystem;
 

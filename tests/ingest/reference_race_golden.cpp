@@ -15,6 +15,7 @@
 
 #include "feed/engine.hpp"
 #include "ingest/file_processor.hpp"
+#include "tests/test_paths.hpp"
 
 namespace fs = std::filesystem;
 using namespace splitstream;

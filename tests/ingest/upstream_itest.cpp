@@ -23,6 +23,7 @@
 #include "ingest/feed_ingest.hpp"
 #include "net/metrics.hpp"
 #include "net/net.hpp"
+#include "tests/test_paths.hpp"
 
 namespace splitstream::ingest {
 namespace {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "replay/journal_writer.hpp"
+#include "tests/test_paths.hpp"
 
 namespace splitstream::replay {
 namespace {

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "net/net.hpp"
+#include "tests/test_paths.hpp"
 
 extern char** environ;
 

@@ -8,6 +8,7 @@
 #include "ingest/frame_parser.hpp"
 #include "replay/journal_writer.hpp"
 #include "replay/offline_player.hpp"
+#include "tests/test_paths.hpp"
 
 namespace splitstream::replay {
 namespace {

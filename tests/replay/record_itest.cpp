@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "replay/journal_reader.hpp"
+#include "tests/test_paths.hpp"
 
 extern char** environ;
 

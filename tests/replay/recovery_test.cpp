@@ -9,6 +9,7 @@
 #include "ingest/frame_parser.hpp"
 #include "replay/journal_writer.hpp"
 #include "replay/recovery.hpp"
+#include "tests/test_paths.hpp"
 
 namespace splitstream::replay {
 namespace {

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include "tests/test_paths.hpp"
 
 namespace {
 

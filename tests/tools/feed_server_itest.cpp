@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "replay/feed_server.hpp"
+#include "tests/test_paths.hpp"
 
 namespace splitstream::replay {
 namespace {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include "tests/test_paths.hpp"
 
 namespace {
 

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "ingest/frame_parser.hpp"
+#include "tests/test_paths.hpp"
 #include "tests/tools/sim_frames.hpp"
 #include "tools/sim/session.hpp"
 #include "tools/sim/spec_loader.hpp"
