@@ -679,43 +679,62 @@ simdjson::error_code element_kind(ondemand::value v, scalar& kind) {
     return decode(v, kind);
 }
 
-simdjson::error_code parse_athletes(ondemand::value v, const char* buffer_end, startlist_lists& lists) {
-    constexpr std::string_view name = "athletes";
-    checker& c = lists.check;
+// One object of a list (athletes, records): its known fields by slot, and
+// the path of each for error messages.
+template <typename Slot, std::size_t N>
+struct element_fields {
+    std::array<scalar, N> values{};
+    std::string_view list;
+    std::size_t index = 0;
+    const scalar& operator[](Slot s) const { return values[static_cast<std::size_t>(s)]; }
+    field_path at(std::string_view key) const { return field_path{key, list, index}; }
+};
+
+// Reads a list of objects: each element's known fields are collected by
+// `lookup` and handed to `read`. An element of another kind is a wrong_type
+// and the list goes on; `opened` tells whether the value was an array.
+template <typename Slot, std::size_t N, typename Lookup, typename Read>
+simdjson::error_code for_each_object(ondemand::value v, const char* buffer_end, checker& c,
+                                     std::string_view name, Lookup lookup, Read read, bool& opened) {
     std::optional<ondemand::array> arr;
     if (auto e = open_array(v, c, name, "array of objects", arr)) return e;
+    opened = arr.has_value();
     if (!arr) return simdjson::SUCCESS;
-    lists.has_athletes = true;
     std::size_t index = 0;
     for (auto element : *arr) {
         ondemand::value ev;
         if (auto e = element.get(ev)) return e;
-        const std::size_t i = index++;
+        element_fields<Slot, N> f{{}, name, index++};
         scalar kind;
         if (auto e = element_kind(ev, kind)) return e;
         if (kind.kind != json_kind::object) {
-            c.wrong_type(kind, field_path{{}, name, i}, "object");
+            c.wrong_type(kind, field_path{{}, name, f.index}, "object");
             continue;
         }
-        std::array<scalar, athlete_slot_count> f{};
-        if (auto e = collect_object<athlete_slot>(ev, buffer_end, athlete_field, f)) return e;
-        if (c.failed()) continue;
-        auto at = [&](std::string_view key) { return field_path{key, name, i}; };
-        auto get = [&](athlete_slot s) -> const scalar& { return f[static_cast<std::size_t>(s)]; };
-        feed::athlete_entry a;
-        c.read_non_empty(get(athlete_slot::bib), at("bib"), presence::required, a.bib);
-        c.read(get(athlete_slot::name), at("name"), presence::required, a.name);
-        c.read(get(athlete_slot::country), at("country"), presence::required, a.country);
-        if (c.read(get(athlete_slot::lane), at("lane"), presence::optional, a.lane))
-            c.require(*a.lane >= 1, at("lane"), "must be at least 1", *a.lane);
-        c.read(get(athlete_slot::area), at("area"), presence::optional, a.area);
-        if (c.read(get(athlete_slot::pb_ms), at("pb_ms"), presence::optional, a.pb_ms))
-            c.require_positive(*a.pb_ms, at("pb_ms"));
-        if (c.read(get(athlete_slot::sb_ms), at("sb_ms"), presence::optional, a.sb_ms))
-            c.require_positive(*a.sb_ms, at("sb_ms"));
-        if (!c.failed()) lists.athletes.push_back(std::move(a));
+        if (auto e = collect_object<Slot>(ev, buffer_end, lookup, f.values)) return e;
+        if (!c.failed()) read(f);
     }
     return simdjson::SUCCESS;
+}
+
+simdjson::error_code parse_athletes(ondemand::value v, const char* buffer_end, startlist_lists& lists) {
+    checker& c = lists.check;
+    auto read = [&](const element_fields<athlete_slot, athlete_slot_count>& f) {
+        feed::athlete_entry a;
+        c.read_non_empty(f[athlete_slot::bib], f.at("bib"), presence::required, a.bib);
+        c.read(f[athlete_slot::name], f.at("name"), presence::required, a.name);
+        c.read(f[athlete_slot::country], f.at("country"), presence::required, a.country);
+        if (c.read(f[athlete_slot::lane], f.at("lane"), presence::optional, a.lane))
+            c.require(*a.lane >= 1, f.at("lane"), "must be at least 1", *a.lane);
+        c.read(f[athlete_slot::area], f.at("area"), presence::optional, a.area);
+        if (c.read(f[athlete_slot::pb_ms], f.at("pb_ms"), presence::optional, a.pb_ms))
+            c.require_positive(*a.pb_ms, f.at("pb_ms"));
+        if (c.read(f[athlete_slot::sb_ms], f.at("sb_ms"), presence::optional, a.sb_ms))
+            c.require_positive(*a.sb_ms, f.at("sb_ms"));
+        if (!c.failed()) lists.athletes.push_back(std::move(a));
+    };
+    return for_each_object<athlete_slot, athlete_slot_count>(v, buffer_end, c, "athletes", athlete_field,
+                                                             read, lists.has_athletes);
 }
 
 std::optional<feed::record_kind> record_kind_named(std::string_view s) {
@@ -731,45 +750,28 @@ std::optional<feed::record_kind> record_kind_named(std::string_view s) {
 }
 
 simdjson::error_code parse_records(ondemand::value v, const char* buffer_end, startlist_lists& lists) {
-    constexpr std::string_view name = "records";
     checker& c = lists.check;
-    std::optional<ondemand::array> arr;
-    if (auto e = open_array(v, c, name, "array of objects", arr)) return e;
-    if (!arr) return simdjson::SUCCESS;
-    std::size_t index = 0;
-    for (auto element : *arr) {
-        ondemand::value ev;
-        if (auto e = element.get(ev)) return e;
-        const std::size_t i = index++;
-        scalar kind;
-        if (auto e = element_kind(ev, kind)) return e;
-        if (kind.kind != json_kind::object) {
-            c.wrong_type(kind, field_path{{}, name, i}, "object");
-            continue;
-        }
-        std::array<scalar, record_slot_count> f{};
-        if (auto e = collect_object<record_slot>(ev, buffer_end, record_field, f)) return e;
-        if (c.failed()) continue;
-        auto at = [&](std::string_view key) { return field_path{key, name, i}; };
-        auto get = [&](record_slot s) -> const scalar& { return f[static_cast<std::size_t>(s)]; };
+    auto read = [&](const element_fields<record_slot, record_slot_count>& f) {
         feed::record_entry r{};
         std::string_view kind_text;
-        if (c.read(get(record_slot::kind), at("kind"), presence::required, kind_text)) {
+        if (c.read(f[record_slot::kind], f.at("kind"), presence::required, kind_text)) {
             if (auto k = record_kind_named(kind_text)) {
                 r.kind = *k;
             } else {
-                c.unknown_value(at("kind"), kind_text, "WR|OR|CR|AR|NR|WL|MR");
+                c.unknown_value(f.at("kind"), kind_text, "WR|OR|CR|AR|NR|WL|MR");
             }
         }
-        if (c.read(get(record_slot::mark_ms), at("mark_ms"), presence::required, r.mark_ms))
-            c.require_positive(r.mark_ms, at("mark_ms"));
-        c.read(get(record_slot::holder), at("holder"), presence::optional, r.holder);
-        c.read(get(record_slot::country), at("country"), presence::optional, r.country);
-        c.read(get(record_slot::area), at("area"), presence::optional, r.area);
-        c.read(get(record_slot::year), at("year"), presence::optional, r.year);
+        if (c.read(f[record_slot::mark_ms], f.at("mark_ms"), presence::required, r.mark_ms))
+            c.require_positive(r.mark_ms, f.at("mark_ms"));
+        c.read(f[record_slot::holder], f.at("holder"), presence::optional, r.holder);
+        c.read(f[record_slot::country], f.at("country"), presence::optional, r.country);
+        c.read(f[record_slot::area], f.at("area"), presence::optional, r.area);
+        c.read(f[record_slot::year], f.at("year"), presence::optional, r.year);
         if (!c.failed()) lists.records.push_back(std::move(r));
-    }
-    return simdjson::SUCCESS;
+    };
+    bool opened = false;
+    return for_each_object<record_slot, record_slot_count>(v, buffer_end, c, "records", record_field, read,
+                                                           opened);
 }
 
 // The first bib that appears twice, if any.
