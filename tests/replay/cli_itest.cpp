@@ -7,15 +7,13 @@
 #include <vector>
 
 #include "replay/journal_writer.hpp"
+#include "tests/replay/replay_test_support.hpp"
 #include "tests/test_paths.hpp"
 
 namespace splitstream::replay {
 namespace {
 
 namespace fs = std::filesystem;
-
-const fs::path reference_feed =
-    fs::path(SPLITSTREAM_SHARED_DIR) / "data/feeds/budapest-2023-men-1500m-final.jsonl";
 
 struct run_result {
     int status = -1;
@@ -34,13 +32,6 @@ run_result run(const std::string& args, bool with_stderr = false) {
     int status = ::pclose(p);
     r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return r;
-}
-
-fs::path fresh_dir(const std::string& name) {
-    auto dir = fs::path(testing::TempDir()) / ("splitstream-cli-" + name);
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
 }
 
 // A journal of the reference feed as `record` makes it; returns the offset

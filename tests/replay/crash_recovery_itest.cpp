@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "net/net.hpp"
+#include "tests/replay/replay_test_support.hpp"
 #include "tests/test_paths.hpp"
 
 extern char** environ;
@@ -35,8 +36,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const fs::path reference_feed =
-    fs::path(SPLITSTREAM_SHARED_DIR) / "data/feeds/budapest-2023-men-1500m-final.jsonl";
 const std::string binary = SPLITSTREAM_BINARY;
 constexpr const char* event_id = "M1500-F";
 

@@ -8,18 +8,12 @@
 
 #include "replay/journal_reader.hpp"
 #include "replay/journal_writer.hpp"
+#include "tests/replay/replay_test_support.hpp"
 
 namespace splitstream::replay {
 namespace {
 
 namespace fs = std::filesystem;
-
-fs::path fresh_dir(const std::string& name) {
-    auto dir = fs::path(testing::TempDir()) / ("splitstream-journal-" + name);
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
 
 ingest::received_frame frame(std::string bytes, std::int64_t n, int line = 0) {
     return {.bytes = std::move(bytes),

@@ -8,22 +8,13 @@
 #include "ingest/frame_parser.hpp"
 #include "replay/journal_writer.hpp"
 #include "replay/offline_player.hpp"
+#include "tests/replay/replay_test_support.hpp"
 #include "tests/test_paths.hpp"
 
 namespace splitstream::replay {
 namespace {
 
 namespace fs = std::filesystem;
-
-const fs::path reference_feed =
-    fs::path(SPLITSTREAM_SHARED_DIR) / "data/feeds/budapest-2023-men-1500m-final.jsonl";
-
-fs::path fresh_dir(const std::string& name) {
-    auto dir = fs::path(testing::TempDir()) / ("splitstream-offline-" + name);
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
 
 struct played {
     std::vector<std::string> events;

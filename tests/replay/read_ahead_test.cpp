@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "replay/journal_writer.hpp"
+#include "tests/replay/replay_test_support.hpp"
 
 namespace splitstream::replay {
 namespace {
@@ -14,10 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path fresh_journal(const std::string& name) {
-    auto dir = fs::path(testing::TempDir()) / ("splitstream-read-ahead-" + name);
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir / "journal";
+    return fresh_dir(name) / "journal";
 }
 
 std::string split_json(int seq) {

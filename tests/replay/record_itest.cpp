@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "replay/journal_reader.hpp"
+#include "tests/replay/replay_test_support.hpp"
 #include "tests/test_paths.hpp"
 
 extern char** environ;
@@ -21,8 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path reference_feed =
-    fs::path(SPLITSTREAM_SHARED_DIR) / "data/feeds/budapest-2023-men-1500m-final.jsonl";
 const fs::path golden =
     fs::path(SPLITSTREAM_SOURCE_DIR) / "tests/replay/golden/budapest-2023-men-1500m-final.derived.jsonl";
 

@@ -9,22 +9,13 @@
 #include "ingest/frame_parser.hpp"
 #include "replay/journal_writer.hpp"
 #include "replay/recovery.hpp"
+#include "tests/replay/replay_test_support.hpp"
 #include "tests/test_paths.hpp"
 
 namespace splitstream::replay {
 namespace {
 
 namespace fs = std::filesystem;
-
-const fs::path reference_feed =
-    fs::path(SPLITSTREAM_SHARED_DIR) / "data/feeds/budapest-2023-men-1500m-final.jsonl";
-
-fs::path fresh_dir(const std::string& name) {
-    auto dir = fs::path(testing::TempDir()) / ("splitstream-recovery-" + name);
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
 
 std::vector<std::string> read_lines(const fs::path& path) {
     std::ifstream in(path);
