@@ -42,7 +42,7 @@ int run(const std::string& args) {
 }  // namespace
 
 TEST(Process, GarbageLinesAreReportedAndChangeNothing) {
-    const fs::path feed = fs::path(SPLITSTREAM_SHARED_DIR) / "data/feeds/budapest-2023-men-1500m-final.jsonl";
+    const fs::path feed = splitstream::test_paths::reference_feed();
     const fs::path dir = fs::temp_directory_path() / ("splitstream-process-" + std::to_string(::getpid()));
     fs::create_directories(dir);
     const auto good = lines_of(slurp(feed));

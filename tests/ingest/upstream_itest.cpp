@@ -32,17 +32,7 @@ using namespace std::chrono_literals;
 
 constexpr std::uint64_t last_seq = 185;
 
-const std::vector<std::string>& feed_lines() {
-    static const std::vector<std::string> lines = [] {
-        std::vector<std::string> out;
-        std::ifstream in(std::string(SPLITSTREAM_SHARED_DIR) +
-                         "/data/feeds/budapest-2023-men-1500m-final.jsonl");
-        for (std::string line; std::getline(in, line);)
-            if (!line.empty()) out.push_back(line);
-        return out;
-    }();
-    return lines;
-}
+constexpr auto feed_lines = &test_paths::reference_feed_lines;
 
 const std::string& line_of(std::uint64_t seq) {
     return feed_lines().at(seq - 1);

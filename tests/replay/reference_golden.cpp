@@ -28,7 +28,7 @@ run_result run(const std::string& command) {
 // The reference race, replayed offline, gives exactly the checked-in
 // derived events: leaders at every point, order, marks as printed, records.
 TEST(reference_golden, budapest_2023_men_1500m_final) {
-    const fs::path feed = fs::path(SPLITSTREAM_SHARED_DIR) / "data/feeds/budapest-2023-men-1500m-final.jsonl";
+    const fs::path feed = splitstream::test_paths::reference_feed();
     const fs::path golden =
         fs::path(SPLITSTREAM_SOURCE_DIR) / "tests/replay/golden/budapest-2023-men-1500m-final.derived.jsonl";
     auto r =

@@ -11,8 +11,7 @@
 
 namespace splitstream::replay {
 
-inline const std::filesystem::path reference_feed =
-    std::filesystem::path(SPLITSTREAM_SHARED_DIR) / "data/feeds/budapest-2023-men-1500m-final.jsonl";
+inline const std::filesystem::path reference_feed = test_paths::reference_feed();
 
 // An empty directory under gtest's temp dir, named after the running test
 // and `name`: tests run in parallel processes and never share one.

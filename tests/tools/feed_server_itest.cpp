@@ -410,8 +410,7 @@ TEST(feed_server, at_speed_1_gaps_match_the_recording_within_5_ms_at_p99) {
 }
 
 TEST(live_player, loads_a_jsonl_feed_with_offsets_from_ts_and_cuts_from_to) {
-    auto loaded = load_recording(std::string(SPLITSTREAM_SHARED_DIR) +
-                                 "/data/feeds/budapest-2023-men-1500m-final.jsonl");
+    auto loaded = load_recording(test_paths::reference_feed().string());
     ASSERT_TRUE(loaded.recording) << loaded.error;
     const auto& rec = *loaded.recording;
     EXPECT_EQ(rec.frames.size(), 185u);
