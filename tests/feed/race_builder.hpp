@@ -5,6 +5,7 @@
 #include <simdjson.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "feed/engine.hpp"
@@ -60,6 +61,12 @@ public:
         s.athletes = std::move(athletes);
         s.records = std::move(records);
         return send(s);
+    }
+    // A start list, then the gun: how most rule tests open.
+    void start(std::vector<athlete_entry> athletes, std::vector<record_entry> records = {},
+               std::int64_t distance = 1500, venue course = venue::track, std::string round = "final") {
+        startlist(std::move(athletes), std::move(records), distance, course, std::move(round));
+        status(status_code::started);
     }
     apply_result status(status_code c) { return send(status_msg{c, {}}); }
     apply_result split(std::string bib, std::int64_t d, std::int64_t t) {

@@ -18,8 +18,7 @@ std::vector<athlete_entry> field3() {
 
 TEST(Splits, PositionFollowsElapsedTimeNotArrivalOrder) {
     race_driver r;
-    r.startlist(field3());
-    r.status(status_code::started);
+    r.start(field3());
     r.split("3", 400, 56100);
     r.split("1", 400, 55900);  // arrives later, ran faster
     auto splits = r.of(event_type::split);
@@ -38,8 +37,7 @@ TEST(Splits, PositionFollowsElapsedTimeNotArrivalOrder) {
 
 TEST(Splits, LapIsTimeSinceTheAthletesPreviousPoint) {
     race_driver r;
-    r.startlist(field3());
-    r.status(status_code::started);
+    r.start(field3());
     r.split("1", 400, 56000);
     r.split("1", 800, 114230);
     EXPECT_EQ(json_view(r.of(event_type::split)[1].json).num("/lap_ms"), 58230);
@@ -47,8 +45,7 @@ TEST(Splits, LapIsTimeSinceTheAthletesPreviousPoint) {
 
 TEST(LeaderChange, OnlyWhenTheFirstDiffersFromThePreviousPoint) {
     race_driver r;
-    r.startlist(field3());
-    r.status(status_code::started);
+    r.start(field3());
     r.split("3", 200, 27110);
     r.split("2", 200, 27300);
     EXPECT_TRUE(r.of(event_type::leader_change).empty()) << "no change at the first point";
@@ -69,8 +66,7 @@ TEST(LeaderChange, OnlyWhenTheFirstDiffersFromThePreviousPoint) {
 
 TEST(Finish, MarkIsRoundedUpAndPlacesFollowThousandths) {
     race_driver r;
-    r.startlist(field3());
-    r.status(status_code::started);
+    r.start(field3());
     r.finish("2", 209641);
     r.finish("1", 209371);  // faster, arrives later: takes 1st, 2 becomes 2nd
     auto fin = r.of(event_type::finish);
@@ -89,8 +85,7 @@ TEST(Finish, MarkIsRoundedUpAndPlacesFollowThousandths) {
 
 TEST(Finish, EqualThousandthsGoToTheJudgesPlaceOrAreShared) {
     race_driver r;
-    r.startlist(field3());
-    r.status(status_code::started);
+    r.start(field3());
     r.finish("1", 210001, 2);
     r.finish("2", 210001, 1);
     r.finish("3", 210500);
@@ -101,8 +96,7 @@ TEST(Finish, EqualThousandthsGoToTheJudgesPlaceOrAreShared) {
     EXPECT_EQ(s.num("/athletes/1/finish/place"), 2);
 
     race_driver shared;
-    shared.startlist(field3());
-    shared.status(status_code::started);
+    shared.start(field3());
     shared.finish("1", 210001);
     shared.finish("2", 210001);
     shared.finish("3", 210002);
@@ -114,8 +108,7 @@ TEST(Finish, EqualThousandthsGoToTheJudgesPlaceOrAreShared) {
 
 TEST(Finish, SecondFinishIsACorrection) {
     race_driver r;
-    r.startlist(field3());
-    r.status(status_code::started);
+    r.start(field3());
     r.finish("1", 209371);
     r.finish("2", 209641);
     r.finish("2", 209301);  // photo finish re-read
@@ -133,8 +126,7 @@ TEST(Finish, SecondFinishIsACorrection) {
 
 TEST(Records, BetterMarkSetsAndEqualMarkEquals) {
     race_driver r;
-    r.startlist(field3(), {record(record_kind::wr, 206000), record(record_kind::cr, 207650)});
-    r.status(status_code::started);
+    r.start(field3(), {record(record_kind::wr, 206000), record(record_kind::cr, 207650)});
     r.finish("2", 205991);  // prints 3:26.00: equals the WR, beats the CR
     auto rec = r.of(event_type::record);
     ASSERT_EQ(rec.size(), 3u);
@@ -149,8 +141,7 @@ TEST(Records, BetterMarkSetsAndEqualMarkEquals) {
 
 TEST(Records, OnlyTheBestOfSeveralUnderTheOldRecordSetsIt) {
     race_driver r;
-    r.startlist(field3(), {record(record_kind::cr, 210000)});
-    r.status(status_code::started);
+    r.start(field3(), {record(record_kind::cr, 210000)});
     r.finish("3", 209500);
     r.finish("1", 209100);  // better still: takes the CR from 3
     r.finish("2", 209800);
@@ -176,11 +167,10 @@ TEST(Records, OnlyTheBestOfSeveralUnderTheOldRecordSetsIt) {
 
 TEST(Records, NationalRecordsPerCountryAndAreaRecordsPerArea) {
     race_driver r;
-    r.startlist({runner("1", "A ONE", "GBR"), runner("2", "B TWO", "GBR"), runner("3", "C THREE", "NED"),
-                 runner("4", "D FOUR", "USA")},
-                {record(record_kind::nr, 210000, "GBR"), record(record_kind::nr, 212740, "NED"),
-                 record(record_kind::nr, 207400, "USA"), record(record_kind::ar, 209000, "", "EUR")});
-    r.status(status_code::started);
+    r.start({runner("1", "A ONE", "GBR"), runner("2", "B TWO", "GBR"), runner("3", "C THREE", "NED"),
+             runner("4", "D FOUR", "USA")},
+            {record(record_kind::nr, 210000, "GBR"), record(record_kind::nr, 212740, "NED"),
+             record(record_kind::nr, 207400, "USA"), record(record_kind::ar, 209000, "", "EUR")});
     r.finish("1", 208900);
     r.finish("2", 209500);
     r.finish("3", 211241);
@@ -195,10 +185,9 @@ TEST(Records, NationalRecordsPerCountryAndAreaRecordsPerArea) {
 
 TEST(Records, EveryAthleteCanSetAPersonalOrSeasonsBest) {
     race_driver r;
-    r.startlist({runner("1", "A ONE", "GBR", 209050, 210200), runner("2", "B TWO", "NOR", 212070, 212070),
-                 runner("3", "C THREE", "NED", 212620, 213000), runner("4", "D FOUR", "USA", 200000, 211000),
-                 runner("5", "E FIVE", "USA", 211000)});
-    r.status(status_code::started);
+    r.start({runner("1", "A ONE", "GBR", 209050, 210200), runner("2", "B TWO", "NOR", 212070, 212070),
+             runner("3", "C THREE", "NED", 212620, 213000), runner("4", "D FOUR", "USA", 200000, 211000),
+             runner("5", "E FIVE", "USA", 211000)});
     r.finish("1", 209371);  // SB (PB 3:29.05 stands)
     r.finish("2", 210691);  // PB
     r.finish("3", 211241);  // PB, not also SB
@@ -214,8 +203,7 @@ TEST(Records, EveryAthleteCanSetAPersonalOrSeasonsBest) {
 
 TEST(Irm, DisqualificationAfterTheFinishWithdrawsTheRecordAndMovesPlaces) {
     race_driver r;
-    r.startlist(field3(), {record(record_kind::cr, 210000)});
-    r.status(status_code::started);
+    r.start(field3(), {record(record_kind::cr, 210000)});
     r.finish("1", 209100);
     r.finish("2", 209500);
     r.finish("3", 209900);
@@ -254,8 +242,7 @@ TEST(Irm, DisqualificationAfterTheFinishWithdrawsTheRecordAndMovesPlaces) {
 
 TEST(Irm, DnfMidRaceStopsFurtherSplitsAndCountsAsDone) {
     race_driver r;
-    r.startlist(field3());
-    r.status(status_code::started);
+    r.start(field3());
     r.split("3", 400, 56000);
     r.irm("3", irm_code::dnf, {}, 900);
     EXPECT_EQ(r.of(event_type::irm)[0].text, "Abel Kipsang (KEN) did not finish (stopped at 900 m)");
@@ -272,8 +259,7 @@ TEST(Irm, DnfMidRaceStopsFurtherSplitsAndCountsAsDone) {
 
 TEST(Status, RecallClearsTheRaceAndWaitsForANewGun) {
     race_driver r;
-    r.startlist(field3());
-    r.status(status_code::started);
+    r.start(field3());
     r.split("1", 100, 13000);
     r.status(status_code::recalled);
     auto early = r.split("1", 100, 13100);
@@ -287,8 +273,7 @@ TEST(Status, RecallClearsTheRaceAndWaitsForANewGun) {
 
 TEST(Status, ResultsCarryMedalsInAFinal) {
     race_driver r;
-    r.startlist(field3());
-    r.status(status_code::started);
+    r.start(field3());
     r.finish("1", 209371);
     r.finish("2", 209641);
     r.finish("3", 209681);
@@ -329,8 +314,7 @@ TEST(Rejections, RuleBreakingMessagesAreTypedAndChangeNothing) {
 TEST(Determinism, SameMessagesSameBytes) {
     auto run = [] {
         race_driver r;
-        r.startlist(field3(), {record(record_kind::cr, 210000)});
-        r.status(status_code::started);
+        r.start(field3(), {record(record_kind::cr, 210000)});
         r.split("3", 400, 56000);
         r.split("2", 400, 55000);
         r.finish("2", 209000);
@@ -348,9 +332,8 @@ TEST(Determinism, SameMessagesSameBytes) {
 
 TEST(Road, RoadMarksAndRecordsUseWholeSeconds) {
     race_driver r("M-MAR");
-    r.startlist({runner("1", "Eliud KIPCHOGE", "KEN", 7269000)}, {record(record_kind::wr, 7235000)}, 42195,
-                venue::road);
-    r.status(status_code::started);
+    r.start({runner("1", "Eliud KIPCHOGE", "KEN", 7269000)}, {record(record_kind::wr, 7235000)}, 42195,
+            venue::road);
     r.finish("1", 7268400);  // 2:01:08.4 prints 2:01:09
     json_view f(r.of(event_type::finish)[0].json);
     EXPECT_EQ(f.str("/mark"), "2:01:09");
@@ -377,8 +360,7 @@ TEST(Notice, UpstreamHealthIsSequencedWithRaceEvents) {
 
 TEST(Splits, NamesAndTracesThatNeedEscapingStayValidJson) {
     race_driver r;
-    r.startlist({runner("7", "Seán \"The Flash\" O\\Brien\t", "IRL"), runner("8", "Plain NAME", "KEN")});
-    r.status(status_code::started);
+    r.start({runner("7", "Seán \"The Flash\" O\\Brien\t", "IRL"), runner("8", "Plain NAME", "KEN")});
     r.split("7", 400, 56000);
     r.split("8", 400, 56500);
     auto splits = r.of(event_type::split);
@@ -398,8 +380,7 @@ TEST(Splits, NamesAndTracesThatNeedEscapingStayValidJson) {
 
 TEST(LeaderChange, ALateFasterSplitCorrectsTheLeaderChangeAlreadyPublished) {
     race_driver r;
-    r.startlist(field3());
-    r.status(status_code::started);
+    r.start(field3());
     r.split("1", 400, 56000);
     r.split("2", 400, 56100);
     r.split("3", 400, 56200);
@@ -425,8 +406,7 @@ TEST(LeaderChange, ALateFasterSplitCorrectsTheLeaderChangeAlreadyPublished) {
 
 TEST(LeaderChange, ALateFasterSplitFromAThirdAthleteNamesWhomItReplaces) {
     race_driver r;
-    r.startlist(field3());
-    r.status(status_code::started);
+    r.start(field3());
     r.split("1", 400, 56000);
     r.split("2", 400, 56100);
     r.split("3", 400, 56200);
@@ -444,8 +424,7 @@ TEST(LeaderChange, ALateFasterSplitFromAThirdAthleteNamesWhomItReplaces) {
 
 TEST(Snapshot, EqualTimesAtAPointAreListedInArrivalOrderWithTheLeaderFirst) {
     race_driver r;
-    r.startlist(field3());
-    r.status(status_code::started);
+    r.start(field3());
     r.split("3", 400, 56000);  // Kipsang's split arrives first: he leads
     r.split("1", 400, 56000);  // the same time, after him
     r.split("2", 400, 56500);
