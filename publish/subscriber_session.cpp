@@ -415,7 +415,7 @@ void subscriber_session<Stream>::write_some() {
 template <class Stream>
 void subscriber_session<Stream>::on_write_some(beast::error_code ec, std::size_t bytes) {
     if (ec) {
-        on_write(ec, 0);
+        on_write(ec);
         return;
     }
     while (write_first_ < write_last_ && bytes >= bufs_[write_first_].size())
@@ -425,11 +425,11 @@ void subscriber_session<Stream>::on_write_some(beast::error_code ec, std::size_t
         write_some();
         return;
     }
-    on_write(ec, 0);
+    on_write(ec);
 }
 
 template <class Stream>
-void subscriber_session<Stream>::on_write(beast::error_code ec, std::size_t) {
+void subscriber_session<Stream>::on_write(beast::error_code ec) {
     writing_ = false;
     if (ec) {
         if (!expected_ending(ec))

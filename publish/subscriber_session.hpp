@@ -74,7 +74,8 @@ private:
     // full gather goes out in one syscall instead of four.
     void write_some();
     void on_write_some(beast::error_code ec, std::size_t bytes);
-    void on_write(beast::error_code ec, std::size_t bytes);
+    // The whole gather write is in the kernel (or failed).
+    void on_write(beast::error_code ec);
 
     void arm_ping();
     void on_ping_timer(beast::error_code ec);

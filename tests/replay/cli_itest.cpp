@@ -37,7 +37,7 @@ run_result run(const std::string& args, bool with_stderr = false) {
 // A journal of the reference feed as `record` makes it; returns the offset
 // of record number `mark` (0-based).
 std::uint64_t write_journal(const fs::path& path, std::size_t mark) {
-    std::ifstream in(reference_feed);
+    std::ifstream in(test_paths::reference_feed());
     open_report report;
     std::error_code ec;
     auto w = journal_writer::open({.path = path, .epoch = "cli", .sync = sync_policy::os}, report, ec);
@@ -54,7 +54,7 @@ std::uint64_t write_journal(const fs::path& path, std::size_t mark) {
 TEST(cli, replay_to_stdout_is_the_same_for_a_feed_and_its_journal) {
     auto journal = fresh_dir("stdout") / "journal";
     write_journal(journal, 0);
-    auto from_feed = run("replay " + reference_feed.string() + " --to-stdout");
+    auto from_feed = run("replay " + test_paths::reference_feed().string() + " --to-stdout");
     auto from_journal = run("replay " + journal.string() + " --to-stdout");
     EXPECT_EQ(from_feed.status, 0);
     EXPECT_EQ(from_journal.status, 0);
@@ -64,7 +64,7 @@ TEST(cli, replay_to_stdout_is_the_same_for_a_feed_and_its_journal) {
 
 TEST(cli, replay_check_names_the_first_different_line) {
     auto dir = fresh_dir("check");
-    auto events = run("replay " + reference_feed.string() + " --to-stdout").out;
+    auto events = run("replay " + test_paths::reference_feed().string() + " --to-stdout").out;
     // Change one character on line 5 of an otherwise correct golden file.
     std::size_t pos = 0;
     for (int i = 0; i < 4; ++i) pos = events.find('\n', pos) + 1;
@@ -75,20 +75,23 @@ TEST(cli, replay_check_names_the_first_different_line) {
     std::ofstream(dir / "golden.jsonl") << altered;
     std::ofstream(dir / "good.jsonl") << events;
 
-    auto bad = run("replay " + reference_feed.string() + " --check " + (dir / "golden.jsonl").string());
+    auto bad = run("replay " + test_paths::reference_feed().string() + " --check " +
+                   (dir / "golden.jsonl").string());
     EXPECT_EQ(bad.status, 1);
     EXPECT_NE(bad.out.find("first difference at line 5"), std::string::npos) << bad.out;
     EXPECT_NE(bad.out.find("expected: "), std::string::npos);
     EXPECT_NE(bad.out.find("actual:   "), std::string::npos);
 
-    auto good = run("replay " + reference_feed.string() + " --check " + (dir / "good.jsonl").string());
+    auto good =
+        run("replay " + test_paths::reference_feed().string() + " --check " + (dir / "good.jsonl").string());
     EXPECT_EQ(good.status, 0);
     EXPECT_NE(good.out.find("events match"), std::string::npos) << good.out;
 
     // A golden file with one line too many: the replay ends early.
     std::ofstream(dir / "longer.jsonl") << events << R"({"seq":999})"
                                         << "\n";
-    auto longer = run("replay " + reference_feed.string() + " --check " + (dir / "longer.jsonl").string());
+    auto longer = run("replay " + test_paths::reference_feed().string() + " --check " +
+                      (dir / "longer.jsonl").string());
     EXPECT_EQ(longer.status, 1);
     EXPECT_NE(longer.out.find("(no more events)"), std::string::npos) << longer.out;
 }

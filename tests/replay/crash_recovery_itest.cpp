@@ -246,7 +246,7 @@ protected:
         // hour after the race to ten seconds after the unofficial one, so a
         // fast replay of the whole race takes seconds.
         feed_ = dir_ / "race.jsonl";
-        std::ifstream in(reference_feed);
+        std::ifstream in(test_paths::reference_feed());
         std::ofstream out(feed_);
         for (std::string line; std::getline(in, line);) {
             if (line.find("\"status\":\"official\"") != std::string::npos) {

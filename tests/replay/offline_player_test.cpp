@@ -39,7 +39,7 @@ TEST(offline_player, a_json_lines_feed_and_its_journal_give_the_same_events) {
     auto feed_copy = dir / "feed.jsonl";
     std::vector<std::string> lines;
     {
-        std::ifstream in(reference_feed);
+        std::ifstream in(test_paths::reference_feed());
         for (std::string l; std::getline(in, l);) lines.push_back(l);
     }
     // A bad line and a repeated line, as a real recording may hold.
@@ -78,7 +78,7 @@ TEST(offline_player, journalled_rejections_stay_unapplied) {
     auto journal = fresh_dir("rejected") / "journal";
     std::vector<std::string> lines;
     {
-        std::ifstream in(reference_feed);
+        std::ifstream in(test_paths::reference_feed());
         for (std::string l; std::getline(in, l);) lines.push_back(l);
     }
     {
@@ -109,7 +109,7 @@ TEST(offline_player, journalled_rejections_stay_unapplied) {
 TEST(offline_player, detects_the_format_by_the_journal_magic) {
     auto dir = fresh_dir("detect");
     std::error_code ec;
-    EXPECT_EQ(detect_format(reference_feed, ec), input_format::json_lines);
+    EXPECT_EQ(detect_format(test_paths::reference_feed(), ec), input_format::json_lines);
     open_report report;
     journal_writer::open({.path = dir / "j", .epoch = "e"}, report, ec);
     EXPECT_EQ(detect_format(dir / "j", ec), input_format::journal);

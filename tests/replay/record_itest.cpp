@@ -85,8 +85,8 @@ TEST(record, a_recorded_live_feed_replays_to_the_golden_events) {
     fs::create_directories(dir);
     const std::string bin = SPLITSTREAM_BINARY;
 
-    child server(bin + " replay " + reference_feed.string() + " --serve 127.0.0.1:0 --speed max 2>" +
-                 (dir / "serve.log").string());
+    child server(bin + " replay " + test_paths::reference_feed().string() +
+                 " --serve 127.0.0.1:0 --speed max 2>" + (dir / "serve.log").string());
     std::string url;
     ASSERT_TRUE(wait_until(
         [&] {

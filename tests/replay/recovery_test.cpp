@@ -89,7 +89,7 @@ std::vector<event_view> views(const std::vector<feed::derived_event>& events) {
 // notice, a frame that is not JSON, a frame the engine refuses, a duplicate
 // and a gap notice in the middle.
 void run_reference_race(daemon_model& d) {
-    auto lines = read_lines(reference_feed);
+    auto lines = read_lines(test_paths::reference_feed());
     ASSERT_EQ(lines.size(), 185u);
     d.notice(
         {.state = "connected", .ts = "2023-08-23T19:13:59.000Z", .src_seq = 0, .text = "", .details = {}});
@@ -165,7 +165,7 @@ TEST(recovery, a_torn_last_record_ends_recovery_at_the_last_complete_frame) {
     std::size_t events_before_last = 0;
     {
         daemon_model live(journal, "stream-7");
-        auto lines = read_lines(reference_feed);
+        auto lines = read_lines(test_paths::reference_feed());
         for (std::size_t i = 0; i + 1 < lines.size(); ++i) live.frame(lines[i]);
         events_before_last = live.published.size();
         live.frame(lines.back());
@@ -185,7 +185,7 @@ TEST(recovery, a_torn_last_record_ends_recovery_at_the_last_complete_frame) {
 TEST(recovery, a_journal_made_by_record_drops_duplicates_like_the_daemon) {
     auto dir = fresh_dir("record");
     auto journal = dir / "journal";
-    auto lines = read_lines(reference_feed);
+    auto lines = read_lines(test_paths::reference_feed());
     {
         open_report report;
         std::error_code ec;

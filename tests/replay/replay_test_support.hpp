@@ -1,5 +1,5 @@
 #pragma once
-// What the replay tests share: the reference race's feed, and an empty
+// What the replay tests share beyond tests/test_paths.hpp: an empty
 // directory of the test's own for journals and outputs.
 
 #include <gtest/gtest.h>
@@ -10,8 +10,6 @@
 #include "tests/test_paths.hpp"
 
 namespace splitstream::replay {
-
-inline const std::filesystem::path reference_feed = test_paths::reference_feed();
 
 // An empty directory under gtest's temp dir, named after the running test
 // and `name`: tests run in parallel processes and never share one.
