@@ -574,8 +574,17 @@ private:
     }
 
     void wait_until(steady::time_point t) {
+        // The last stretch before a frame is due is waited on the clock
+        // itself (feed_server_options::spin_before_due), so the thread is
+        // awake when the frame is due, not woken late by a timer.
+        const auto spin = st_->opt.spin_before_due;
+        if (spin.count() > 0 && t - steady::now() <= spin) {
+            while (steady::now() < t) {
+            }
+            return do_next();
+        }
         waiting_ = true;
-        timer_.expires_at(t);
+        timer_.expires_at(spin.count() > 0 ? t - spin : t);
         timer_.async_wait(beast::bind_front_handler(&feed_session::on_timer, shared_from_this()));
     }
 
@@ -758,6 +767,7 @@ int run_live_player(const live_player_options& options) {
     serve.port = options.port;
     serve.speed = options.speed;
     serve.loop = options.loop;
+    serve.spin_before_due = options.spin_before_due;
     serve.faults = options.faults;
     return serve_until_signal(std::move(rec), std::move(serve), log);
 }

@@ -124,6 +124,11 @@ struct feed_server_options {
     bool loop = false;
     std::chrono::milliseconds loop_pause{2000};  // between passes when looping
     std::chrono::milliseconds heartbeat_interval{1000};
+    // How long before a frame is due the server stops sleeping and watches
+    // the clock, keeping one core busy for that stretch: a timer alone wakes
+    // the thread late now and then (on a VM, by 7 ms and more at p99).
+    // 0: timers only.
+    std::chrono::microseconds spin_before_due{0};
     std::chrono::milliseconds handshake_timeout{5000};
     std::size_t max_clients = 256;
     fault_options faults;
@@ -169,6 +174,9 @@ struct live_player_options {
     std::uint16_t port = 0;
     double speed = 1.0;  // 0: max
     bool loop = false;
+    // See feed_server_options: what holds the gaps to the recording's
+    // within a few milliseconds at p99 (docs/benchmarks.md, Live player).
+    std::chrono::microseconds spin_before_due{5000};
     std::optional<std::int64_t> from_ms;  // offset into the recording
     std::optional<std::int64_t> to_ms;
     fault_options faults;

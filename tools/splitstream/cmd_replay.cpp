@@ -29,6 +29,7 @@ struct replay_cli_options {
     bool quiet = false;
     std::string serve;
     std::string speed = "1";
+    double spin_ms = 5;
     bool loop = false;
     std::string from;
     std::string to;
@@ -69,6 +70,7 @@ int run_live(const replay_cli_options& o) {
     }
     live.speed = *speed;
     live.loop = o.loop;
+    live.spin_before_due = std::chrono::microseconds(static_cast<std::int64_t>(o.spin_ms * 1000));
     // --from/--to may be ISO times, made relative to the recording's start:
     // that needs the recording, which the player loads itself.
     std::optional<std::int64_t> first_unix_ms;
@@ -230,6 +232,11 @@ command add_replay(CLI::App& root) {
     app->add_option("--serve", o->serve,
                     "Serve the recording as an upstream feed on HOST:PORT (port 0: any free)");
     app->add_option("--speed", o->speed, "With --serve: 1 (real time), N (N times faster) or max")
+        ->capture_default_str();
+    app->add_option("--spin-ms", o->spin_ms,
+                    "With --serve: for this long before each frame is due, wait on the clock (one core busy) "
+                    "instead of a timer, which may wake late; 0: timers only")
+        ->check(CLI::Range(0.0, 1000.0))
         ->capture_default_str();
     app->add_flag("--loop", o->loop, "With --serve: start again after the end, as a new feed epoch");
     app->add_option("--from", o->from,
