@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <climits>
 #include <cstring>
 #include <memory>
@@ -320,34 +319,12 @@ simdjson::error_code validate(ondemand::value v, int depth) {
     return decode(v, s, depth);
 }
 
-// A mask with the high bit set in the first byte of the word at `p` that is
-// a quote or a backslash (bytes after that one may be marked too), zero
-// when there is none.
-std::uint64_t quote_or_backslash(const char* p) {
-    static_assert(std::endian::native == std::endian::little, "the first byte is the lowest");
-    constexpr std::uint64_t ones = 0x0101010101010101ULL;
-    constexpr std::uint64_t highs = 0x8080808080808080ULL;
-    std::uint64_t w;
-    std::memcpy(&w, p, sizeof w);
-    auto zero_bytes = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
-    return zero_bytes(w ^ (ones * '"')) | zero_bytes(w ^ (ones * '\\'));
-}
-
 // The key of a field without copying it. Stage 1 has validated the frame,
 // so the key's closing quote is inside the buffer; only keys with escapes
 // take simdjson's unescaping path.
 simdjson::error_code key_of(ondemand::field& f, const char* buffer_end, std::string_view& out) {
     const char* start = f.key().raw();
     const char* p = start;
-    // Eight bytes a step: the padding after the frame keeps a word that
-    // starts before the closing quote inside the buffer.
-    while (buffer_end - p >= 8) {
-        if (const std::uint64_t hit = quote_or_backslash(p)) {
-            p += std::countr_zero(hit) / 8;
-            break;
-        }
-        p += 8;
-    }
     while (p < buffer_end && *p != '"' && *p != '\\') ++p;
     if (p < buffer_end && *p == '"') {
         out = std::string_view(start, static_cast<std::size_t>(p - start));
