@@ -533,6 +533,28 @@ public:
         fail_field(reject_reason::bad_value, at, what);
     }
 
+    // A string that must be one of `names`; an unknown one is refused with
+    // the list of those allowed ("track|road").
+    template <class E, std::size_t N>
+    bool read_named(const scalar& s, const field_path& at, presence p,
+                    const std::array<std::pair<std::string_view, E>, N>& names, E& out) {
+        std::string_view text;
+        if (!read(s, at, p, text)) return false;
+        for (const auto& [name, value] : names) {
+            if (name == text) {
+                out = value;
+                return true;
+            }
+        }
+        std::string expected;
+        for (const auto& [name, value] : names) {
+            if (!expected.empty()) expected += '|';
+            expected += name;
+        }
+        unknown_value(at, text, expected);
+        return false;
+    }
+
 private:
     std::optional<rejection> failure_;
 };
@@ -737,30 +759,45 @@ simdjson::error_code parse_athletes(ondemand::value v, const char* buffer_end, s
                                                              read, lists.has_athletes);
 }
 
-std::optional<feed::record_kind> record_kind_named(std::string_view s) {
-    using feed::record_kind;
-    if (s == "WR") return record_kind::wr;
-    if (s == "OR") return record_kind::or_;
-    if (s == "CR") return record_kind::cr;
-    if (s == "AR") return record_kind::ar;
-    if (s == "NR") return record_kind::nr;
-    if (s == "WL") return record_kind::wl;
-    if (s == "MR") return record_kind::mr;
-    return std::nullopt;
-}
+// The names a field may take, in the order a refusal lists them.
+template <class E>
+using name_of = std::pair<std::string_view, E>;
+
+constexpr auto record_kind_names = std::to_array<name_of<feed::record_kind>>({
+    {"WR", feed::record_kind::wr},
+    {"OR", feed::record_kind::or_},
+    {"CR", feed::record_kind::cr},
+    {"AR", feed::record_kind::ar},
+    {"NR", feed::record_kind::nr},
+    {"WL", feed::record_kind::wl},
+    {"MR", feed::record_kind::mr},
+});
+
+constexpr auto venue_names = std::to_array<name_of<feed::venue>>({
+    {"track", feed::venue::track},
+    {"road", feed::venue::road},
+});
+
+constexpr auto status_names = std::to_array<name_of<feed::status_code>>({
+    {"started", feed::status_code::started},
+    {"recalled", feed::status_code::recalled},
+    {"unofficial", feed::status_code::unofficial},
+    {"official", feed::status_code::official},
+    {"cancelled", feed::status_code::cancelled},
+});
+
+constexpr auto irm_names = std::to_array<name_of<feed::irm_code>>({
+    {"DNS", feed::irm_code::dns},
+    {"DNF", feed::irm_code::dnf},
+    {"DQ", feed::irm_code::dq},
+    {"OK", feed::irm_code::ok},
+});
 
 simdjson::error_code parse_records(ondemand::value v, const char* buffer_end, startlist_lists& lists) {
     checker& c = lists.check;
     auto read = [&](const element_fields<record_slot, record_slot_count>& f) {
         feed::record_entry r{};
-        std::string_view kind_text;
-        if (c.read(f[record_slot::kind], f.at("kind"), presence::required, kind_text)) {
-            if (auto k = record_kind_named(kind_text)) {
-                r.kind = *k;
-            } else {
-                c.unknown_value(f.at("kind"), kind_text, "WR|OR|CR|AR|NR|WL|MR");
-            }
-        }
+        c.read_named(f[record_slot::kind], f.at("kind"), presence::required, record_kind_names, r.kind);
         if (c.read(f[record_slot::mark_ms], f.at("mark_ms"), presence::required, r.mark_ms))
             c.require_positive(r.mark_ms, f.at("mark_ms"));
         c.read(f[record_slot::holder], f.at("holder"), presence::optional, r.holder);
@@ -987,16 +1024,7 @@ void frame_parser::impl::build_body(checker& c, feed::feed_message& msg) {
             c.read(get(slot::name), at("name"), presence::required, m.name);
             if (c.read(get(slot::distance_m), at("distance_m"), presence::required, m.distance_m))
                 c.require_positive(m.distance_m, at("distance_m"));
-            std::string_view venue;
-            if (c.read(get(slot::venue), at("venue"), presence::optional, venue)) {
-                if (venue == "track") {
-                    m.course = feed::venue::track;
-                } else if (venue == "road") {
-                    m.course = feed::venue::road;
-                } else {
-                    c.unknown_value(at("venue"), venue, "track|road");
-                }
-            }
+            c.read_named(get(slot::venue), at("venue"), presence::optional, venue_names, m.course);
             c.read(get(slot::round), at("round"), presence::optional, m.round);
             if (c.read(get(slot::heat), at("heat"), presence::optional, m.heat))
                 c.require(*m.heat >= 1, at("heat"), "must be at least 1", *m.heat);
@@ -1025,22 +1053,7 @@ void frame_parser::impl::build_body(checker& c, feed::feed_message& msg) {
         }
         case message_type::status: {
             auto& m = msg.body.emplace<feed::status_msg>();
-            std::string_view status;
-            if (c.read(get(slot::status), at("status"), presence::required, status)) {
-                if (status == "started") {
-                    m.status = feed::status_code::started;
-                } else if (status == "recalled") {
-                    m.status = feed::status_code::recalled;
-                } else if (status == "unofficial") {
-                    m.status = feed::status_code::unofficial;
-                } else if (status == "official") {
-                    m.status = feed::status_code::official;
-                } else if (status == "cancelled") {
-                    m.status = feed::status_code::cancelled;
-                } else {
-                    c.unknown_value(at("status"), status, "started|recalled|unofficial|official|cancelled");
-                }
-            }
+            c.read_named(get(slot::status), at("status"), presence::required, status_names, m.status);
             read_timestamp(c, get(slot::gun_ts), at("gun_ts"), presence::optional, m.gun_ts);
             return;
         }
@@ -1067,20 +1080,7 @@ void frame_parser::impl::build_body(checker& c, feed::feed_message& msg) {
         case message_type::irm: {
             auto& m = msg.body.emplace<feed::irm_msg>();
             c.read_non_empty(get(slot::bib), at("bib"), presence::required, m.bib);
-            std::string_view code;
-            if (c.read(get(slot::code), at("code"), presence::required, code)) {
-                if (code == "DNS") {
-                    m.code = feed::irm_code::dns;
-                } else if (code == "DNF") {
-                    m.code = feed::irm_code::dnf;
-                } else if (code == "DQ") {
-                    m.code = feed::irm_code::dq;
-                } else if (code == "OK") {
-                    m.code = feed::irm_code::ok;
-                } else {
-                    c.unknown_value(at("code"), code, "DNS|DNF|DQ|OK");
-                }
-            }
+            c.read_named(get(slot::code), at("code"), presence::required, irm_names, m.code);
             c.read(get(slot::rule), at("rule"), presence::optional, m.rule);
             c.read(get(slot::reason), at("reason"), presence::optional, m.reason);
             if (c.read(get(slot::at_m), at("at_m"), presence::optional, m.at_m))
