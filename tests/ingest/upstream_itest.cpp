@@ -231,6 +231,24 @@ void run_until(net::io_context& ioc, Pred done, std::chrono::milliseconds bound 
     while (!done() && std::chrono::steady_clock::now() < end) ioc.run_for(5ms);
 }
 
+// The whole feed from one upstream line, at the tests' fast timings.
+struct one_line_ingest {
+    one_line_ingest(net::io_context& ioc, const std::string& url)
+        : ioc(ioc),
+          ingest(ioc.get_executor(), fast_options({fast_upstream(url)}), sink, metrics, quiet_logger()) {}
+
+    // Starts, then runs the loop until every frame is applied (or the bound).
+    void to_end() {
+        ASSERT_EQ(ingest.start(), std::nullopt);
+        run_until(ioc, [&] { return sink.done(); });
+    }
+
+    net::io_context& ioc;
+    recording_sink sink;
+    metrics_registry metrics;
+    feed_ingest ingest;
+};
+
 bool renders(const metrics_registry& m, const std::string& line) {
     return m.render().find(line + "\n") != std::string::npos;
 }
@@ -243,20 +261,16 @@ TEST(UpstreamIngest, CleanFeedIsAppliedInOrderWithReceiveTimes) {
         co_await c->serve_rest();
         co_await c->wait_closed();
     });
-    recording_sink sink;
-    metrics_registry metrics;
-    feed_ingest ingest(ioc.get_executor(), fast_options({fast_upstream(up.url())}), sink, metrics,
-                       quiet_logger());
-    ASSERT_EQ(ingest.start(), std::nullopt);
-    run_until(ioc, [&] { return sink.done(); });
+    one_line_ingest run(ioc, up.url());
+    run.to_end();
 
-    EXPECT_EQ(sink.applied, clean_seqs());
-    EXPECT_TRUE(sink.times_ok);
-    EXPECT_EQ(sink.count("connected"), 1);
-    EXPECT_EQ(sink.count("resumed"), 0) << "nothing to resume on the first connection";
+    EXPECT_EQ(run.sink.applied, clean_seqs());
+    EXPECT_TRUE(run.sink.times_ok);
+    EXPECT_EQ(run.sink.count("connected"), 1);
+    EXPECT_EQ(run.sink.count("resumed"), 0) << "nothing to resume on the first connection";
     EXPECT_EQ(up.targets(), std::vector<std::string>{"/feed"});
-    EXPECT_TRUE(renders(metrics, "ingest_frames_total{line=\"A\"} 185"));
-    EXPECT_TRUE(renders(metrics, "ingest_connected{line=\"A\"} 1"));
+    EXPECT_TRUE(renders(run.metrics, "ingest_frames_total{line=\"A\"} 185"));
+    EXPECT_TRUE(renders(run.metrics, "ingest_connected{line=\"A\"} 1"));
 }
 
 TEST(UpstreamIngest, DroppedConnectionResumesWithSinceAndLosesNothing) {
@@ -270,19 +284,15 @@ TEST(UpstreamIngest, DroppedConnectionResumesWithSinceAndLosesNothing) {
         co_await c->serve_rest();
         co_await c->wait_closed();
     });
-    recording_sink sink;
-    metrics_registry metrics;
-    feed_ingest ingest(ioc.get_executor(), fast_options({fast_upstream(up.url())}), sink, metrics,
-                       quiet_logger());
-    ASSERT_EQ(ingest.start(), std::nullopt);
-    run_until(ioc, [&] { return sink.done(); });
+    one_line_ingest run(ioc, up.url());
+    run.to_end();
 
-    EXPECT_EQ(sink.applied, clean_seqs());
+    EXPECT_EQ(run.sink.applied, clean_seqs());
     EXPECT_EQ(up.targets(), (std::vector<std::string>{"/feed", "/feed?since=60"}));
-    EXPECT_EQ(sink.count("disconnected"), 1);
-    EXPECT_EQ(sink.count("connected"), 2);
-    EXPECT_EQ(sink.detail("resumed", "since"), 60);
-    EXPECT_TRUE(renders(metrics, "ingest_reconnects_total{line=\"A\"} 1"));
+    EXPECT_EQ(run.sink.count("disconnected"), 1);
+    EXPECT_EQ(run.sink.count("connected"), 2);
+    EXPECT_EQ(run.sink.detail("resumed", "since"), 60);
+    EXPECT_TRUE(renders(run.metrics, "ingest_reconnects_total{line=\"A\"} 1"));
 }
 
 TEST(UpstreamIngest, DuplicatesAreDroppedAndSkippedSeqsWaitForTheirResend) {
@@ -295,20 +305,16 @@ TEST(UpstreamIngest, DuplicatesAreDroppedAndSkippedSeqsWaitForTheirResend) {
         co_await c->send_range(15, last_seq);
         co_await c->wait_closed();
     });
-    recording_sink sink;
-    metrics_registry metrics;
-    feed_ingest ingest(ioc.get_executor(), fast_options({fast_upstream(up.url())}), sink, metrics,
-                       quiet_logger());
-    ASSERT_EQ(ingest.start(), std::nullopt);
-    run_until(ioc, [&] { return sink.done(); });
+    one_line_ingest run(ioc, up.url());
+    run.to_end();
 
-    EXPECT_EQ(sink.applied, clean_seqs());
-    EXPECT_EQ(sink.count("gap"), 1);
-    EXPECT_EQ(sink.detail("gap", "from"), 11);
-    EXPECT_EQ(sink.detail("gap", "to"), 12);
+    EXPECT_EQ(run.sink.applied, clean_seqs());
+    EXPECT_EQ(run.sink.count("gap"), 1);
+    EXPECT_EQ(run.sink.detail("gap", "from"), 11);
+    EXPECT_EQ(run.sink.detail("gap", "to"), 12);
     EXPECT_EQ(up.targets().size(), 1u) << "a gap filled in time needs no reconnect";
-    EXPECT_TRUE(renders(metrics, "ingest_duplicates_total{line=\"A\"} 2"));
-    EXPECT_TRUE(renders(metrics, "ingest_gaps_total 1"));
+    EXPECT_TRUE(renders(run.metrics, "ingest_duplicates_total{line=\"A\"} 2"));
+    EXPECT_TRUE(renders(run.metrics, "ingest_gaps_total 1"));
 }
 
 TEST(UpstreamIngest, GapNotFilledInTimeResumesFromTheLastAppliedSeq) {
@@ -322,20 +328,16 @@ TEST(UpstreamIngest, GapNotFilledInTimeResumesFromTheLastAppliedSeq) {
         co_await c->serve_rest();
         co_await c->wait_closed();
     });
-    recording_sink sink;
-    metrics_registry metrics;
-    feed_ingest ingest(ioc.get_executor(), fast_options({fast_upstream(up.url())}), sink, metrics,
-                       quiet_logger());
-    ASSERT_EQ(ingest.start(), std::nullopt);
-    run_until(ioc, [&] { return sink.done(); });
+    one_line_ingest run(ioc, up.url());
+    run.to_end();
 
-    EXPECT_EQ(sink.applied, clean_seqs());
-    EXPECT_EQ(sink.detail("gap", "from"), 21);
-    EXPECT_EQ(sink.detail("gap", "to"), 21);
+    EXPECT_EQ(run.sink.applied, clean_seqs());
+    EXPECT_EQ(run.sink.detail("gap", "from"), 21);
+    EXPECT_EQ(run.sink.detail("gap", "to"), 21);
     ASSERT_EQ(up.targets().size(), 2u);
     EXPECT_EQ(up.targets()[1], "/feed?since=20");
-    EXPECT_EQ(sink.detail("resumed", "since"), 20);
-    EXPECT_TRUE(renders(metrics, "ingest_gap_timeouts_total 1"));
+    EXPECT_EQ(run.sink.detail("resumed", "since"), 20);
+    EXPECT_TRUE(renders(run.metrics, "ingest_gap_timeouts_total 1"));
 }
 
 TEST(UpstreamIngest, NewEpochIsAnnouncedAndTheRestartedFeedApplied) {
