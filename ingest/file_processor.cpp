@@ -1,18 +1,45 @@
 #include "ingest/file_processor.hpp"
 
+#include <algorithm>
+
 namespace splitstream::ingest {
 
 file_processor::file_processor(feed::engine& engine, std::function<void(const feed::derived_event&)> on_event,
                                std::function<void(const line_report&)> on_problem)
-    : engine_(engine), on_event_(std::move(on_event)), on_problem_(std::move(on_problem)) {}
+    : engine_(engine),
+      outcomes_(batch_lines, parse_outcome{feed::rejection{}, std::nullopt}),
+      on_event_(std::move(on_event)),
+      on_problem_(std::move(on_problem)) {}
+
+namespace {
+
+bool blank(std::string_view line) {
+    return line.find_first_not_of(" \t\r") == std::string_view::npos;
+}
+
+}  // namespace
 
 void file_processor::process_line(std::string_view line) {
-    ++totals_.lines;
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;
+    process_lines(std::span(&line, 1));
+}
+
+void file_processor::process_lines(std::span<const std::string_view> lines) {
+    while (!lines.empty()) {
+        const auto batch = lines.first(std::min(lines.size(), batch_lines));
+        for (std::size_t k = 0; k < batch.size(); ++k)
+            if (!blank(batch[k])) parser_.parse(batch[k], outcomes_[k]);
+        for (std::size_t k = 0; k < batch.size(); ++k) {
+            ++totals_.lines;
+            if (!blank(batch[k])) apply_parsed(batch[k], outcomes_[k]);
+        }
+        lines = lines.subspan(batch.size());
+    }
+}
+
+void file_processor::apply_parsed(std::string_view line, parse_outcome& outcome) {
     line_report report;
     report.line = totals_.lines;
-    auto& outcome = outcome_;
-    parser_.parse(line, outcome);
+    report.text = line;
     report.seq = outcome.seq;
     if (!outcome.ok()) {
         ++totals_.rejected;

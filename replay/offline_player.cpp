@@ -31,7 +31,6 @@ offline_summary play_json_lines(const std::filesystem::path& path, const offline
     std::string text;
     if (!read_file(path, text, ec)) return summary;
     feed::engine engine(options.engine);
-    std::string_view line;
     // The same processor as `splitstream process`: the same duplicate rule
     // and the same rejections as the daemon applies live.
     ingest::file_processor processor(
@@ -46,19 +45,28 @@ offline_summary play_json_lines(const std::filesystem::path& path, const offline
             std::string_view detail =
                 r.rejected ? std::string_view(r.rejected->detail) : "seq already applied";
             callbacks.on_skipped({.location = "line " + std::to_string(r.line),
-                                  .frame = line,
+                                  .frame = r.text,
                                   .reason = r.rejected ? feed::to_string(r.rejected->reason) : "duplicate",
                                   .detail = detail});
         });
 
+    // Whole batches for the processor, which parses a batch before it
+    // applies it.
+    std::array<std::string_view, ingest::file_processor::batch_lines> batch;
+    std::size_t n = 0;
     std::string_view rest(text);
     while (!rest.empty()) {
         auto nl = rest.find('\n');
-        line = rest.substr(0, nl);
+        auto line = rest.substr(0, nl);
         rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        processor.process_line(line);
+        batch[n++] = line;
+        if (n == batch.size()) {
+            processor.process_lines(batch);
+            n = 0;
+        }
     }
+    processor.process_lines(std::span(batch.data(), n));
     summary.applied = processor.totals().applied;
     return summary;
 }

@@ -1,9 +1,12 @@
 // splitstream process: a recorded feed (JSON Lines) in, derived events out.
 
+#include <array>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "feed/engine.hpp"
 #include "ingest/file_processor.hpp"
@@ -55,8 +58,20 @@ int run_process(const process_options& o) {
                              static_cast<unsigned long long>(r.line), seq.c_str(),
                              feed::to_string(r.rejected->reason), r.rejected->detail.c_str());
         });
-    std::string line;
-    while (std::getline(*in, line)) processor.process_line(line);
+    // Lines go to the processor in batches of what has already been read: a
+    // file in whole batches, a live pipe line by line as each arrives.
+    constexpr std::size_t batch = ingest::file_processor::batch_lines;
+    std::vector<std::string> lines(batch);
+    std::array<std::string_view, batch> views;
+    std::size_t n = 0;
+    while (std::getline(*in, lines[n])) {
+        views[n] = lines[n];
+        if (++n == batch || in->rdbuf()->in_avail() <= 0) {
+            processor.process_lines(std::span(views.data(), n));
+            n = 0;
+        }
+    }
+    processor.process_lines(std::span(views.data(), n));
     flush();
     std::fflush(stdout);
     if (in->bad()) {
