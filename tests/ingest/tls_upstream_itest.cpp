@@ -68,7 +68,7 @@ const certificates& test_certificates() {
             ec + " -keyout server.key -out server.csr -subj /CN=127.0.0.1" +
             " && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -set_serial 2 -days 2"
             " -extfile server.ext -out server.pem";
-        c.made = std::system(("(" + script + ") >openssl.log 2>&1").c_str()) == 0;
+        c.made = std::system(("(" + script + ") >'" + d + "/openssl.log' 2>&1").c_str()) == 0;
         return c;
     }();
     return certs;
