@@ -506,7 +506,10 @@ private:
         for (;;) {
             if (!outbox_.empty()) return do_write();
             auto now = steady::now();
-            if (now < silence_until_) return wait_until(silence_until_);
+            if (now < silence_until_) {
+                if (spin_until(silence_until_)) continue;
+                return wait_until(silence_until_);
+            }
             if (i_ >= n && st_->opt.loop && n > 0) {
                 ++k_;
                 i_ = 0;
@@ -525,7 +528,9 @@ private:
                 ++st_->stats.heartbeats_sent;
                 continue;
             }
-            return wait_until(due ? std::min(*due, heartbeat_at) : heartbeat_at);
+            const auto next = due ? std::min(*due, heartbeat_at) : heartbeat_at;
+            if (spin_until(next)) continue;
+            return wait_until(next);
         }
     }
 
@@ -573,18 +578,21 @@ private:
         if (d.duplicate && st_->fire(k_, f.seq, slot_dup)) outbox_.push_back(text(i_ - 1));
     }
 
-    void wait_until(steady::time_point t) {
-        // The last stretch before a frame is due is waited on the clock
-        // itself (feed_server_options::spin_before_due), so the thread is
-        // awake when the frame is due, not woken late by a timer.
+    // The last stretch before `t` is waited on the clock itself
+    // (feed_server_options::spin_before_due), so the thread is awake when a
+    // frame is due, not woken late by a timer. True when it waited.
+    bool spin_until(steady::time_point t) const {
         const auto spin = st_->opt.spin_before_due;
-        if (spin.count() > 0 && t - steady::now() <= spin) {
-            while (steady::now() < t) {
-            }
-            return do_next();
+        if (spin.count() <= 0 || t - steady::now() > spin) return false;
+        while (steady::now() < t) {
         }
+        return true;
+    }
+
+    // Sleeps until the stretch that spin_until waits on the clock.
+    void wait_until(steady::time_point t) {
         waiting_ = true;
-        timer_.expires_at(spin.count() > 0 ? t - spin : t);
+        timer_.expires_at(t - st_->opt.spin_before_due);
         timer_.async_wait(beast::bind_front_handler(&feed_session::on_timer, shared_from_this()));
     }
 
