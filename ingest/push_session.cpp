@@ -4,15 +4,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ingest/frame_receipt.hpp"
+
 namespace splitstream::ingest {
 
 namespace {
 
 constexpr std::size_t request_header_limit = 8 * 1024;
-
-std::int64_t ns_since_epoch(auto time_point) {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(time_point.time_since_epoch()).count();
-}
 
 // Constant time in the token's length, so a wrong guess says nothing about
 // how much of it was right.
@@ -200,17 +198,7 @@ void push_session::on_read(beast::error_code ec, std::size_t) {
         handler_.on_line_down(line_, reason);
         return;
     }
-    const auto wall = std::chrono::system_clock::now();
-    const auto mono = std::chrono::steady_clock::now();
-    last_frame_ = mono;
-    sequenced_frame in;
-    in.frame.bytes = beast::buffers_to_string(buffer_.data());
-    buffer_.consume(buffer_.size());
-    in.frame.wall_ns = ns_since_epoch(wall);
-    in.frame.mono_ns = ns_since_epoch(mono);
-    in.frame.line = line_;
-    in.outcome = parser_.parse(in.frame.bytes);
-    handler_.on_line_frame(std::move(in));
+    handler_.on_line_frame(take_frame(buffer_, line_, parser_, last_frame_));
     if (stopped_) return;
     do_read();
 }

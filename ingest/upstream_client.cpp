@@ -8,13 +8,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ingest/frame_receipt.hpp"
+
 namespace splitstream::ingest {
 
 namespace {
-
-std::int64_t ns_since_epoch(auto time_point) {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(time_point.time_since_epoch()).count();
-}
 
 // Endings that are part of normal operation: logged at debug.
 bool expected_ending(beast::error_code ec) {
@@ -214,17 +212,7 @@ void upstream_client::do_read() {
 void upstream_client::on_read(beast::error_code ec, std::size_t) {
     if (phase_ == phase::stopped) return;
     if (ec) return connection_ended(ec);
-    const auto wall = std::chrono::system_clock::now();
-    const auto mono = std::chrono::steady_clock::now();
-    last_frame_ = mono;
-    sequenced_frame in;
-    in.frame.bytes = beast::buffers_to_string(buffer_.data());
-    buffer_.consume(buffer_.size());
-    in.frame.wall_ns = ns_since_epoch(wall);
-    in.frame.mono_ns = ns_since_epoch(mono);
-    in.frame.line = options_.line;
-    in.outcome = parser_.parse(in.frame.bytes);
-    handler_.on_line_frame(std::move(in));
+    handler_.on_line_frame(take_frame(buffer_, options_.line, parser_, last_frame_));
     // The handler may have asked for a restart or a stop; the socket is then
     // closed and this read completes at once with an error.
     if (phase_ == phase::stopped) return;
