@@ -198,6 +198,23 @@ void BM_frame_parser_synthetic_road_race(benchmark::State& state) {
 }
 BENCHMARK(BM_frame_parser_synthetic_road_race)->Unit(benchmark::kMillisecond);
 
+// What a pass over the whole pipeline made, for its counters.
+struct pipeline_output {
+    std::int64_t derived = 0;
+    std::int64_t json_bytes = 0;
+    std::int64_t rejected = 0;  // must be 0 for the figures to mean anything
+};
+
+void report_pipeline(benchmark::State& state, const std::vector<std::string>& lines, pipeline_output out) {
+    const auto messages = state.iterations() * static_cast<std::int64_t>(lines.size());
+    state.SetItemsProcessed(messages);
+    state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(total_bytes(lines)));
+    state.counters["derived_per_msg"] = static_cast<double>(out.derived) / static_cast<double>(messages);
+    state.counters["json_bytes_per_msg"] =
+        static_cast<double>(out.json_bytes) / static_cast<double>(messages);
+    state.counters["rejected"] = static_cast<double>(out.rejected);
+}
+
 // The whole offline pipeline over one race per iteration: parse and
 // validate each line, apply it to a fresh engine, and take the serialised
 // JSON of every derived event it makes.
@@ -227,12 +244,7 @@ void BM_pipeline_parse_engine_serialise_synthetic_road_race(benchmark::State& st
             }
         }
     }
-    const auto messages = state.iterations() * static_cast<std::int64_t>(lines.size());
-    state.SetItemsProcessed(messages);
-    state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(total_bytes(lines)));
-    state.counters["derived_per_msg"] = static_cast<double>(derived) / static_cast<double>(messages);
-    state.counters["json_bytes_per_msg"] = static_cast<double>(json_bytes) / static_cast<double>(messages);
-    state.counters["rejected"] = static_cast<double>(rejected);
+    report_pipeline(state, lines, {derived, json_bytes, rejected});
 }
 BENCHMARK(BM_pipeline_parse_engine_serialise_synthetic_road_race)->Unit(benchmark::kMillisecond);
 
@@ -259,12 +271,7 @@ void BM_pipeline_batched_synthetic_road_race(benchmark::State& state) {
             [&](const splitstream::ingest::line_report&) { ++problems; });
         processor.process_lines(views);
     }
-    const auto messages = state.iterations() * static_cast<std::int64_t>(lines.size());
-    state.SetItemsProcessed(messages);
-    state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(total_bytes(lines)));
-    state.counters["derived_per_msg"] = static_cast<double>(derived) / static_cast<double>(messages);
-    state.counters["json_bytes_per_msg"] = static_cast<double>(json_bytes) / static_cast<double>(messages);
-    state.counters["rejected"] = static_cast<double>(problems);
+    report_pipeline(state, lines, {derived, json_bytes, problems});
 }
 BENCHMARK(BM_pipeline_batched_synthetic_road_race)->Unit(benchmark::kMillisecond);
 
