@@ -1092,6 +1092,11 @@ void frame_parser::impl::build_body(checker& c, feed::feed_message& msg) {
 
 frame_parser::frame_parser(parser_options options) : impl_(std::make_unique<impl>(options)) {}
 frame_parser::~frame_parser() = default;
+
+const parser_options& frame_parser::options() const {
+    return impl_->options;
+}
+
 frame_parser::frame_parser(frame_parser&&) noexcept = default;
 frame_parser& frame_parser::operator=(frame_parser&&) noexcept = default;
 

@@ -41,6 +41,8 @@ public:
     // reuses the strings of the message it holds: no allocation per frame.
     void parse(std::string_view frame, parse_outcome& out);
 
+    const parser_options& options() const;
+
 private:
     struct impl;
     std::unique_ptr<impl> impl_;

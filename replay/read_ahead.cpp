@@ -19,7 +19,12 @@ bool needs_parse(const journal_record& r) {
 }
 
 read_ahead::read_ahead(journal_reader& reader, ingest::frame_parser& parser)
-    : reader_(reader), parser_(parser), ring_(ring_batches), filled_(ring_batches, 0) {
+    : reader_(reader),
+      parser_(parser),
+      caller_parser_(parser.options()),
+      ring_(ring_batches),
+      filled_(ring_batches, 0),
+      state_(ring_batches, slot_state::free) {
     for (auto& batch : ring_) batch.resize(batch_records);
     worker_ = std::thread([this] { produce(); });
 }
@@ -33,48 +38,99 @@ read_ahead::~read_ahead() {
     worker_.join();
 }
 
+bool read_ahead::read_batch(std::size_t slot) {
+    auto& batch = ring_[slot];
+    std::size_t n = 0;
+    bool more = true;
+    while (n < batch.size()) {
+        auto& r = batch[n];
+        if (!reader_.next(r.record)) {
+            more = false;
+            break;
+        }
+        r.parsed_here = needs_parse(r.record);
+        ++n;
+    }
+    filled_[slot] = n;
+    return more;
+}
+
+void read_ahead::parse_batch(std::vector<parsed_record>& batch, std::size_t n, ingest::frame_parser& parser) {
+    for (std::size_t i = 0; i < n; ++i) {
+        auto& r = batch[i];
+        if (r.parsed_here) parser.parse(r.record.frame.bytes, r.parsed);
+    }
+}
+
+std::size_t read_ahead::oldest_unclaimed() const {
+    // Batches before taken_ were parsed before the caller took them.
+    for (std::size_t b = taken_; b < produced_; ++b)
+        if (state_[b % ring_batches] == slot_state::read) return b;
+    return produced_;
+}
+
+// The worker alone reads (the reader is not shared), and keeps a batch or
+// two read ahead of the parsing so that a waiting caller has one to take.
 void read_ahead::produce() {
+    std::unique_lock lock(mutex_);
     for (;;) {
-        std::size_t slot = 0;
-        {
-            std::unique_lock lock(mutex_);
-            // A slot is free once the caller released the batch that was in it.
-            changed_.wait(lock, [&] { return stopping_ || produced_ < released_ + ring_batches; });
-            if (stopping_) return;
-            slot = produced_ % ring_batches;
-        }
-        auto& batch = ring_[slot];
-        std::size_t n = 0;
-        bool end = false;
-        while (n < batch.size()) {
-            auto& r = batch[n];
-            if (!reader_.next(r.record)) {
-                end = true;
-                break;
-            }
-            r.parsed_here = needs_parse(r.record);
-            if (r.parsed_here) parser_.parse(r.record.frame.bytes, r.parsed);
-            ++n;
-        }
-        {
-            std::lock_guard lock(mutex_);
-            filled_[slot] = n;
+        if (stopping_) return;
+        std::size_t unclaimed = 0;
+        for (std::size_t b = taken_; b < produced_; ++b)
+            if (state_[b % ring_batches] == slot_state::read) ++unclaimed;
+        // A slot is free once the caller released the batch that was in it.
+        const bool room = !done_ && produced_ < released_ + ring_batches;
+        if (room && unclaimed < unclaimed_goal) {
+            const std::size_t slot = produced_ % ring_batches;
+            lock.unlock();
+            const bool more = read_batch(slot);
+            lock.lock();
+            state_[slot] = slot_state::read;
             ++produced_;
-            done_ = end;
+            done_ = !more;
+            changed_.notify_all();
+            continue;
         }
-        changed_.notify_all();
-        if (end) return;
+        if (const std::size_t b = oldest_unclaimed(); b < produced_) {
+            const std::size_t slot = b % ring_batches;
+            state_[slot] = slot_state::parsing;
+            lock.unlock();
+            parse_batch(ring_[slot], filled_[slot], parser_);
+            lock.lock();
+            state_[slot] = slot_state::parsed;
+            changed_.notify_all();
+            continue;
+        }
+        if (done_) return;
+        changed_.wait(lock);
     }
 }
 
 std::span<parsed_record> read_ahead::next() {
     std::unique_lock lock(mutex_);
     if (taken_ > released_) {
+        state_[released_ % ring_batches] = slot_state::free;
         released_ = taken_;
         changed_.notify_all();
     }
-    changed_.wait(lock, [&] { return produced_ > taken_ || (done_ && produced_ == taken_); });
-    if (produced_ == taken_) return {};
+    for (;;) {
+        if (produced_ > taken_ && state_[taken_ % ring_batches] == slot_state::parsed) break;
+        if (done_ && produced_ == taken_) return {};
+        // Rather than wait for the worker, parse a batch it has not claimed:
+        // the one needed next or one after it.
+        if (const std::size_t b = oldest_unclaimed(); b < produced_) {
+            const std::size_t slot = b % ring_batches;
+            state_[slot] = slot_state::parsing;
+            lock.unlock();
+            parse_batch(ring_[slot], filled_[slot], caller_parser_);
+            lock.lock();
+            state_[slot] = slot_state::parsed;
+            ++caller_parsed_;
+            changed_.notify_all();
+            continue;
+        }
+        changed_.wait(lock);
+    }
     const std::size_t slot = taken_ % ring_batches;
     ++taken_;
     return {ring_[slot].data(), filled_[slot]};
