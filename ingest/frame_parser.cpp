@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <climits>
 #include <cstring>
 #include <memory>
@@ -319,18 +320,43 @@ simdjson::error_code validate(ondemand::value v, int depth) {
     return decode(v, s, depth);
 }
 
+// A key with escapes: simdjson unescapes it. Kept out of line so that
+// key_of, called for every field, stays small enough to inline.
+[[gnu::noinline]] simdjson::error_code unescaped_key_of(ondemand::field& f, std::string_view& out) {
+    return f.unescaped_key().get(out);
+}
+
 // The key of a field without copying it. Stage 1 has validated the frame,
 // so the key's closing quote is inside the buffer; only keys with escapes
 // take simdjson's unescaping path.
-simdjson::error_code key_of(ondemand::field& f, const char* buffer_end, std::string_view& out) {
+inline simdjson::error_code key_of(ondemand::field& f, const char* buffer_end, std::string_view& out) {
     const char* start = f.key().raw();
     const char* p = start;
-    while (p < buffer_end && *p != '"' && *p != '\\') ++p;
+    // Eight bytes at a time while the (padded) buffer has them: most keys
+    // end in the first word. The lowest marked byte is the first quote or
+    // backslash (a borrow can only mark bytes above a true match).
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    auto zero_bytes = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+    static_assert(std::endian::native == std::endian::little, "the first byte is the lowest");
+    for (;;) {
+        if (buffer_end - p < 8) {
+            while (p < buffer_end && *p != '"' && *p != '\\') ++p;
+            break;
+        }
+        std::uint64_t w;
+        std::memcpy(&w, p, sizeof w);
+        if (const std::uint64_t hits = zero_bytes(w ^ (ones * '"')) | zero_bytes(w ^ (ones * '\\'))) {
+            p += std::countr_zero(hits) / 8;
+            break;
+        }
+        p += 8;
+    }
     if (p < buffer_end && *p == '"') {
         out = std::string_view(start, static_cast<std::size_t>(p - start));
         return simdjson::SUCCESS;
     }
-    return f.unescaped_key().get(out);
+    return unescaped_key_of(f, out);
 }
 
 // A value quoted for a one-line detail: escapes control characters and

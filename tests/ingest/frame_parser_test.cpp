@@ -258,10 +258,12 @@ TEST(frame_parser, irm_with_every_field) {
 TEST(frame_parser, ignores_unknown_fields_and_reads_escaped_keys) {
     auto r = parse(
         R"({"seq":4,"x-vendor":{"nested":[1,{"bib":5}]},"type":"split","ts":"2024-08-06T19:51:55.310Z",)"
-        R"("event":"M\u0031500-F","b\u0069b":"10\"24","distance_m":800,"elapsed_ms":115210,"wind":-0.4})");
+        R"("event":"M\u0031500-F","b\u0069b":"10\"24","distance_m":800,"elapsed_\u006ds":115210,"wind":-0.4})");
     ASSERT_TRUE(r.ok()) << describe(r);
     EXPECT_EQ(r.message().event, "M1500-F");
     EXPECT_EQ(std::get<feed::split_msg>(r.message().body).bib, "10\"24");
+    // An escape past a key's first eight bytes is found too.
+    EXPECT_EQ(std::get<feed::split_msg>(r.message().body).elapsed_ms, 115210);
 }
 
 TEST(frame_parser, reads_strings_the_same_with_whitespace_around_them) {
