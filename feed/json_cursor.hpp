@@ -7,10 +7,15 @@
 // literals and pieces escaped earlier (an athlete's reference) are copied.
 
 #include <charconv>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace splitstream::feed {
 
@@ -28,6 +33,26 @@ inline bool clean_word(const char* p) {
     const std::uint64_t control = (w - ones * 0x20) & ~w & highs;
     return (control | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\'))) == 0;
 }
+
+#if defined(__SSE2__)
+// Sixteen bytes at once with SSE2, which every x86-64 CPU has.
+inline constexpr std::size_t block = 16;
+
+inline bool clean_block(const char* p) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+    const __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+    // max(v, 0x1F) == 0x1F exactly for the bytes below 0x20 (unsigned).
+    const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
+    return _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control)) == 0;
+}
+#else
+inline constexpr std::size_t block = 8;
+
+inline bool clean_block(const char* p) {
+    return clean_word(p);
+}
+#endif
 
 inline bool needs_escape(unsigned char c) {
     return c < 0x20 || c == '"' || c == '\\';
@@ -78,37 +103,52 @@ public:
     }
 
 private:
+    // From the first block that needs an escape: byte by byte, skipping
+    // clean words.
+    void escape_rest(const char* in, const char* end);
+
     std::string& out_;
     std::size_t start_;
     char* p_;
 };
 
 inline void json_cursor::escaped(std::string_view s) {
-    static constexpr char hex[] = "0123456789abcdef";
+    using json_bytes::block;
     const char* in = s.data();
     const char* const end = in + s.size();
-    // The common case, nothing to escape: whole words, then the tail as one
-    // more word that overlaps bytes already checked (or, for a short
-    // string, a copy padded with a clean byte).
-    while (end - in >= 8 && json_bytes::clean_word(in)) {
-        std::memcpy(p_, in, 8);
-        p_ += 8;
-        in += 8;
+    // The common case, nothing to escape: whole blocks, then the tail as one
+    // more block that ends where the string ends. It overlaps bytes already
+    // copied and writes them again unchanged, so it stays inside the
+    // string's own room. A string shorter than a block is checked as a copy
+    // padded with clean bytes.
+    while (end - in >= static_cast<std::ptrdiff_t>(block) && json_bytes::clean_block(in)) {
+        std::memcpy(p_, in, block);
+        p_ += block;
+        in += block;
     }
-    if (const auto tail = static_cast<std::size_t>(end - in); tail < 8) {
-        char word[8];
-        if (s.size() >= 8) {
-            std::memcpy(word, end - 8, 8);
+    if (const auto tail = static_cast<std::size_t>(end - in); tail < block) {
+        if (s.size() >= block) {
+            if (json_bytes::clean_block(end - block)) {
+                std::memcpy(p_ - (block - tail), end - block, block);
+                p_ += tail;
+                return;
+            }
         } else {
-            std::memset(word, 'a', 8);
-            std::memcpy(word, in, tail);
-        }
-        if (json_bytes::clean_word(word)) {
-            std::memcpy(p_, in, tail);
-            p_ += tail;
-            return;
+            char padded[block];
+            std::memset(padded, 'a', block);
+            std::memcpy(padded, in, tail);
+            if (json_bytes::clean_block(padded)) {
+                std::memcpy(p_, in, tail);
+                p_ += tail;
+                return;
+            }
         }
     }
+    escape_rest(in, end);
+}
+
+inline void json_cursor::escape_rest(const char* in, const char* end) {
+    static constexpr char hex[] = "0123456789abcdef";
     while (in < end) {
         // Whole clean words are copied as they are; the bound (six bytes
         // per input byte) leaves room for the eight-byte store.

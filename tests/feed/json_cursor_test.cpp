@@ -52,6 +52,51 @@ TEST(json_cursor, every_byte_escapes_as_the_protocol_expects) {
     }
 }
 
+// The escaping, one byte at a time, as the protocol defines it.
+std::string reference_escape(std::string_view s) {
+    std::string out;
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += ch;
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (c < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out += buf;
+        } else {
+            out += ch;
+        }
+    }
+    return out;
+}
+
+TEST(json_cursor, a_byte_to_escape_is_found_at_any_place_in_strings_of_any_length) {
+    // Lengths around the 8- and 16-byte blocks and their tails; each special
+    // byte at each place, and the bytes next to the special ones that must
+    // pass as they are (0x20, 0x7F, 0x80, 0xFF).
+    const char specials[] = {'"', '\\', '\x00', '\x1f', '\n', ' ', '\x7f', '\x80', '\xff'};
+    for (std::size_t len = 0; len <= 40; ++len) {
+        const std::string clean = std::string("abcdefghijklmnopqrstuvwxyz0123456789ABCDEF").substr(0, len);
+        EXPECT_EQ(via_cursor(clean), "x\"" + clean + "\"") << len;
+        for (std::size_t at = 0; at < len; ++at) {
+            for (char special : specials) {
+                std::string s = clean;
+                s[at] = special;
+                EXPECT_EQ(via_cursor(s), "x\"" + reference_escape(s) + "\"")
+                    << "length " << len << ", byte " << static_cast<int>(static_cast<unsigned char>(special))
+                    << " at " << at;
+            }
+        }
+    }
+}
+
 TEST(json_cursor, writes_integers_literals_and_cuts_the_string_to_what_was_written) {
     std::string out = "{";
     {
