@@ -18,9 +18,10 @@ bool needs_parse(const journal_record& r) {
     return false;
 }
 
-read_ahead::read_ahead(journal_reader& reader, ingest::frame_parser& parser)
+read_ahead::read_ahead(journal_reader& reader, ingest::frame_parser& parser, read_ahead_options options)
     : reader_(reader),
       parser_(parser),
+      options_(options),
       caller_parser_(parser.options()),
       ring_(ring_batches),
       filled_(ring_batches, 0),
@@ -69,8 +70,22 @@ std::size_t read_ahead::oldest_unclaimed() const {
     return produced_;
 }
 
+bool read_ahead::parse_unclaimed(std::unique_lock<std::mutex>& lock, ingest::frame_parser& parser) {
+    const std::size_t b = oldest_unclaimed();
+    if (b == produced_) return false;
+    const std::size_t slot = b % ring_batches;
+    state_[slot] = slot_state::parsing;
+    lock.unlock();
+    parse_batch(ring_[slot], filled_[slot], parser);
+    lock.lock();
+    state_[slot] = slot_state::parsed;
+    changed_.notify_all();
+    return true;
+}
+
 // The worker alone reads (the reader is not shared), and keeps a batch or
-// two read ahead of the parsing so that a waiting caller has one to take.
+// two read ahead of its parsing so that a waiting caller has one to take.
+// When it does not parse, it reads until the ring is full.
 void read_ahead::produce() {
     std::unique_lock lock(mutex_);
     for (;;) {
@@ -80,7 +95,7 @@ void read_ahead::produce() {
             if (state_[b % ring_batches] == slot_state::read) ++unclaimed;
         // A slot is free once the caller released the batch that was in it.
         const bool room = !done_ && produced_ < released_ + ring_batches;
-        if (room && unclaimed < unclaimed_goal) {
+        if (room && (unclaimed < unclaimed_goal || !options_.worker_parses)) {
             const std::size_t slot = produced_ % ring_batches;
             lock.unlock();
             const bool more = read_batch(slot);
@@ -91,16 +106,7 @@ void read_ahead::produce() {
             changed_.notify_all();
             continue;
         }
-        if (const std::size_t b = oldest_unclaimed(); b < produced_) {
-            const std::size_t slot = b % ring_batches;
-            state_[slot] = slot_state::parsing;
-            lock.unlock();
-            parse_batch(ring_[slot], filled_[slot], parser_);
-            lock.lock();
-            state_[slot] = slot_state::parsed;
-            changed_.notify_all();
-            continue;
-        }
+        if (options_.worker_parses && parse_unclaimed(lock, parser_)) continue;
         if (done_) return;
         changed_.wait(lock);
     }
@@ -118,15 +124,8 @@ std::span<parsed_record> read_ahead::next() {
         if (done_ && produced_ == taken_) return {};
         // Rather than wait for the worker, parse a batch it has not claimed:
         // the one needed next or one after it.
-        if (const std::size_t b = oldest_unclaimed(); b < produced_) {
-            const std::size_t slot = b % ring_batches;
-            state_[slot] = slot_state::parsing;
-            lock.unlock();
-            parse_batch(ring_[slot], filled_[slot], caller_parser_);
-            lock.lock();
-            state_[slot] = slot_state::parsed;
+        if (parse_unclaimed(lock, caller_parser_)) {
             ++caller_parsed_;
-            changed_.notify_all();
             continue;
         }
         changed_.wait(lock);

@@ -31,12 +31,19 @@ struct parsed_record {
 // and the refused ones the engine refused (their seq still counts).
 bool needs_parse(const journal_record& r);
 
+struct read_ahead_options {
+    // Whether the worker parses too. With one core it only reads ahead: the
+    // caller parses every batch, and the two threads do not take turns at
+    // the parsing on the same core.
+    bool worker_parses = std::thread::hardware_concurrency() != 1;
+};
+
 class read_ahead {
 public:
     // `reader` and `parser` are used by the worker thread only, until
     // destruction; neither may be touched meanwhile. The caller's share of
     // the parsing uses a second parser with the same options.
-    read_ahead(journal_reader& reader, ingest::frame_parser& parser);
+    read_ahead(journal_reader& reader, ingest::frame_parser& parser, read_ahead_options options = {});
     ~read_ahead();
     read_ahead(const read_ahead&) = delete;
     read_ahead& operator=(const read_ahead&) = delete;
@@ -60,11 +67,16 @@ private:
     void produce();
     bool read_batch(std::size_t slot);  // false at the reader's end
     static void parse_batch(std::vector<parsed_record>& batch, std::size_t n, ingest::frame_parser& parser);
-    // The oldest batch read but not claimed, if any; called under mutex_.
+    // The oldest batch read but not claimed, or produced_ if none; called
+    // under mutex_.
     std::size_t oldest_unclaimed() const;
+    // Claims that batch and parses it with `parser`, the lock released
+    // meanwhile; false when there was none.
+    bool parse_unclaimed(std::unique_lock<std::mutex>& lock, ingest::frame_parser& parser);
 
     journal_reader& reader_;
     ingest::frame_parser& parser_;
+    const read_ahead_options options_;
     ingest::frame_parser caller_parser_;
     std::vector<std::vector<parsed_record>> ring_;
     std::vector<std::size_t> filled_;  // records in each ring slot
