@@ -11,6 +11,8 @@
 #include <set>
 #include <tuple>
 
+#include "feed/iso_time.hpp"
+#include "feed/mix64.hpp"
 #include "replay/journal_reader.hpp"
 
 namespace splitstream::replay {
@@ -19,51 +21,10 @@ namespace {
 
 using steady = std::chrono::steady_clock;
 
-// A small copy of the ISO 8601 helpers: replay cannot depend on tools/.
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-std::optional<std::int64_t> parse_iso(std::string_view s) {
-    auto num = [&](std::size_t pos, std::size_t n) -> std::optional<std::int64_t> {
-        if (pos + n > s.size()) return std::nullopt;
-        std::int64_t v = 0;
-        for (std::size_t i = pos; i < pos + n; ++i) {
-            if (s[i] < '0' || s[i] > '9') return std::nullopt;
-            v = v * 10 + (s[i] - '0');
-        }
-        return v;
-    };
-    auto y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2), sec = num(17, 2);
-    if (!y || !mo || !d || !h || !mi || !sec || s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':')
-        return std::nullopt;
-    if (*mo < 1 || *mo > 12 || *d < 1 || *d > 31) return std::nullopt;
-    std::int64_t ms = 0;
-    if (s.size() > 20 && s[19] == '.') {
-        std::int64_t scale = 100;
-        for (std::size_t i = 20; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, scale /= 10)
-            ms += (s[i] - '0') * scale;
-    }
-    auto days = days_from_civil(*y, static_cast<unsigned>(*mo), static_cast<unsigned>(*d));
-    return ((days * 24 + *h) * 60 + *mi) * 60000 + *sec * 1000 + ms;
-}
-
 std::string now_iso() {
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::system_clock::now().time_since_epoch())
-                  .count();
-    std::time_t secs = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-    return buf;
+    return feed::format_iso_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
 }
 
 std::string json_quoted(std::string_view s) {
@@ -76,19 +37,9 @@ std::string json_quoted(std::string_view s) {
     return out;
 }
 
-std::uint64_t mix(std::uint64_t a, std::uint64_t b, std::uint64_t c) {
-    auto step = [](std::uint64_t z) {
-        z += 0x9e3779b97f4a7c15ULL;
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        return z ^ (z >> 31);
-    };
-    return step(step(step(a) ^ b) ^ c);
-}
-
 bool chance(const fault_options& f, std::uint64_t seq, std::uint64_t kind, double rate) {
     if (rate <= 0) return false;
-    return static_cast<double>(mix(f.seed, seq, kind) >> 11) * 0x1.0p-53 < rate;
+    return feed::unit_interval(feed::mix64(f.seed, seq, kind)) < rate;
 }
 
 bool listed(const std::vector<std::uint64_t>& v, std::uint64_t seq) {
@@ -180,7 +131,7 @@ public:
             return ++skipped_, void();
         std::string_view ts;
         std::optional<std::int64_t> wall;
-        if (el["ts"].get_string().get(ts) == simdjson::SUCCESS) wall = parse_iso(ts);
+        if (el["ts"].get_string().get(ts) == simdjson::SUCCESS) wall = feed::parse_iso_ms(ts);
         if (type == "hello" && !saw_hello_) {
             saw_hello_ = true;
             std::string_view v;
@@ -286,7 +237,7 @@ feed_recording cut_recording(const feed_recording& rec, std::optional<std::int64
 std::optional<std::int64_t> parse_play_time(std::string_view text,
                                             std::optional<std::int64_t> first_unix_ms) {
     if (text.size() >= 19 && text[4] == '-') {
-        auto t = parse_iso(text);
+        auto t = feed::parse_iso_ms(text);
         if (!t || !first_unix_ms) return std::nullopt;
         return *t - *first_unix_ms;
     }

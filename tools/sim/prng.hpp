@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <random>
 
+#include "feed/mix64.hpp"
+
 namespace splitstream::sim {
 
 class prng {
@@ -31,10 +33,8 @@ private:
     std::uint64_t seed_material_;
 };
 
-// A 64-bit mix of several values (SplitMix64 finaliser): stateless and
-// deterministic, used to derive seeds and per-seq fault decisions.
-std::uint64_t mix64(std::uint64_t a, std::uint64_t b = 0, std::uint64_t c = 0);
-// Uniform in [0, 1) from mix64's output.
-double unit_interval(std::uint64_t bits);
+// Seeds are derived with the project's one mixer: feed/mix64.hpp.
+using feed::mix64;
+using feed::unit_interval;
 
 }  // namespace splitstream::sim

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "feed/iso_time.hpp"
 #include "feed/json_writer.hpp"
 
 namespace splitstream::sim {
@@ -15,10 +16,9 @@ namespace splitstream::sim {
 // One JSON string escaper for the whole project: the engine's.
 using feed::append_json_string;
 
-// "2024-08-06T19:53:31.650Z" for the given Unix time in ms.
-std::string format_iso_ms(std::int64_t unix_ms);
-// Parses "YYYY-MM-DDTHH:MM:SS[.fff]Z" (also "+00:00"); nullopt otherwise.
-std::optional<std::int64_t> parse_iso_ms(std::string_view iso);
+// The project's ISO 8601 conversions: feed/iso_time.hpp.
+using feed::format_iso_ms;
+using feed::parse_iso_ms;
 
 // Parses "SS.hh", "M:SS.hh", "H:MM:SS[.hh]" into ms; nullopt on bad text.
 std::optional<std::int64_t> parse_mark_ms(std::string_view mark);
