@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/synthetic_road_race.hpp"
 #include "feed/engine.hpp"
 #include "ingest/frame_parser.hpp"
 #include "replay/journal_reader.hpp"
@@ -28,23 +29,6 @@ using namespace splitstream;
 
 constexpr int athletes = 24;
 constexpr int rounds = 41'667;  // one metre per round: stays inside 42195 m
-constexpr std::size_t line_bytes = 300;
-
-std::vector<std::string> preamble() {
-    std::string athletes_json;
-    for (int a = 0; a < athletes; ++a) {
-        if (a > 0) athletes_json += ',';
-        athletes_json += R"({"bib":")" + std::to_string(1001 + a) + R"(","name":"Athlete )" +
-                         std::to_string(a + 1) + R"(","country":"KEN"})";
-    }
-    return {
-        R"({"seq":1,"type":"hello","ts":"2024-08-06T19:49:00.000Z","feed":"journal-bench","epoch":"bench-1"})",
-        R"({"seq":2,"type":"startlist","ts":"2024-08-06T19:49:01.000Z","event":"BENCH-ROAD","name":"Benchmark Road )"
-        R"(Race","distance_m":42195,"venue":"road","round":"final","athletes":[)" +
-            athletes_json + "]}",
-        R"({"seq":3,"type":"status","ts":"2024-08-06T19:50:00.000Z","event":"BENCH-ROAD","status":"started"})",
-    };
-}
 
 // The journal, written on first use; its path and its record count.
 struct bench_journal {
@@ -71,26 +55,15 @@ const bench_journal& journal() {
         }
         std::int64_t t = 1'722'973'740'000'000'000;
         ingest::received_frame f;
-        for (const auto& line : preamble()) {
+        for (const auto& line : bench::road_race_preamble(athletes)) {
             f = {.bytes = line, .wall_ns = t, .mono_ns = t, .line = 0};
             (void)w->append_applied(f);
         }
-        std::uint64_t seq = 4;
-        char head[256];
+        std::uint64_t seq = bench::first_split_seq;
         for (int round = 1; round <= rounds; ++round) {
-            for (int a = 0; a < athletes; ++a, ++seq) {
-                int n = std::snprintf(head, sizeof head,
-                                      R"({"v":1,"seq":%llu,"type":"split","ts":"2024-08-06T19:51:55.310Z",)"
-                                      R"("event":"BENCH-ROAD","bib":"%d","distance_m":%d,"elapsed_ms":%llu,)"
-                                      R"("trace":"%llu","pad":")",
-                                      static_cast<unsigned long long>(seq), 1001 + a, round,
-                                      static_cast<unsigned long long>(170000 + seq),
-                                      static_cast<unsigned long long>(seq));
-                std::string line(head, static_cast<std::size_t>(n));
-                line.append(line_bytes - line.size() - 2, 'x');
-                line += "\"}";
+            for (int a = 0; a < athletes; ++a) {
                 t += 1'000'000;
-                f.bytes = std::move(line);
+                f.bytes = bench::road_race_split(seq++, a, round);
                 f.wall_ns = f.mono_ns = t;
                 (void)w->append_applied(f);
             }
@@ -169,7 +142,8 @@ void BM_journal_append(benchmark::State& state) {
                                            .sync = replay::sync_policy::os,
                                            .rotate_bytes = 256u << 20},
                                           report, ec);
-    ingest::received_frame f{.bytes = std::string(line_bytes, 'x'), .wall_ns = 1, .mono_ns = 1, .line = 0};
+    ingest::received_frame f{
+        .bytes = std::string(bench::split_line_bytes, 'x'), .wall_ns = 1, .mono_ns = 1, .line = 0};
     for (auto _ : state) {
         if (w->append_applied(f)) state.SkipWithError("append failed");
     }

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bench/synthetic_road_race.hpp"
 #include "feed/engine.hpp"
 #include "ingest/file_processor.hpp"
 #include "ingest/frame_parser.hpp"
@@ -21,6 +22,7 @@
 namespace {
 
 namespace ondemand = simdjson::ondemand;
+namespace bench = splitstream::bench;
 
 std::vector<std::string> reference_feed() {
     std::vector<std::string> lines;
@@ -33,44 +35,14 @@ std::vector<std::string> reference_feed() {
     return lines;
 }
 
-// A road race in the style of the fan-out benchmark's splitstream template
-// (shared/tools/fanout-bench/examples): its preamble, then `rounds` rounds
-// in which each of the 12 athletes is one metre further, every split line
-// padded to 300 bytes.
+// The benchmarks' road race (bench/synthetic_road_race.hpp) with 12
+// athletes, all of it in memory.
 std::vector<std::string> synthetic_road_race(int rounds) {
-    std::vector<std::string> lines = {
-        R"({"seq":1,"type":"hello","ts":"2024-08-06T19:49:00.000Z","feed":"fanout-bench","epoch":"bench-1"})",
-        R"({"seq":2,"type":"startlist","ts":"2024-08-06T19:49:01.000Z","event":"BENCH-ROAD","name":"Benchmark Road )"
-        R"(Race","distance_m":42195,"venue":"road","round":"final","athletes":[{"bib":"1001","name":"Athlete ONE",)"
-        R"("country":"KEN"},{"bib":"1002","name":"Athlete TWO","country":"ETH"},{"bib":"1003","name":"Athlete )"
-        R"(THREE","country":"UGA"},{"bib":"1004","name":"Athlete FOUR","country":"NOR"},{"bib":"1005","name":)"
-        R"("Athlete FIVE","country":"GBR"},{"bib":"1006","name":"Athlete SIX","country":"USA"},{"bib":"1007",)"
-        R"("name":"Athlete SEVEN","country":"ESP"},{"bib":"1008","name":"Athlete EIGHT","country":"FRA"},)"
-        R"({"bib":"1009","name":"Athlete NINE","country":"JPN"},{"bib":"1010","name":"Athlete TEN","country":)"
-        R"("AUS"},{"bib":"1011","name":"Athlete ELEVEN","country":"CAN"},{"bib":"1012","name":"Athlete TWELVE",)"
-        R"("country":"BRA"}]})",
-        R"({"seq":3,"type":"status","ts":"2024-08-06T19:50:00.000Z","event":"BENCH-ROAD","status":"started"})",
-    };
-    constexpr std::size_t line_bytes = 300;
     constexpr int athletes = 12;
-    std::uint64_t seq = 4;
-    char head[256];
-    for (int round = 1; round <= rounds; ++round) {
-        for (int a = 0; a < athletes; ++a, ++seq) {
-            // As the fan-out template: elapsed_ms = 170000 + seq, t = a clock reading.
-            int n = std::snprintf(head, sizeof head,
-                                  R"({"v":1,"seq":%llu,"type":"split","ts":"2024-08-06T19:51:55.310Z",)"
-                                  R"("event":"BENCH-ROAD","bib":"%d","distance_m":%d,"elapsed_ms":%llu,)"
-                                  R"("trace":"%llu","pad":")",
-                                  static_cast<unsigned long long>(seq), 1001 + a, round,
-                                  static_cast<unsigned long long>(170000 + seq),
-                                  static_cast<unsigned long long>(1722973915310000000ULL + seq * 1000));
-            std::string line(head, static_cast<std::size_t>(n));
-            line.append(line_bytes - line.size() - 2, 'x');
-            line += "\"}";
-            lines.push_back(std::move(line));
-        }
-    }
+    std::vector<std::string> lines = bench::road_race_preamble(athletes);
+    std::uint64_t seq = bench::first_split_seq;
+    for (int round = 1; round <= rounds; ++round)
+        for (int a = 0; a < athletes; ++a) lines.push_back(bench::road_race_split(seq++, a, round));
     return lines;
 }
 
