@@ -1,7 +1,5 @@
 #include "feed/iso_time.hpp"
 
-#include <cstdio>
-
 namespace splitstream::feed {
 
 namespace {
@@ -47,12 +45,32 @@ std::string format_iso_ms(std::int64_t unix_ms) {
     std::int64_t y;
     unsigned m, d;
     civil_from_days(days, y, m, d);
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(y),
-                  m, d, static_cast<long long>(ms_of_day / 3600000),
-                  static_cast<long long>(ms_of_day / 60000 % 60),
-                  static_cast<long long>(ms_of_day / 1000 % 60), static_cast<long long>(ms_of_day % 1000));
-    return buf;
+    std::string out;
+    out.reserve(24);
+    // Zero-padded to `width` digits (a year past 9999 takes more).
+    auto put = [&out](std::int64_t v, int width, char after) {
+        if (v < 0) {
+            out += '-';
+            v = -v;
+        }
+        char digits[20];
+        int n = 0;
+        do {
+            digits[n++] = static_cast<char>('0' + v % 10);
+            v /= 10;
+        } while (v > 0);
+        for (int i = n; i < width; ++i) out += '0';
+        while (n > 0) out += digits[--n];
+        out += after;
+    };
+    put(y, 4, '-');
+    put(m, 2, '-');
+    put(d, 2, 'T');
+    put(ms_of_day / 3600000, 2, ':');
+    put(ms_of_day / 60000 % 60, 2, ':');
+    put(ms_of_day / 1000 % 60, 2, '.');
+    put(ms_of_day % 1000, 3, 'Z');
+    return out;
 }
 
 std::optional<std::int64_t> parse_iso_ms(std::string_view s) {
