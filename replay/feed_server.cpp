@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "feed/iso_time.hpp"
+#include "feed/json_writer.hpp"
 #include "feed/mix64.hpp"
 #include "replay/journal_reader.hpp"
 
@@ -27,13 +28,10 @@ std::string now_iso() {
                                    .count());
 }
 
+// The project's one escaper: control characters escaped, not dropped.
 std::string json_quoted(std::string_view s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') out.push_back('\\');
-        if (static_cast<unsigned char>(c) >= 0x20) out.push_back(c);
-    }
-    out.push_back('"');
+    std::string out;
+    feed::append_json_string(out, s);
     return out;
 }
 

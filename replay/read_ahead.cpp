@@ -25,7 +25,7 @@ read_ahead::read_ahead(journal_reader& reader, ingest::frame_parser& parser, rea
       caller_parser_(parser.options()),
       ring_(ring_batches),
       filled_(ring_batches, 0),
-      state_(ring_batches, slot_state::free) {
+      state_(ring_batches, slot_state::parsed) {
     for (auto& batch : ring_) batch.resize(batch_records);
     worker_ = std::thread([this] { produce(); });
 }
@@ -115,7 +115,6 @@ void read_ahead::produce() {
 std::span<parsed_record> read_ahead::next() {
     std::unique_lock lock(mutex_);
     if (taken_ > released_) {
-        state_[released_ % ring_batches] = slot_state::free;
         released_ = taken_;
         changed_.notify_all();
     }

@@ -62,7 +62,9 @@ private:
     // hand, so that a waiting caller finds one to parse.
     static constexpr std::size_t unclaimed_goal = 2;
 
-    enum class slot_state : std::uint8_t { free, read, parsing, parsed };
+    // Of the batches in [taken_, produced_); a slot outside that range is
+    // the caller's or being filled, and its state is not looked at.
+    enum class slot_state : std::uint8_t { read, parsing, parsed };
 
     void produce();
     bool read_batch(std::size_t slot);  // false at the reader's end
