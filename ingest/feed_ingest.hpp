@@ -24,8 +24,8 @@
 #include "ingest/line_handler.hpp"
 #include "ingest/sequencer.hpp"
 #include "ingest/upstream_client.hpp"
-#include "net/metrics.hpp"
-#include "net/net.hpp"
+#include "base/metrics.hpp"
+#include "base/net.hpp"
 
 namespace splitstream::ingest {
 

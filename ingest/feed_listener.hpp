@@ -12,7 +12,7 @@
 
 #include "ingest/line_handler.hpp"
 #include "ingest/push_session.hpp"
-#include "net/net.hpp"
+#include "base/net.hpp"
 
 namespace splitstream::ingest {
 

@@ -16,7 +16,7 @@
 
 #include "ingest/frame_parser.hpp"
 #include "ingest/line_handler.hpp"
-#include "net/net.hpp"
+#include "base/net.hpp"
 
 namespace splitstream::ingest {
 

@@ -8,19 +8,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/connection_ending.hpp"
 #include "ingest/frame_receipt.hpp"
 
 namespace splitstream::ingest {
-
-namespace {
-
-// Endings that are part of normal operation: logged at debug.
-bool expected_ending(beast::error_code ec) {
-    return ec == websocket::error::closed || ec == net::error::eof || ec == net::error::operation_aborted ||
-           ec == net::error::connection_reset;
-}
-
-}  // namespace
 
 upstream_client::created upstream_client::create(net::any_io_executor executor, upstream_options options,
                                                  line_handler& handler, std::shared_ptr<spdlog::logger> log) {
@@ -240,7 +231,7 @@ void upstream_client::on_stale_timer(std::uint64_t attempt, beast::error_code ec
 }
 
 void upstream_client::on_close(beast::error_code ec) {
-    if (ec && !expected_ending(ec)) log_->debug("upstream {} close: {}", options_.name, ec.message());
+    if (ec && !is_ordinary_ending(ec)) log_->debug("upstream {} close: {}", options_.name, ec.message());
     drop_socket();
 }
 
@@ -271,7 +262,7 @@ void upstream_client::connection_ended(beast::error_code ec) {
         log_->warn("upstream {}: frame over {} bytes, closed with 1009", options_.name,
                    options_.read_message_max);
         handler_.on_line_oversize(options_.line);
-    } else if (!end_reason_.empty() || expected_ending(ec)) {
+    } else if (!end_reason_.empty() || is_ordinary_ending(ec)) {
         log_->debug("upstream {} disconnected: {}", options_.name, reason);
     } else {
         log_->warn("upstream {} disconnected: {}", options_.name, reason);

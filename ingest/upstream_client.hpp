@@ -25,7 +25,7 @@
 #include "ingest/frame_parser.hpp"
 #include "ingest/line_handler.hpp"
 #include "ingest/ws_url.hpp"
-#include "net/net.hpp"
+#include "base/net.hpp"
 
 namespace splitstream::ingest {
 

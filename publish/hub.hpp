@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "feed/derived_event.hpp"
-#include "net/net.hpp"
+#include "base/net.hpp"
 #include "publish/connection.hpp"
 #include "publish/frame.hpp"
 #include "publish/history.hpp"

@@ -7,7 +7,7 @@
 
 #include <memory>
 
-#include "net/net.hpp"
+#include "base/net.hpp"
 #include "publish/address_limiter.hpp"
 #include "publish/hub.hpp"
 #include "publish/transport.hpp"

@@ -5,7 +5,7 @@
 #include <array>
 
 #include "feed/derived_event.hpp"
-#include "net/metrics.hpp"
+#include "base/metrics.hpp"
 
 namespace splitstream::publish {
 

@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "base/request_target.hpp"
 #include "publish/json_text.hpp"
-#include "publish/request_target.hpp"
 #include "publish/static_files.hpp"
 
 namespace splitstream::publish {

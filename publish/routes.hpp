@@ -7,8 +7,8 @@
 #include <string>
 #include <variant>
 
-#include "net/metrics.hpp"
-#include "net/net.hpp"
+#include "base/metrics.hpp"
+#include "base/net.hpp"
 #include "publish/publish_metrics.hpp"
 #include "publish/server_options.hpp"
 #include "publish/state_provider.hpp"

@@ -17,8 +17,8 @@
 #include <memory>
 
 #include "feed/derived_event.hpp"
-#include "net/metrics.hpp"
-#include "net/net.hpp"
+#include "base/metrics.hpp"
+#include "base/net.hpp"
 #include "publish/server_options.hpp"
 #include "publish/state_provider.hpp"
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/connection_ending.hpp"
 #include "publish/client_op.hpp"
 #include "publish/json_text.hpp"
 
@@ -13,12 +14,6 @@ std::int64_t mono_now_ns() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
                std::chrono::steady_clock::now().time_since_epoch())
         .count();
-}
-
-bool expected_ending(const beast::error_code& ec) {
-    return ec == net::error::operation_aborted || ec == net::error::eof ||
-           ec == net::error::connection_reset || ec == net::error::broken_pipe ||
-           ec == net::ssl::error::stream_truncated;
 }
 
 std::string upgrade_response(const std::string& accept_key) {
@@ -255,7 +250,7 @@ void subscriber_session<Stream>::do_read() {
 template <class Stream>
 void subscriber_session<Stream>::on_read(beast::error_code ec, std::size_t bytes) {
     if (ec) {
-        if (!expected_ending(ec) && state_ == state::open)
+        if (!is_ordinary_ending(ec) && state_ == state::open)
             hub_->log().debug("subscriber {} ({}) read: {}", id_, request_.remote, ec.message());
         close_transport();
         return;
@@ -432,7 +427,7 @@ template <class Stream>
 void subscriber_session<Stream>::on_write(beast::error_code ec) {
     writing_ = false;
     if (ec) {
-        if (!expected_ending(ec))
+        if (!is_ordinary_ending(ec))
             hub_->log().debug("subscriber {} ({}) write: {}", id_, request_.remote, ec.message());
         close_transport();
         return;

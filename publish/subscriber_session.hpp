@@ -17,7 +17,7 @@
 #include <memory>
 #include <string>
 
-#include "net/net.hpp"
+#include "base/net.hpp"
 #include "publish/connection.hpp"
 #include "publish/frame_reader.hpp"
 #include "publish/frame_ring.hpp"

@@ -7,7 +7,7 @@
 
 #include <boost/beast/ssl.hpp>
 
-#include "net/net.hpp"
+#include "base/net.hpp"
 
 namespace splitstream::publish {
 

@@ -11,9 +11,10 @@
 #include <set>
 #include <tuple>
 
+#include "base/connection_ending.hpp"
+#include "base/mix64.hpp"
 #include "feed/iso_time.hpp"
 #include "feed/json_writer.hpp"
-#include "feed/mix64.hpp"
 #include "replay/journal_reader.hpp"
 
 namespace splitstream::replay {
@@ -37,7 +38,7 @@ std::string json_quoted(std::string_view s) {
 
 bool chance(const fault_options& f, std::uint64_t seq, std::uint64_t kind, double rate) {
     if (rate <= 0) return false;
-    return feed::unit_interval(feed::mix64(f.seed, seq, kind)) < rate;
+    return unit_interval(mix64(f.seed, seq, kind)) < rate;
 }
 
 bool listed(const std::vector<std::uint64_t>& v, std::uint64_t seq) {
@@ -579,9 +580,7 @@ private:
 
     void fail(beast::error_code ec, const char* what) {
         // A client going away, or our own close, is an ordinary ending.
-        if (ec == net::error::operation_aborted || ec == websocket::error::closed ||
-            ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset ||
-            ec == net::error::bad_descriptor || closed_)
+        if (is_ordinary_ending(ec) || closed_)
             st_->log->debug("feed client {}: {}: {}", id_, what, ec.message());
         else
             st_->log->warn("feed client {} ({}): {}: {}", id_, remote(), what, ec.message());

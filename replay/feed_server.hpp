@@ -32,7 +32,7 @@
 #include <string_view>
 #include <vector>
 
-#include "net/net.hpp"
+#include "base/net.hpp"
 
 namespace spdlog {
 class logger;

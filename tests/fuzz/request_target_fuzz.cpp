@@ -9,9 +9,10 @@
 #include <string>
 #include <string_view>
 
+#include "base/request_target.hpp"
 #include "publish/filter.hpp"
-#include "publish/request_target.hpp"
 
+using namespace splitstream;
 using namespace splitstream::publish;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -23,8 +23,8 @@
 #include <vector>
 
 #include "ingest/feed_ingest.hpp"
-#include "net/metrics.hpp"
-#include "net/net.hpp"
+#include "base/metrics.hpp"
+#include "base/net.hpp"
 #include "tests/test_paths.hpp"
 
 namespace splitstream::ingest {

@@ -12,7 +12,6 @@
 #include "publish/frame_ring.hpp"
 #include "publish/history.hpp"
 #include "publish/jwt.hpp"
-#include "publish/request_target.hpp"
 #include "publish/routes.hpp"
 #include "publish/static_files.hpp"
 
@@ -181,18 +180,6 @@ TEST(jwt, accepts_valid_tokens_and_names_what_is_wrong_with_others) {
     auto all = verify_hs256(sign_hs256(R"({"exp":2000})", "k"), "k", 1000);
     ASSERT_TRUE(all.claims);
     EXPECT_TRUE(all.claims->allows("anything"));
-}
-
-TEST(request_target, splits_path_and_decodes_query) {
-    auto t = parse_request_target("/v1/stream?events=A%2CB,C&since=5&x");
-    ASSERT_TRUE(t);
-    EXPECT_EQ(t->path, "/v1/stream");
-    EXPECT_EQ(t->param("events"), "A,B,C");
-    EXPECT_EQ(t->param("since"), "5");
-    EXPECT_EQ(t->param("x"), "");
-    EXPECT_FALSE(t->param("epoch"));
-    EXPECT_FALSE(parse_request_target("/bad%2"));
-    EXPECT_FALSE(parse_request_target("http://host/"));
 }
 
 TEST(websocket_accept_key, matches_rfc6455_example) {

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "feed/derived_event.hpp"
-#include "net/net.hpp"
+#include "base/net.hpp"
 #include "publish/state_provider.hpp"
 
 namespace splitstream::publish::testing {

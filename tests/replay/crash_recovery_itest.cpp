@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "net/net.hpp"
+#include "base/net.hpp"
 #include "tests/replay/replay_test_support.hpp"
 #include "tests/test_paths.hpp"
 

@@ -32,7 +32,7 @@
 #include <thread>
 #include <vector>
 
-#include "net/net.hpp"
+#include "base/net.hpp"
 
 namespace fs = std::filesystem;
 using namespace splitstream;

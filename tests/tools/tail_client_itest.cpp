@@ -8,9 +8,9 @@
 #include <sstream>
 
 #include "replay/feed_server.hpp"
-#include "tools/sim/tail_client.hpp"
+#include "tools/tail/tail_client.hpp"
 
-namespace splitstream::sim {
+namespace splitstream::tail {
 namespace {
 
 using namespace std::chrono_literals;
@@ -107,4 +107,4 @@ TEST(tail_client, parses_stream_urls) {
 }
 
 }  // namespace
-}  // namespace splitstream::sim
+}  // namespace splitstream::tail

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <random>
 
-#include "feed/mix64.hpp"
+#include "base/mix64.hpp"
 
 namespace splitstream::sim {
 
@@ -33,8 +33,8 @@ private:
     std::uint64_t seed_material_;
 };
 
-// Seeds are derived with the project's one mixer: feed/mix64.hpp.
-using feed::mix64;
-using feed::unit_interval;
+// Seeds are derived with the project's one mixer: base/mix64.hpp.
+using splitstream::mix64;
+using splitstream::unit_interval;
 
 }  // namespace splitstream::sim

@@ -17,7 +17,7 @@
 
 #include "ingest/line_handler.hpp"
 #include "ingest/upstream_client.hpp"
-#include "net/net.hpp"
+#include "base/net.hpp"
 #include "replay/journal_writer.hpp"
 #include "tools/splitstream/commands.hpp"
 

@@ -6,7 +6,7 @@
 #include <iostream>
 #include <memory>
 
-#include "tools/sim/tail_client.hpp"
+#include "tools/tail/tail_client.hpp"
 #include "tools/splitstream/commands.hpp"
 
 namespace splitstream::cli {
@@ -27,15 +27,15 @@ int run_tail_command(const tail_config& c) {
     auto log =
         std::make_shared<spdlog::logger>("tail", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
     log->set_level(spdlog::level::from_str(c.log_level));
-    sim::tail_options opt;
+    tail::tail_options opt;
     opt.url = c.url;
-    opt.format = c.json ? sim::tail_format::json : sim::tail_format::ticker;
+    opt.format = c.json ? tail::tail_format::json : tail::tail_format::ticker;
     opt.events = c.events;
     opt.types = c.types;
     opt.count = c.count;
     if (c.duration_s)
         opt.duration = std::chrono::milliseconds(static_cast<std::int64_t>(*c.duration_s * 1000));
-    return sim::run_tail(opt, std::cout, log);
+    return tail::run_tail(opt, std::cout, log);
 }
 
 }  // namespace

@@ -13,8 +13,8 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "net/metrics.hpp"
-#include "net/net.hpp"
+#include "base/metrics.hpp"
+#include "base/net.hpp"
 #include "publish/server.hpp"
 
 namespace {

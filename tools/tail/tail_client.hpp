@@ -16,13 +16,13 @@
 
 #include <simdjson.h>
 
-#include "net/net.hpp"
+#include "base/net.hpp"
 
 namespace spdlog {
 class logger;
 }
 
-namespace splitstream::sim {
+namespace splitstream::tail {
 
 // ws://HOST:PORT[/path][?query]; the path defaults to /v1/stream.
 struct ws_url {
@@ -104,4 +104,4 @@ private:
 // Returns 0, or 1 for a bad URL.
 int run_tail(const tail_options& options, std::ostream& out, std::shared_ptr<spdlog::logger> log);
 
-}  // namespace splitstream::sim
+}  // namespace splitstream::tail

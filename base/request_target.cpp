@@ -1,6 +1,6 @@
-#include "publish/request_target.hpp"
+#include "base/request_target.hpp"
 
-namespace splitstream::publish {
+namespace splitstream {
 
 namespace {
 
@@ -66,4 +66,4 @@ std::optional<request_target> parse_request_target(std::string_view target) {
     return out;
 }
 
-}  // namespace splitstream::publish
+}  // namespace splitstream

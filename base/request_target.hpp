@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace splitstream::publish {
+namespace splitstream {
 
 struct request_target {
     std::string path;
@@ -21,4 +21,4 @@ struct request_target {
 // nullopt when the target is not origin-form or has a bad %-escape.
 std::optional<request_target> parse_request_target(std::string_view target);
 
-}  // namespace splitstream::publish
+}  // namespace splitstream

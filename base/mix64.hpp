@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-namespace splitstream::feed {
+namespace splitstream {
 
 inline std::uint64_t mix64(std::uint64_t a, std::uint64_t b = 0, std::uint64_t c = 0) {
     auto step = [](std::uint64_t z) {
@@ -22,4 +22,4 @@ inline double unit_interval(std::uint64_t bits) {
     return static_cast<double>(bits >> 11) * 0x1.0p-53;
 }
 
-}  // namespace splitstream::feed
+}  // namespace splitstream

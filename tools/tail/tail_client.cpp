@@ -1,4 +1,5 @@
-#include "tools/sim/tail_client.hpp"
+#include "tools/tail/tail_client.hpp"
+#include "base/connection_ending.hpp"
 
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
@@ -6,7 +7,7 @@
 #include <algorithm>
 #include <ctime>
 
-namespace splitstream::sim {
+namespace splitstream::tail {
 
 namespace {
 
@@ -23,11 +24,6 @@ std::string local_clock() {
     char buf[16];
     std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
     return buf;
-}
-
-bool expected_ending(beast::error_code ec) {
-    return ec == net::error::operation_aborted || ec == websocket::error::closed || ec == net::error::eof ||
-           ec == net::error::connection_reset || ec == beast::error::timeout;
 }
 
 }  // namespace
@@ -245,7 +241,7 @@ void tail_client::print(std::string_view frame, std::string_view event, std::str
 
 void tail_client::schedule_reconnect(beast::error_code ec, const char* what) {
     if (stopped_) return;
-    if (expected_ending(ec))
+    if (is_ordinary_ending(ec) || ec == beast::error::timeout)  // the tail reconnects
         log_->info("tail: {}: {}; reconnecting in {} ms", what, ec.message(), backoff_.count());
     else
         log_->warn("tail: {}: {}; reconnecting in {} ms", what, ec.message(), backoff_.count());
@@ -290,4 +286,4 @@ int run_tail(const tail_options& options, std::ostream& out, std::shared_ptr<spd
     return 0;
 }
 
-}  // namespace splitstream::sim
+}  // namespace splitstream::tail

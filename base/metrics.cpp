@@ -1,4 +1,4 @@
-#include "net/metrics.hpp"
+#include "base/metrics.hpp"
 
 #include <cmath>
 #include <cstdio>
