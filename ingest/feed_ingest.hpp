@@ -19,13 +19,13 @@
 
 #include <spdlog/logger.h>
 
+#include "base/metrics.hpp"
+#include "base/net.hpp"
 #include "ingest/feed_listener.hpp"
 #include "ingest/feed_sink.hpp"
 #include "ingest/line_handler.hpp"
 #include "ingest/sequencer.hpp"
 #include "ingest/upstream_client.hpp"
-#include "base/metrics.hpp"
-#include "base/net.hpp"
 
 namespace splitstream::ingest {
 

@@ -10,9 +10,9 @@
 
 #include <spdlog/logger.h>
 
+#include "base/net.hpp"
 #include "ingest/line_handler.hpp"
 #include "ingest/push_session.hpp"
-#include "base/net.hpp"
 
 namespace splitstream::ingest {
 

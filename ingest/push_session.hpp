@@ -14,9 +14,9 @@
 
 #include <spdlog/logger.h>
 
+#include "base/net.hpp"
 #include "ingest/frame_parser.hpp"
 #include "ingest/line_handler.hpp"
-#include "base/net.hpp"
 
 namespace splitstream::ingest {
 

@@ -21,11 +21,11 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "base/net.hpp"
 #include "ingest/backoff.hpp"
 #include "ingest/frame_parser.hpp"
 #include "ingest/line_handler.hpp"
 #include "ingest/ws_url.hpp"
-#include "base/net.hpp"
 
 namespace splitstream::ingest {
 

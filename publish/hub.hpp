@@ -14,8 +14,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "feed/derived_event.hpp"
 #include "base/net.hpp"
+#include "feed/derived_event.hpp"
 #include "publish/connection.hpp"
 #include "publish/frame.hpp"
 #include "publish/history.hpp"

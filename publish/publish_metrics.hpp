@@ -4,8 +4,8 @@
 
 #include <array>
 
-#include "feed/derived_event.hpp"
 #include "base/metrics.hpp"
+#include "feed/derived_event.hpp"
 
 namespace splitstream::publish {
 

@@ -16,9 +16,9 @@
 #include <cstdint>
 #include <memory>
 
-#include "feed/derived_event.hpp"
 #include "base/metrics.hpp"
 #include "base/net.hpp"
+#include "feed/derived_event.hpp"
 #include "publish/server_options.hpp"
 #include "publish/state_provider.hpp"
 

@@ -20,9 +20,9 @@
 #include <string>
 #include <vector>
 
-#include "ingest/feed_ingest.hpp"
 #include "base/metrics.hpp"
 #include "base/net.hpp"
+#include "ingest/feed_ingest.hpp"
 #include "tests/test_paths.hpp"
 
 namespace splitstream::ingest {

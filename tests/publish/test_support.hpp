@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "feed/derived_event.hpp"
 #include "base/net.hpp"
+#include "feed/derived_event.hpp"
 #include "publish/state_provider.hpp"
 
 namespace splitstream::publish::testing {

@@ -6,8 +6,8 @@
 #include <iostream>
 #include <memory>
 
-#include "tools/tail/tail_client.hpp"
 #include "tools/splitstream/commands.hpp"
+#include "tools/tail/tail_client.hpp"
 
 namespace splitstream::cli {
 

@@ -16,11 +16,11 @@
 #include <optional>
 #include <string>
 
+#include "base/metrics.hpp"
+#include "base/net.hpp"
 #include "feed/engine.hpp"
 #include "ingest/feed_ingest.hpp"
 #include "ingest/feed_sink.hpp"
-#include "base/metrics.hpp"
-#include "base/net.hpp"
 #include "publish/server.hpp"
 #include "publish/state_provider.hpp"
 #include "replay/journal_writer.hpp"
