@@ -78,6 +78,7 @@ private:
         std::uint64_t published_seq = 0;
     };
 
+    // The rules (race.cpp): one handler per message type.
     std::optional<rejection> on_startlist(const startlist_msg& m, emitter& out);
     std::optional<rejection> on_status(const status_msg& m, const feed_message& msg, emitter& out);
     std::optional<rejection> on_split(const split_msg& m, emitter& out);
@@ -87,26 +88,64 @@ private:
     void define(const startlist_msg& definition);
     void reset_race();
     int find_athlete(std::string_view bib) const;
-    bool is_running() const;
+    // The checks every message about one athlete (split, finish, irm) makes
+    // first: the bib is in the start list and the event is not cancelled.
+    // Sets `index` when they pass.
+    std::optional<rejection> check_athlete(const std::string& bib, int& index) const;
+    // Scheduled or recalled: waiting for a gun.
+    bool awaiting_start() const;
     bool all_done() const;
+    athlete& athlete_at(int i) { return athletes_[static_cast<std::size_t>(i)]; }
+    const athlete& athlete_at(int i) const { return athletes_[static_cast<std::size_t>(i)]; }
 
-    // Recomputes places and record claims from scratch, then publishes
-    // what changed: corrections for athletes whose published result moved,
-    // `record` events for new claims. `subject` was already published by
-    // the caller's own event (finish) or gets its correction here first.
+    // What one accepted split changed at its timing point.
+    struct split_outcome {
+        std::size_t point = 0;    // index in points_
+        bool first_here = false;  // ahead of every split at this point so far
+        int previous_first = -1;  // the first here before this split (-1: none)
+        int position = 0;         // 1 + the athletes strictly faster here
+        std::int64_t behind_ms = 0;
+        std::int64_t lap_ms = 0;
+    };
+    // The steps of on_split, in order.
+    std::optional<rejection> check_split(const split_msg& m, const athlete& a) const;
+    split_outcome record_split(int i, const split_msg& m);
+    void emit_split(int i, const split_msg& m, const split_outcome& s, emitter& out);
+    void maybe_leader_change(int i, const split_msg& m, const split_outcome& s, emitter& out);
+
+    // Standings (race_standings.cpp): recomputes places and record claims
+    // from scratch, then publishes what changed: corrections for athletes
+    // whose published result moved, `record` events for new claims.
+    // `subject` was already published by the caller's own event (finish)
+    // or gets its correction here first.
     void standings();
+    std::vector<int> rank_finishers();
     void publish_changes(int subject, emitter& out);
     void emit_correction(int i, const published_result& before, const published_result& after, emitter& out);
-    void emit_record(int i, const std::string& kind, emitter& out);
     void emit_results(bool official, emitter& out);
     void emit_race_state(race_phase p, emitter& out, std::string_view gun_ts = {});
     void maybe_finished(emitter& out);
     published_result current_result(int i) const;
 
+    // Records (race_records.cpp): the claims of the ranked finishers, and
+    // the event announcing one.
+    void claim_records(const std::vector<int>& ranked);
+    void claim_personal_bests(const std::vector<int>& ranked);
+    void emit_record(int i, const std::string& kind, emitter& out);
+
+    // JSON output (race_json.cpp).
+    // {"bib":..,"name":..,"country":..}, an athlete as other objects name it.
     void write_athlete_ref(json_writer& w, int i) const;
+    // The same three members, inside an object the caller has opened.
+    static void write_athlete_fields(json_writer& w, const athlete_entry& e);
     void write_result(json_writer& w, const published_result& r) const;
     void write_ranking(json_writer& w) const;
+    // The athletes in the state: finished by place, then running by
+    // distance and time, then not yet timed, then out of the race.
     std::vector<int> running_order() const;
+    int current_leader() const;
+    // One athlete of the state; `order` counts those timed so far.
+    void write_athlete_state(json_writer& w, int i, int& order) const;
 
     std::string id_;
     startlist_msg def_;

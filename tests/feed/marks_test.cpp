@@ -28,6 +28,33 @@ TEST(Marks, RoadTimesRoundUpToTheWholeSecond) {
     EXPECT_EQ(official_mark_ms(1665400, venue::road), 1666000);
 }
 
+// The simulator prints its marks with format_mark (it had a copy of its
+// own, which agreed from -18 ms up and printed "0.-1" for -25 ms).
+TEST(Marks, EdgesOfTheHundredthMinuteAndHour) {
+    EXPECT_EQ(format_mark(59990, venue::track), "59.99");
+    EXPECT_EQ(format_mark(59991, venue::track), "1:00.00");
+    EXPECT_EQ(format_mark(59995, venue::track), "1:00.00");
+    EXPECT_EQ(format_mark(3599990, venue::track), "59:59.99");
+    EXPECT_EQ(format_mark(3599995, venue::track), "1:00:00.00");
+    EXPECT_EQ(format_mark(36000000, venue::track), "10:00:00.00");
+    EXPECT_EQ(format_mark(360000000, venue::track), "100:00:00.00");
+    EXPECT_EQ(format_mark(0, venue::track), "0.00");
+    EXPECT_EQ(format_mark(1, venue::track), "0.01");
+}
+
+TEST(Marks, RoadAndTrackRoundTheSameTimeDifferently) {
+    EXPECT_EQ(format_mark(59995, venue::road), "1:00");
+    EXPECT_EQ(format_mark(59000, venue::road), "59");
+    EXPECT_EQ(format_mark(3599001, venue::road), "1:00:00");
+    EXPECT_EQ(format_mark(3599001, venue::track), "59:59.01");
+}
+
+TEST(Marks, ANegativeTimePrintsAsZero) {
+    EXPECT_EQ(format_mark(-25, venue::track), "0.00");
+    EXPECT_EQ(format_mark(-1000, venue::track), "0.00");
+    EXPECT_EQ(format_mark(-1000, venue::road), "0");
+}
+
 TEST(Marks, GapsPrintWithAPlus) {
     EXPECT_EQ(format_gap(271, venue::track), "+0.28");
 }

@@ -311,6 +311,24 @@ TEST(Rejections, RuleBreakingMessagesAreTypedAndChangeNothing) {
     EXPECT_EQ(unknown.rejected->reason, reject_reason::unknown_event);
 }
 
+TEST(Rejections, ACancelledEventRefusesEveryMessageAboutAnAthleteButNamesAnUnknownBibFirst) {
+    race_driver r;
+    r.start(field3());
+    r.split("1", 400, 56000);
+    r.status(status_code::cancelled);
+    const auto head = r.eng().head();
+    EXPECT_EQ(r.split("1", 800, 114000).rejected->reason, reject_reason::event_closed);
+    EXPECT_EQ(r.finish("1", 209000).rejected->reason, reject_reason::event_closed);
+    EXPECT_EQ(r.irm("2", irm_code::dq).rejected->reason, reject_reason::event_closed);
+    for (auto reply : {r.split("9", 800, 114000), r.finish("9", 209000), r.irm("9", irm_code::dq)}) {
+        ASSERT_TRUE(reply.rejected);
+        EXPECT_EQ(reply.rejected->reason, reject_reason::unknown_bib);
+        EXPECT_NE(reply.rejected->detail.find("bib 9 is not in the start list"), std::string::npos)
+            << reply.rejected->detail;
+    }
+    EXPECT_EQ(r.eng().head(), head);
+}
+
 TEST(Determinism, SameMessagesSameBytes) {
     auto run = [] {
         race_driver r;

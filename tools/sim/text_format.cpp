@@ -1,7 +1,5 @@
 #include "tools/sim/text_format.hpp"
 
-#include <cstdio>
-
 namespace splitstream::sim {
 
 std::optional<std::int64_t> parse_mark_ms(std::string_view s) {
@@ -35,23 +33,6 @@ std::optional<std::int64_t> parse_mark_ms(std::string_view s) {
         }
     }
     return total_s * 1000 + frac_ms;
-}
-
-std::string format_track_mark(std::int64_t elapsed_ms) {
-    std::int64_t hundredths = (elapsed_ms + 9) / 10;
-    std::int64_t secs = hundredths / 100;
-    char buf[96];
-    if (secs >= 3600)
-        std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld.%02lld", static_cast<long long>(secs / 3600),
-                      static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60),
-                      static_cast<long long>(hundredths % 100));
-    else if (secs >= 60)
-        std::snprintf(buf, sizeof buf, "%lld:%02lld.%02lld", static_cast<long long>(secs / 60),
-                      static_cast<long long>(secs % 60), static_cast<long long>(hundredths % 100));
-    else
-        std::snprintf(buf, sizeof buf, "%lld.%02lld", static_cast<long long>(secs),
-                      static_cast<long long>(hundredths % 100));
-    return buf;
 }
 
 }  // namespace splitstream::sim

@@ -10,6 +10,7 @@
 
 #include "feed/iso_time.hpp"
 #include "feed/json_writer.hpp"
+#include "feed/marks.hpp"
 
 namespace splitstream::sim {
 
@@ -22,8 +23,11 @@ using feed::parse_iso_ms;
 
 // Parses "SS.hh", "M:SS.hh", "H:MM:SS[.hh]" into ms; nullopt on bad text.
 std::optional<std::int64_t> parse_mark_ms(std::string_view mark);
-// The official track mark (PROTOCOL.md §3): rounded up to 1/100 s,
-// printed as "SS.hh" or "M:SS.hh".
-std::string format_track_mark(std::int64_t elapsed_ms);
+// The official track mark (PROTOCOL.md §3), as the engine prints it
+// (feed/marks.hpp): rounded up to 1/100 s, "SS.hh", "M:SS.hh" or
+// "H:MM:SS.hh".
+inline std::string format_track_mark(std::int64_t elapsed_ms) {
+    return feed::format_mark(elapsed_ms, feed::venue::track);
+}
 
 }  // namespace splitstream::sim
