@@ -119,6 +119,8 @@ public:
     beast::error_code error;
     websocket::close_reason close;
     unsigned http_status = 0;  // of a refused handshake
+    // Called with each message as it arrives, before the next read starts.
+    std::function<void(const std::string&)> on_message;
 
     void start(std::uint16_t port, std::string target,
                std::vector<std::pair<std::string, std::string>> headers = {}, bool read = true) {
@@ -196,6 +198,7 @@ private:
         buffer_.consume(buffer_.size());
         parsed_.push_back(parse_message(messages.back()));
         if (is_derived_type(parsed_.back().type)) event_seqs_.push_back(parsed_.back().seq);
+        if (on_message) on_message(messages.back());
         do_read();
     }
     void finish(beast::error_code ec) {

@@ -1,12 +1,19 @@
 #pragma once
-// `splitstream serve`: ingest -> engine -> journal -> publish, on one
-// io_context run by one thread (no locks; the order of events is the order
-// of the loop). The daemon is the feed_sink of ingest and the
-// state_provider of the publish server.
+// The daemon behind `splitstream serve`: ingest -> engine -> journal ->
+// publish, on one io_context run by one thread (no locks; the order of
+// events is the order of the loop). The service is the feed_sink of ingest
+// and the state_provider of the publish server.
 //
 // Write-ahead: every decision (frame applied or rejected, health notice) is
 // journalled before its derived events are published, so a restart rebuilds
-// exactly the stream subscribers saw, with the same epoch and seqs.
+// exactly the stream subscribers saw, with the same epoch and seqs. A
+// journal write that fails is counted (journal_errors_total) and logged; the
+// events are published all the same (docs/operations.md, "Disk full").
+//
+// Lifetime: construct on an io_context, start(), run the io_context; stop(),
+// let the io_context run until the subscribers have closed (close_timeout),
+// then destroy the service. run_until_signalled() (daemon/run.hpp) does all
+// of that for the process.
 
 #include <spdlog/logger.h>
 
@@ -18,6 +25,7 @@
 
 #include "base/metrics.hpp"
 #include "base/net.hpp"
+#include "daemon/rejection_notices.hpp"
 #include "feed/engine.hpp"
 #include "ingest/feed_ingest.hpp"
 #include "ingest/feed_sink.hpp"
@@ -25,34 +33,49 @@
 #include "publish/state_provider.hpp"
 #include "replay/journal_writer.hpp"
 
-namespace splitstream::cli {
+namespace splitstream::daemon {
 
-struct daemon_options {
-    ingest::ingest_options ingest;
-    publish::server_options publish;
-    std::string journal_path;  // empty: no journal, no recovery
+struct service_options {
+    ingest::ingest_options ingest{};
+    publish::server_options publish{};
+    std::string journal_path{};  // empty: no journal, no recovery
     replay::sync_policy journal_sync = replay::sync_policy::interval;
     std::chrono::milliseconds journal_sync_interval{100};
     std::uint64_t journal_rotate_bytes = std::uint64_t{1} << 30;
-    std::chrono::milliseconds rejected_notice_interval{
-        1'000};  // at most one `rejected` feed event per interval
+    // At most one `rejected` feed event per interval.
+    std::chrono::milliseconds rejected_notice_interval{1'000};
 };
 
-struct daemon_logs {
+struct service_logs {
     std::shared_ptr<spdlog::logger> main;
     std::shared_ptr<spdlog::logger> ingest;
     std::shared_ptr<spdlog::logger> publish;
     std::shared_ptr<spdlog::logger> replay;
 };
 
-class daemon final : public ingest::feed_sink, public publish::state_provider {
+class service final : public ingest::feed_sink, public publish::state_provider {
 public:
-    daemon(daemon_options options, daemon_logs logs);
-    ~daemon() override;
+    service(net::io_context& ioc, service_options options, service_logs logs);
+    ~service() override;
+    service(const service&) = delete;
+    service& operator=(const service&) = delete;
 
-    // Recovers from the journal, starts serving and ingesting, and runs until
-    // SIGINT or SIGTERM. Returns the process exit status.
-    int run();
+    // Recovers from the journal, opens it, starts serving and ingesting.
+    // Returns why it could not (the reason is logged too); nothing is served
+    // then.
+    std::optional<std::string> start();
+
+    // Stops taking frames, makes the journal durable, then closes the
+    // subscribers with 1001 (in that order). The loop's work ends once they
+    // have closed, within publish.close_timeout. Idempotent.
+    void stop();
+
+    // Where subscribers connect (port 0 resolved); valid after start().
+    std::uint16_t port() const;
+    // Where the push listener listens, when there is one; after start().
+    std::optional<tcp::endpoint> feed_endpoint() const;
+    // Open subscriber connections of every kind: 0 once stop() has drained.
+    std::size_t connections() const;
 
     // feed_sink
     void on_message(const ingest::received_frame& frame, const feed::feed_message& msg) override;
@@ -72,40 +95,35 @@ public:
     std::string health_json() const override;
 
 private:
-    bool recover();
-    bool open_journal();
+    std::optional<std::string> recover();
+    std::optional<std::string> open_journal();
     void publish_events(const std::vector<feed::derived_event>& events, std::int64_t received_mono_ns);
     // `by_rules`: refused by the race engine (ingest has not logged it; a
     // parser refusal it has).
     void count_rejection(const feed::rejection& why, std::optional<std::uint64_t> seq, bool by_rules);
     void journal_failed(std::error_code ec);
     void arm_sync_timer();
-    void shutdown();
 
-    daemon_options options_;
-    daemon_logs logs_;
-    net::io_context ioc_{1};
+    net::io_context& ioc_;
+    service_options options_;
+    service_logs logs_;
     metrics_registry metrics_;
     feed::engine engine_;
     std::string epoch_;
     std::unique_ptr<replay::journal_writer> journal_;
     std::unique_ptr<publish::server> server_;
     std::unique_ptr<ingest::feed_ingest> ingest_;
-    net::steady_timer sync_timer_{ioc_};
-    net::signal_set signals_{ioc_, SIGINT, SIGTERM};
+    net::steady_timer sync_timer_;
+    rejection_notices rejections_;
 
     bool recovered_ = false;
+    bool stopped_ = false;
     int upstreams_connected_ = 0;
     std::uint64_t last_feed_seq_ = 0;
-    std::chrono::steady_clock::time_point last_rejected_notice_{};
-    std::uint64_t rejected_since_notice_ = 0;
-    std::chrono::steady_clock::time_point last_rule_reject_log_{};
-    std::uint64_t rule_rejects_unlogged_ = 0;
 
     counter* frames_applied_ = nullptr;
     counter* journal_errors_ = nullptr;
     std::vector<counter*> rejected_by_reason_;
-    std::vector<counter*> derived_by_type_;
 };
 
-}  // namespace splitstream::cli
+}  // namespace splitstream::daemon

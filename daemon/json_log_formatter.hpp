@@ -7,8 +7,8 @@
 
 #include <memory>
 
-namespace splitstream::cli {
+namespace splitstream::daemon {
 
 std::unique_ptr<spdlog::formatter> make_json_log_formatter();
 
-}  // namespace splitstream::cli
+}  // namespace splitstream::daemon

@@ -1,11 +1,11 @@
-#include "tools/splitstream/json_log_formatter.hpp"
+#include "daemon/json_log_formatter.hpp"
 
 #include <string>
 #include <string_view>
 
 #include "feed/json_writer.hpp"
 
-namespace splitstream::cli {
+namespace splitstream::daemon {
 
 namespace {
 
@@ -34,4 +34,4 @@ std::unique_ptr<spdlog::formatter> make_json_log_formatter() {
     return f;
 }
 
-}  // namespace splitstream::cli
+}  // namespace splitstream::daemon
