@@ -156,9 +156,7 @@ void upstream_client::do_ws_handshake() {
     since_ = handler_.resume_position();
     std::string target = url_.target;
     if (since_) target = with_query(target, "since", std::to_string(*since_));
-    std::string host = url_.host;
-    if (host.find(':') != std::string::npos) host = "[" + host + "]";
-    if (!(url_.port == "80" && !url_.tls) && !(url_.port == "443" && url_.tls)) host += ":" + url_.port;
+    const std::string host = host_header(url_);
 
     with_ws([&](auto& ws) {
         // The WebSocket layer keeps its own deadlines from here on.

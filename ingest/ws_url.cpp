@@ -1,8 +1,10 @@
+// Parsing of ws:// and wss:// URLs and the pieces of a handshake built from them.
+
 #include "ingest/ws_url.hpp"
 
 namespace splitstream::ingest {
 
-std::optional<ws_url> parse_ws_url(std::string_view url) {
+std::optional<ws_url> parse_ws_url(std::string_view url, std::string_view default_path) {
     ws_url out;
     if (url.starts_with("ws://")) {
         url.remove_prefix(5);
@@ -16,10 +18,11 @@ std::optional<ws_url> parse_ws_url(std::string_view url) {
     }
     const auto slash = url.find_first_of("/?");
     auto authority = url.substr(0, slash);
-    // "/" alone, or before a bare query; appends only (GCC 12 at -O3 warns
-    // falsely, -Wrestrict, on insert() at the front of a short string).
+    // The default path alone, or before a bare query; appends only (GCC 12
+    // at -O3 warns falsely, -Wrestrict, on insert() at the front of a short
+    // string).
     out.target.clear();
-    if (slash == std::string_view::npos || url[slash] == '?') out.target = '/';
+    if (slash == std::string_view::npos || url[slash] == '?') out.target = default_path;
     if (slash != std::string_view::npos) out.target.append(url.substr(slash));
     if (authority.starts_with('[')) {
         const auto close = authority.find(']');
@@ -38,6 +41,12 @@ std::optional<ws_url> parse_ws_url(std::string_view url) {
     if (out.host.empty() || out.port.empty()) return std::nullopt;
     for (char c : out.port)
         if (c < '0' || c > '9') return std::nullopt;
+    return out;
+}
+
+std::string host_header(const ws_url& url) {
+    std::string out = url.host.find(':') == std::string::npos ? url.host : "[" + url.host + "]";
+    if (url.port != (url.tls ? "443" : "80")) out += ":" + url.port;
     return out;
 }
 

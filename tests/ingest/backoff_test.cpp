@@ -32,5 +32,32 @@ TEST(Backoff, JitterOnlyShortensAndStaysWithinItsFraction) {
     EXPECT_TRUE(varied);
 }
 
+// `splitstream tail` once added its jitter on top of the delay, so its
+// 5 s cap could become 6.25 s; jitter here only shortens, the cap holds.
+TEST(Backoff, NeverWaitsLongerThanTheCapWithJitter) {
+    backoff b(backoff_options{.initial = 200ms, .cap = 5000ms, .multiplier = 2.0, .jitter = 0.25}, 7);
+    const std::chrono::milliseconds nominal[] = {200ms, 400ms, 800ms, 1600ms, 3200ms, 5000ms, 5000ms, 5000ms};
+    for (int round = 0; round < 50; ++round) {
+        for (const auto n : nominal) {
+            const auto d = b.next();
+            EXPECT_LE(d, n);
+            EXPECT_GE(d, n * 3 / 4);
+        }
+        b.reset();
+    }
+}
+
+// The tail's own generator once started from the same constant in every
+// process, so a server restart brought all its tails back in step; without
+// a seed each client draws its own delays.
+TEST(Backoff, ClientsWithoutASeedDoNotWaitInStep) {
+    const backoff_options o{.initial = 1000ms, .cap = 1000ms, .multiplier = 2.0, .jitter = 0.25};
+    backoff a(o);
+    backoff b(o);
+    int same = 0;
+    for (int i = 0; i < 20; ++i) same += a.next() == b.next();
+    EXPECT_LT(same, 20);
+}
+
 }  // namespace
 }  // namespace splitstream::ingest

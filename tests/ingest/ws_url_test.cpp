@@ -1,3 +1,5 @@
+// ws:// and wss:// URLs as the upstream client and `splitstream tail` read them.
+
 #include "ingest/ws_url.hpp"
 
 #include <gtest/gtest.h>
@@ -31,6 +33,41 @@ TEST(WsUrl, RefusesOtherSchemesAndBadPorts) {
     EXPECT_FALSE(parse_ws_url("ws://:80/"));
     EXPECT_FALSE(parse_ws_url("ws://host:port/"));
     EXPECT_FALSE(parse_ws_url("ws://[::1/"));
+}
+
+// `splitstream tail` had its own reading of stream URLs; these are the
+// cases where the two differed.
+TEST(WsUrl, GivesTheDefaultPathToAUrlWithoutOne) {
+    EXPECT_EQ(parse_ws_url("ws://h:1", "/v1/stream")->target, "/v1/stream");
+    EXPECT_EQ(parse_ws_url("ws://h:1?events=A", "/v1/stream")->target, "/v1/stream?events=A");
+    EXPECT_EQ(parse_ws_url("ws://h:1/x?events=A", "/v1/stream")->target, "/x?events=A");
+    EXPECT_EQ(parse_ws_url("ws://h:1/", "/v1/stream")->target, "/");
+}
+
+TEST(WsUrl, TakesTheSchemesPortWhenNoneIsGiven) {
+    auto u = parse_ws_url("ws://h");  // the tail's copy refused this
+    ASSERT_TRUE(u);
+    EXPECT_EQ(u->port, "80");
+    u = parse_ws_url("ws://[::1]/v1/stream");  // ... and read host "[:" and port "1]" here
+    ASSERT_TRUE(u);
+    EXPECT_EQ(u->host, "::1");
+    EXPECT_EQ(u->port, "80");
+    EXPECT_EQ(u->target, "/v1/stream");
+}
+
+TEST(WsUrl, RefusesWhatTheTailsCopyLetThrough) {
+    EXPECT_FALSE(parse_ws_url("ws://h:80x/"));  // a port that is not a number
+    EXPECT_FALSE(parse_ws_url("ws://[::1]x:80/"));
+}
+
+// The tail sent "::1:8080" (no brackets) and always a port; the Host header
+// is "[::1]:8080", and "h" for the scheme's own port.
+TEST(WsUrl, HostHeaderBracketsIpv6AndOmitsTheDefaultPort) {
+    EXPECT_EQ(host_header(*parse_ws_url("ws://[::1]:8080/")), "[::1]:8080");
+    EXPECT_EQ(host_header(*parse_ws_url("ws://h:80/")), "h");
+    EXPECT_EQ(host_header(*parse_ws_url("ws://h:443/")), "h:443");
+    EXPECT_EQ(host_header(*parse_ws_url("wss://h:443/")), "h");
+    EXPECT_EQ(host_header(*parse_ws_url("wss://h:8443/")), "h:8443");
 }
 
 TEST(WsUrl, AppendsQueryParameters) {

@@ -1,13 +1,25 @@
 // `splitstream tail` against a stream that drops the connection: it
-// reconnects with since and epoch and prints every event exactly once.
+// reconnects with since and epoch and prints every event exactly once. And
+// against the publish server over wss://: it trusts the CA file given,
+// refuses a certificate nothing vouches for (and says which option to
+// use), and skips the check only when told to.
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <spdlog/sinks/null_sink.h>
+#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <sstream>
 
+#include "publish/server.hpp"
 #include "replay/feed_server.hpp"
+#include "tests/publish/test_support.hpp"
 #include "tools/tail/tail_client.hpp"
 
 namespace splitstream::tail {
@@ -55,9 +67,10 @@ TEST(tail_client, resumes_after_disconnects_and_prints_each_event_once) {
     tail_options t;
     t.url = "ws://127.0.0.1:" + std::to_string(server.local_endpoint().port()) + "/v1/stream";
     t.count = 12;
-    t.backoff_initial = 20ms;
+    t.reconnect.initial = 20ms;
     std::ostringstream out;
-    auto client = std::make_shared<tail_client>(ioc, t, out, quiet());
+    auto client = tail_client::create(ioc, t, out, quiet()).client;
+    ASSERT_TRUE(client);
     client->run();
     for (int i = 0; i < 500 && !client->done(); ++i) ioc.run_for(10ms);
     server.stop();
@@ -85,7 +98,8 @@ TEST(tail_client, json_mode_prints_frames_as_received_and_count_stops_it) {
     t.format = tail_format::json;
     t.count = 3;
     std::ostringstream out;
-    auto client = std::make_shared<tail_client>(ioc, t, out, quiet());
+    auto client = tail_client::create(ioc, t, out, quiet()).client;
+    ASSERT_TRUE(client);
     client->run();
     for (int i = 0; i < 300 && !client->done(); ++i) ioc.run_for(10ms);
     server.stop();
@@ -95,15 +109,132 @@ TEST(tail_client, json_mode_prints_frames_as_received_and_count_stops_it) {
     EXPECT_EQ(lines[0].rfind("{\"seq\":1,\"type\":\"split\"", 0), 0u) << lines[0];
 }
 
-TEST(tail_client, parses_stream_urls) {
-    auto u = parse_ws_url("ws://127.0.0.1:8080");
-    ASSERT_TRUE(u);
-    EXPECT_EQ(u->host, "127.0.0.1");
-    EXPECT_EQ(u->port, "8080");
-    EXPECT_EQ(u->path, "/v1/stream");
-    EXPECT_EQ(parse_ws_url("ws://h:1/x?events=A")->path, "/x?events=A");
-    EXPECT_FALSE(parse_ws_url("http://h:1"));
-    EXPECT_FALSE(parse_ws_url("ws://h"));
+TEST(tail_client, refuses_a_url_it_cannot_use_and_an_unreadable_ca_file) {
+    net::io_context ioc;
+    std::ostringstream out;
+    tail_options t;
+    t.url = "http://127.0.0.1:8080";
+    auto made = tail_client::create(ioc, t, out, quiet());
+    EXPECT_FALSE(made.client);
+    EXPECT_NE(made.error.find("bad URL http://127.0.0.1:8080"), std::string::npos) << made.error;
+
+    t.url = "wss://127.0.0.1:8443";
+    t.tls.ca_file = "/nonexistent/ca.pem";
+    made = tail_client::create(ioc, t, out, quiet());
+    EXPECT_FALSE(made.client);
+    EXPECT_EQ(made.error, "cannot read CA file /nonexistent/ca.pem");
+}
+
+// A self-signed certificate for 127.0.0.1, the address also as a subject
+// alternative name (what host-name verification checks), as PEM files in a
+// fresh directory; the certificate is its own CA file.
+struct pem_files {
+    std::filesystem::path dir, cert, key;
+};
+
+pem_files make_certificate() {
+    pem_files out;
+    out.dir = std::filesystem::temp_directory_path() / ("splitstream-tail-tls-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(out.dir);
+    out.cert = out.dir / "cert.pem";
+    out.key = out.dir / "key.pem";
+    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_EC_gen("P-256"), EVP_PKEY_free);
+    std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), X509_free);
+    if (!key || !cert) return out;
+    X509_set_version(cert.get(), 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
+    X509_gmtime_adj(X509_getm_notBefore(cert.get()), -60);
+    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600);
+    X509_set_pubkey(cert.get(), key.get());
+    X509_NAME* name = X509_get_subject_name(cert.get());
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"),
+                               -1, -1, 0);
+    X509_set_issuer_name(cert.get(), name);
+    X509V3_CTX v3;
+    X509V3_set_ctx_nodb(&v3);
+    X509V3_set_ctx(&v3, cert.get(), cert.get(), nullptr, nullptr, 0);
+    std::unique_ptr<X509_EXTENSION, decltype(&X509_EXTENSION_free)> san(
+        X509V3_EXT_conf_nid(nullptr, &v3, NID_subject_alt_name, "IP:127.0.0.1"), X509_EXTENSION_free);
+    if (!san || X509_add_ext(cert.get(), san.get(), -1) != 1) return out;
+    if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0) return out;
+    std::unique_ptr<BIO, decltype(&BIO_free)> cert_bio(BIO_new_file(out.cert.c_str(), "w"), BIO_free);
+    std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(BIO_new_file(out.key.c_str(), "w"), BIO_free);
+    if (!cert_bio || !key_bio || PEM_write_bio_X509(cert_bio.get(), cert.get()) != 1 ||
+        PEM_write_bio_PrivateKey(key_bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
+        out.cert.clear();
+    return out;
+}
+
+struct captured_log {
+    std::ostringstream text;
+    std::shared_ptr<spdlog::logger> logger = std::make_shared<spdlog::logger>(
+        "tail", std::make_shared<spdlog::sinks::ostream_sink_mt>(text, /*force_flush=*/true));
+};
+
+TEST(tail_client, over_wss_trusts_the_ca_file_refuses_an_unknown_certificate_and_skips_the_check_if_told) {
+    const auto files = make_certificate();
+    ASSERT_FALSE(files.cert.empty()) << "could not make a test certificate";
+    net::io_context ioc;
+    publish::testing::fake_provider provider;
+    metrics_registry registry;
+    publish::server_options o{.listen_address = "127.0.0.1",
+                              .listen_port = 0,
+                              .close_timeout = 500ms,
+                              .tls_cert_file = files.cert.string(),
+                              .tls_key_file = files.key.string()};
+    publish::server srv(ioc, o, provider, registry, quiet());
+    srv.start();
+    const auto run_until = [&](auto done) { return publish::testing::run_until(ioc, done, 10s); };
+
+    tail_options t;
+    t.url = "wss://127.0.0.1:" + std::to_string(srv.port());
+    t.format = tail_format::json;
+    t.count = 2;
+
+    // The system's CAs do not know the certificate: no connection, an error
+    // that names the fix, and another attempt after the backoff.
+    captured_log log;
+    std::ostringstream refused_out;
+    auto refused = tail_client::create(ioc, t, refused_out, log.logger).client;
+    ASSERT_TRUE(refused);
+    refused->run();
+    ASSERT_TRUE(run_until([&] { return log.text.str().find("retrying") != std::string::npos; }))
+        << log.text.str();
+    EXPECT_NE(log.text.str().find("certificate not trusted"), std::string::npos) << log.text.str();
+    EXPECT_NE(log.text.str().find("--ca-file"), std::string::npos) << log.text.str();
+    EXPECT_EQ(refused->stats().connects, 0u);
+    EXPECT_EQ(srv.subscribers(), 0u);
+    refused->stop();
+
+    // Trusted through the CA file: it subscribes and prints what is published.
+    t.tls.ca_file = files.cert.string();
+    std::ostringstream out;
+    auto client = tail_client::create(ioc, t, out, quiet()).client;
+    ASSERT_TRUE(client);
+    client->run();
+    ASSERT_TRUE(run_until([&] { return srv.subscribers() == 1; }));
+    srv.publish(publish::testing::next_event(provider, feed::event_type::split, "A"));
+    srv.publish(publish::testing::next_event(provider, feed::event_type::split, "A"));
+    ASSERT_TRUE(run_until([&] { return client->done(); }));
+    const auto lines = lines_of(out.str());
+    ASSERT_EQ(lines.size(), 2u) << out.str();
+    EXPECT_EQ(lines[0].rfind("{\"seq\":1,", 0), 0u) << lines[0];
+    EXPECT_EQ(lines[1].rfind("{\"seq\":2,", 0), 0u) << lines[1];
+    EXPECT_EQ(client->stats().connects, 1u);
+    ASSERT_TRUE(run_until([&] { return srv.subscribers() == 0; }));
+
+    // The lab flag: no CA file, no check, connected.
+    t.tls = {.ca_file = {}, .insecure_skip_verify = true};
+    std::ostringstream lab_out;
+    auto lab = tail_client::create(ioc, t, lab_out, quiet()).client;
+    ASSERT_TRUE(lab);
+    lab->run();
+    ASSERT_TRUE(run_until([&] { return lab->stats().connects == 1; }));
+    lab->stop();
+
+    srv.stop();
+    EXPECT_TRUE(run_until([&] { return srv.connections() == 0; }));
+    std::filesystem::remove_all(files.dir);
 }
 
 }  // namespace

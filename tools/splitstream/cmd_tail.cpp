@@ -20,6 +20,8 @@ struct tail_config {
     std::vector<std::string> types;
     std::optional<std::uint64_t> count;
     std::optional<double> duration_s;
+    std::string ca_file;
+    bool insecure_skip_verify = false;
     std::string log_level = "warn";
 };
 
@@ -33,6 +35,7 @@ int run_tail_command(const tail_config& c) {
     opt.events = c.events;
     opt.types = c.types;
     opt.count = c.count;
+    opt.tls = {.ca_file = c.ca_file, .insecure_skip_verify = c.insecure_skip_verify};
     if (c.duration_s)
         opt.duration = std::chrono::milliseconds(static_cast<std::int64_t>(*c.duration_s * 1000));
     return tail::run_tail(opt, std::cout, log);
@@ -47,12 +50,15 @@ command add_tail(CLI::App& root) {
         "Print a splitstream stream: one ticker line per derived event (local time, event, headline), or "
         "raw\n"
         "JSON. Reconnects with backoff and resumes with ?since=, printing nothing twice.");
-    app->add_option("url", c->url, "Stream URL: ws://HOST:PORT[/v1/stream]")->required();
+    app->add_option("url", c->url, "Stream URL: ws://HOST[:PORT][/v1/stream] or wss://...")->required();
     app->add_flag("--json", c->json, "Print each frame as received (JSON, one per line), snapshots included");
     app->add_option("--events", c->events, "Only these events (ID,ID)")->delimiter(',');
     app->add_option("--types", c->types, "Only these derived event types (TYPE,TYPE)")->delimiter(',');
     app->add_option("--count", c->count, "Stop after printing N events");
     app->add_option("--duration", c->duration_s, "Stop after S seconds")->check(CLI::PositiveNumber);
+    app->add_option("--ca-file", c->ca_file, "PEM file of CAs trusted for wss:// (default: the system's)");
+    app->add_flag("--insecure-skip-verify", c->insecure_skip_verify,
+                  "Accept any TLS certificate and host name (lab use only)");
     app->add_option("--log-level", c->log_level, "trace, debug, info, warn, error")->capture_default_str();
     return {app, [c] { return run_tail_command(*c); }};
 }

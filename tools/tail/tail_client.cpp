@@ -1,4 +1,7 @@
+// `splitstream tail`: connection, resume and printing of a subscriber.
+
 #include "tools/tail/tail_client.hpp"
+
 #include "base/connection_ending.hpp"
 
 #include <simdjson.h>
@@ -28,35 +31,32 @@ std::string local_clock() {
 
 }  // namespace
 
-std::optional<ws_url> parse_ws_url(const std::string& url) {
-    const std::string scheme = "ws://";
-    if (url.rfind(scheme, 0) != 0) return std::nullopt;
-    auto rest = url.substr(scheme.size());
-    auto slash = rest.find_first_of("/?");
-    auto hostport = rest.substr(0, slash);
-    ws_url u;
-    u.path = slash == std::string::npos ? "/v1/stream" : rest.substr(slash);
-    if (!u.path.empty() && u.path[0] == '?') u.path = "/v1/stream" + u.path;
-    auto colon = hostport.rfind(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == hostport.size()) return std::nullopt;
-    u.host = hostport.substr(0, colon);
-    u.port = hostport.substr(colon + 1);
-    if (u.host.size() > 2 && u.host.front() == '[' && u.host.back() == ']')
-        u.host = u.host.substr(1, u.host.size() - 2);
-    return u;
+tail_client::created tail_client::create(net::io_context& ioc, tail_options options, std::ostream& out,
+                                         std::shared_ptr<spdlog::logger> log) {
+    auto url = ingest::parse_ws_url(options.url, default_stream_path);
+    if (!url)
+        return {nullptr, "bad URL " + options.url + " (expected ws://HOST[:PORT][/v1/stream] or wss://...)"};
+    auto client =
+        std::make_shared<tail_client>(ioc, std::move(options), std::move(*url), out, std::move(log));
+    if (client->url_.tls) {
+        if (auto error = ingest::configure_tls_client(client->tls_context_, client->opt_.tls); !error.empty())
+            return {nullptr, error};
+    }
+    return {std::move(client), {}};
 }
 
-tail_client::tail_client(net::io_context& ioc, tail_options options, std::ostream& out,
+tail_client::tail_client(net::io_context& ioc, tail_options options, ingest::ws_url url, std::ostream& out,
                          std::shared_ptr<spdlog::logger> log)
     : ioc_(ioc),
       opt_(std::move(options)),
-      url_(parse_ws_url(opt_.url).value_or(ws_url{})),
+      url_(std::move(url)),
       out_(out),
       log_(std::move(log)),
+      tls_context_(net::ssl::context::tls_client),
       resolver_(ioc),
       backoff_timer_(ioc),
       deadline_(ioc),
-      backoff_(opt_.backoff_initial) {}
+      backoff_(opt_.reconnect) {}
 
 void tail_client::run() {
     if (opt_.duration) {
@@ -74,25 +74,27 @@ void tail_client::stop() {
     resolver_.cancel();
     backoff_timer_.cancel();
     deadline_.cancel();
-    if (ws_) {
+    with_ws([](auto& ws) {
         beast::error_code ignored;
-        beast::get_lowest_layer(*ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-        beast::get_lowest_layer(*ws_).close();
-    }
+        beast::get_lowest_layer(ws).socket().shutdown(tcp::socket::shutdown_both, ignored);
+        beast::get_lowest_layer(ws).close();
+    });
+}
+
+void tail_client::close_socket() {
+    with_ws([](auto& ws) {
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws).socket().close(ignored);
+    });
 }
 
 std::string tail_client::target() const {
-    std::string t = url_.path;
-    char sep = t.find('?') == std::string::npos ? '?' : '&';
-    auto add = [&](const std::string& key, const std::string& value) {
-        t += sep + key + "=" + value;
-        sep = '&';
-    };
-    if (!opt_.events.empty()) add("events", joined(opt_.events));
-    if (!opt_.types.empty()) add("types", joined(opt_.types));
+    std::string t = url_.target;
+    if (!opt_.events.empty()) t = ingest::with_query(t, "events", joined(opt_.events));
+    if (!opt_.types.empty()) t = ingest::with_query(t, "types", joined(opt_.types));
     if (stats_.last_seq > 0) {
-        add("since", std::to_string(stats_.last_seq));
-        if (!stats_.epoch.empty()) add("epoch", stats_.epoch);
+        t = ingest::with_query(t, "since", std::to_string(stats_.last_seq));
+        if (!stats_.epoch.empty()) t = ingest::with_query(t, "epoch", stats_.epoch);
     }
     return t;
 }
@@ -105,36 +107,62 @@ void tail_client::do_resolve() {
 
 void tail_client::on_resolve(beast::error_code ec, tcp::resolver::results_type results) {
     if (ec) return schedule_reconnect(ec, "resolve");
-    // A fresh stream per connection: a websocket stream cannot be reused.
-    ws_.emplace(net::make_strand(ioc_));
-    ws_->read_message_max(opt_.max_message_bytes);
-    beast::get_lowest_layer(*ws_).expires_after(opt_.connect_timeout);
-    beast::get_lowest_layer(*ws_).async_connect(
-        results, beast::bind_front_handler(&tail_client::on_connect, shared_from_this()));
+    plain_.reset();
+    tls_.reset();
+    if (url_.tls)
+        tls_ = std::make_unique<tls_ws>(net::make_strand(ioc_), tls_context_);
+    else
+        plain_ = std::make_unique<plain_ws>(net::make_strand(ioc_));
+    with_ws([&](auto& ws) {
+        ws.read_message_max(opt_.max_message_bytes);
+        beast::get_lowest_layer(ws).expires_after(opt_.connect_timeout);
+        beast::get_lowest_layer(ws).async_connect(
+            results, beast::bind_front_handler(&tail_client::on_connect, shared_from_this()));
+    });
 }
 
 void tail_client::on_connect(beast::error_code ec, tcp::endpoint) {
     if (ec) return schedule_reconnect(ec, "connect");
-    beast::get_lowest_layer(*ws_).expires_never();
-    websocket::stream_base::timeout t;
-    t.handshake_timeout = opt_.connect_timeout;
-    t.idle_timeout = opt_.idle_timeout;
-    t.keep_alive_pings = true;
-    ws_->set_option(t);
-    ws_->async_handshake(url_.host + ":" + url_.port, target(),
-                         beast::bind_front_handler(&tail_client::on_handshake, shared_from_this()));
+    if (!tls_) return do_ws_handshake();
+    if (auto failed =
+            ingest::prepare_tls_stream(tls_->next_layer(), url_.host, opt_.tls.insecure_skip_verify))
+        return schedule_reconnect(failed, "tls");
+    beast::get_lowest_layer(*tls_).expires_after(opt_.connect_timeout);
+    tls_->next_layer().async_handshake(
+        net::ssl::stream_base::client,
+        beast::bind_front_handler(&tail_client::on_tls_handshake, shared_from_this()));
+}
+
+void tail_client::on_tls_handshake(beast::error_code ec) {
+    if (ec) return schedule_reconnect(ec, "tls");
+    do_ws_handshake();
+}
+
+void tail_client::do_ws_handshake() {
+    with_ws([&](auto& ws) {
+        beast::get_lowest_layer(ws).expires_never();
+        websocket::stream_base::timeout t;
+        t.handshake_timeout = opt_.connect_timeout;
+        t.idle_timeout = opt_.idle_timeout;
+        t.keep_alive_pings = true;
+        ws.set_option(t);
+        ws.async_handshake(ingest::host_header(url_), target(),
+                           beast::bind_front_handler(&tail_client::on_handshake, shared_from_this()));
+    });
 }
 
 void tail_client::on_handshake(beast::error_code ec) {
     if (ec) return schedule_reconnect(ec, "handshake");
     ++stats_.connects;
-    backoff_ = opt_.backoff_initial;
-    log_->debug("tail: connected to {}:{}{}", url_.host, url_.port, target());
+    backoff_.reset();
+    log_->debug("tail: connected to {}{}", opt_.url, target());
     do_read();
 }
 
 void tail_client::do_read() {
-    ws_->async_read(buffer_, beast::bind_front_handler(&tail_client::on_read, shared_from_this()));
+    with_ws([&](auto& ws) {
+        ws.async_read(buffer_, beast::bind_front_handler(&tail_client::on_read, shared_from_this()));
+    });
 }
 
 void tail_client::on_read(beast::error_code ec, std::size_t) {
@@ -241,24 +269,21 @@ void tail_client::print(std::string_view frame, std::string_view event, std::str
 
 void tail_client::schedule_reconnect(beast::error_code ec, const char* what) {
     if (stopped_) return;
-    if (is_ordinary_ending(ec) || ec == beast::error::timeout)  // the tail reconnects
-        log_->info("tail: {}: {}; reconnecting in {} ms", what, ec.message(), backoff_.count());
+    const auto delay = backoff_.next();
+    if (tls_ && std::string_view(what) == "tls" && ingest::certificate_refused(ec))
+        // The one failure a retry never fixes: say what to change.
+        log_->error(
+            "tail: TLS handshake failed: {}; give the issuing CA with --ca-file (--insecure-skip-verify "
+            "only in a lab); retrying in {} ms",
+            ingest::tls_failure_text(ec, tls_->next_layer()), delay.count());
+    else if (is_ordinary_ending(ec) || ec == beast::error::timeout)  // the tail reconnects
+        log_->info("tail: {}: {}; reconnecting in {} ms", what, ec.message(), delay.count());
     else
-        log_->warn("tail: {}: {}; reconnecting in {} ms", what, ec.message(), backoff_.count());
-    if (ws_) {
-        beast::error_code ignored;
-        beast::get_lowest_layer(*ws_).socket().close(ignored);
-    }
+        log_->warn("tail: {}: {}; reconnecting in {} ms", what, ec.message(), delay.count());
+    close_socket();
     buffer_.consume(buffer_.size());
-    // Jitter of up to a quarter of the wait, so many clients do not return at once.
-    jitter_state_ = jitter_state_ * 6364136223846793005ULL + 1442695040888963407ULL;
-    auto jitter = std::chrono::milliseconds(
-        backoff_.count() > 0 ? static_cast<std::int64_t>((jitter_state_ >> 33) %
-                                                         static_cast<std::uint64_t>(backoff_.count() / 4 + 1))
-                             : 0);
-    backoff_timer_.expires_after(backoff_ + jitter);
+    backoff_timer_.expires_after(delay);
     backoff_timer_.async_wait(beast::bind_front_handler(&tail_client::on_backoff, shared_from_this()));
-    backoff_ = std::min(backoff_ * 2, opt_.backoff_max);
 }
 
 void tail_client::on_backoff(beast::error_code ec) {
@@ -267,12 +292,13 @@ void tail_client::on_backoff(beast::error_code ec) {
 }
 
 int run_tail(const tail_options& options, std::ostream& out, std::shared_ptr<spdlog::logger> log) {
-    if (!parse_ws_url(options.url)) {
-        log->error("tail: bad URL {} (expected ws://HOST:PORT[/v1/stream])", options.url);
+    net::io_context ioc{1};
+    auto made = tail_client::create(ioc, options, out, log);
+    if (!made.client) {
+        log->error("tail: {}", made.error);
         return 1;
     }
-    net::io_context ioc{1};
-    auto client = std::make_shared<tail_client>(ioc, options, out, log);
+    auto client = std::move(made.client);
     net::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](beast::error_code ec, int) {
         if (!ec) client->stop();
