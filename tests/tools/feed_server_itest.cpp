@@ -13,6 +13,8 @@
 #include <thread>
 
 #include "replay/feed_server.hpp"
+#include "replay/live_player.hpp"
+#include "replay/play_time.hpp"
 #include "tests/test_paths.hpp"
 
 namespace splitstream::replay {

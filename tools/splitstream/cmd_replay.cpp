@@ -3,6 +3,8 @@
 //   --check EXPECTED.jsonl    compare them with a golden file
 //   --serve HOST:PORT ...     serve the recording as a live upstream feed
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -12,10 +14,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "replay/feed_server.hpp"
+#include "replay/live_player.hpp"
 #include "replay/offline_player.hpp"
+#include "replay/play_time.hpp"
+#include "replay/recording.hpp"
 #include "tools/splitstream/commands.hpp"
 
 namespace splitstream::cli {
@@ -57,7 +62,6 @@ std::optional<double> parse_speed(const std::string& s) {
 
 int run_live(const replay_cli_options& o) {
     replay::live_player_options live;
-    live.path = o.input;
     if (!split_host_port(o.serve, live.host, live.port)) {
         std::fprintf(stderr, "splitstream replay: --serve wants HOST:PORT, not %s\n", o.serve.c_str());
         return 2;
@@ -71,13 +75,11 @@ int run_live(const replay_cli_options& o) {
     live.speed = *speed;
     live.loop = o.loop;
     live.spin_before_due = std::chrono::microseconds(static_cast<std::int64_t>(o.spin_ms * 1000));
-    // --from/--to may be ISO times, made relative to the recording's start:
-    // that needs the recording, which the player loads itself.
-    std::optional<std::int64_t> first_unix_ms;
-    if (!o.from.empty() || !o.to.empty()) {
-        auto loaded = replay::load_recording(o.input);
-        if (loaded.recording) first_unix_ms = loaded.recording->first_unix_ms;
-    }
+    live.log = replay::make_live_player_logger();
+    // --from/--to may be ISO times, made relative to the recording's start.
+    // A bad time is reported before an unreadable file, as a usage error.
+    auto loaded = replay::load_recording(o.input);
+    const auto first_unix_ms = loaded.recording ? loaded.recording->first_unix_ms : std::nullopt;
     for (auto [text, out] : {std::pair{&o.from, &live.from_ms}, std::pair{&o.to, &live.to_ms}}) {
         if (text->empty()) continue;
         *out = replay::parse_play_time(*text, first_unix_ms);
@@ -89,7 +91,11 @@ int run_live(const replay_cli_options& o) {
             return 2;
         }
     }
-    return replay::run_live_player(live);
+    if (!loaded.recording) {
+        live.log->error("{}", loaded.error);
+        return 1;
+    }
+    return replay::run_live_player(*loaded.recording, live);
 }
 
 void report_skipped(const replay::skipped_input& s) {

@@ -9,7 +9,7 @@
 #include <iostream>
 #include <memory>
 
-#include "replay/feed_server.hpp"
+#include "replay/live_player.hpp"
 #include "tools/sim/session.hpp"
 #include "tools/sim/spec_loader.hpp"
 #include "tools/splitstream/commands.hpp"
