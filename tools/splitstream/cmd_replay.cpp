@@ -9,7 +9,6 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -19,6 +18,7 @@
 
 #include "replay/live_player.hpp"
 #include "replay/offline_player.hpp"
+#include "replay/play_speed.hpp"
 #include "replay/play_time.hpp"
 #include "replay/recording.hpp"
 #include "tools/splitstream/commands.hpp"
@@ -51,22 +51,13 @@ bool split_host_port(const std::string& s, std::string& host, std::uint16_t& por
     return err == std::errc{} && ptr == last && first != last;
 }
 
-// "max" is 0 (as fast as possible); otherwise a positive factor.
-std::optional<double> parse_speed(const std::string& s) {
-    if (s == "max") return 0.0;
-    char* end = nullptr;
-    double v = std::strtod(s.c_str(), &end);
-    if (end == s.c_str() || *end != '\0' || !(v > 0)) return std::nullopt;
-    return v;
-}
-
 int run_live(const replay_cli_options& o) {
     replay::live_player_options live;
     if (!split_host_port(o.serve, live.host, live.port)) {
         std::fprintf(stderr, "splitstream replay: --serve wants HOST:PORT, not %s\n", o.serve.c_str());
         return 2;
     }
-    auto speed = parse_speed(o.speed);
+    auto speed = replay::parse_play_speed(o.speed);
     if (!speed) {
         std::fprintf(stderr, "splitstream replay: --speed must be a positive factor or max, not %s\n",
                      o.speed.c_str());

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "replay/live_player.hpp"
+#include "replay/play_speed.hpp"
 #include "tools/sim/session.hpp"
 #include "tools/sim/spec_loader.hpp"
 #include "tools/splitstream/commands.hpp"
@@ -50,17 +51,6 @@ bool split_host_port(const std::string& s, std::string& host, std::uint16_t& por
     return true;
 }
 
-// "max" is 0 (as fast as possible); otherwise a positive factor.
-std::optional<double> parse_speed(const std::string& s) {
-    if (s == "max") return 0.0;
-    try {
-        double v = std::stod(s);
-        if (v > 0) return v;
-    } catch (const std::exception&) {
-    }
-    return std::nullopt;
-}
-
 int run_sim(const sim_config& c) {
     auto log =
         std::make_shared<spdlog::logger>("sim", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
@@ -73,7 +63,7 @@ int run_sim(const sim_config& c) {
         log->error("sim: give exactly one of --out FILE or --serve HOST:PORT");
         return 2;
     }
-    auto speed = parse_speed(c.speed);
+    auto speed = replay::parse_play_speed(c.speed);
     if (!speed) {
         log->error("sim: --speed must be a positive factor or max, not {}", c.speed);
         return 2;
