@@ -6,7 +6,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -16,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/host_port.hpp"
 #include "replay/live_player.hpp"
 #include "replay/offline_player.hpp"
 #include "replay/play_speed.hpp"
@@ -40,23 +40,15 @@ struct replay_cli_options {
     std::string to;
 };
 
-// "HOST:PORT"; an empty host means 127.0.0.1.
-bool split_host_port(const std::string& s, std::string& host, std::uint16_t& port) {
-    auto colon = s.rfind(':');
-    if (colon == std::string::npos) return false;
-    host = colon == 0 ? "127.0.0.1" : s.substr(0, colon);
-    const char* first = s.data() + colon + 1;
-    const char* last = s.data() + s.size();
-    auto [ptr, err] = std::from_chars(first, last, port);
-    return err == std::errc{} && ptr == last && first != last;
-}
-
 int run_live(const replay_cli_options& o) {
     replay::live_player_options live;
-    if (!split_host_port(o.serve, live.host, live.port)) {
+    auto address = parse_host_port(o.serve);
+    if (!address) {
         std::fprintf(stderr, "splitstream replay: --serve wants HOST:PORT, not %s\n", o.serve.c_str());
         return 2;
     }
+    live.host = std::move(address->host);
+    live.port = address->port;
     auto speed = replay::parse_play_speed(o.speed);
     if (!speed) {
         std::fprintf(stderr, "splitstream replay: --speed must be a positive factor or max, not %s\n",

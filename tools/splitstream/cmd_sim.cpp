@@ -8,7 +8,9 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <utility>
 
+#include "base/host_port.hpp"
 #include "replay/live_player.hpp"
 #include "replay/play_speed.hpp"
 #include "tools/sim/session.hpp"
@@ -35,21 +37,6 @@ struct sim_config {
     std::optional<std::uint64_t> epoch_change_at;
     std::string log_level = "info";
 };
-
-// "HOST:PORT" (the host may be empty: 127.0.0.1).
-bool split_host_port(const std::string& s, std::string& host, std::uint16_t& port) {
-    auto colon = s.rfind(':');
-    if (colon == std::string::npos) return false;
-    host = colon == 0 ? "127.0.0.1" : s.substr(0, colon);
-    try {
-        auto p = std::stoul(s.substr(colon + 1));
-        if (p > 65535) return false;
-        port = static_cast<std::uint16_t>(p);
-    } catch (const std::exception&) {
-        return false;
-    }
-    return true;
-}
 
 int run_sim(const sim_config& c) {
     auto log =
@@ -103,10 +90,13 @@ int run_sim(const sim_config& c) {
     }
 
     replay::feed_server_options opt;
-    if (!split_host_port(c.serve, opt.host, opt.port)) {
+    auto address = parse_host_port(c.serve);
+    if (!address) {
         log->error("sim: --serve wants HOST:PORT, not {}", c.serve);
         return 2;
     }
+    opt.host = std::move(address->host);
+    opt.port = address->port;
     opt.speed = *speed;
     opt.loop = c.loop;
     opt.heartbeat_interval = std::chrono::milliseconds(c.heartbeat_ms);
