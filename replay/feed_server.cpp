@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/connection_ending.hpp"
+#include "base/request_target.hpp"
 #include "feed/iso_time.hpp"
 #include "feed/json_writer.hpp"
 
@@ -119,23 +120,19 @@ struct resume_request {
     std::string epoch;
 };
 
+// `?since=N&epoch=E`, percent-decoded. A since that is not all digits (or
+// 20 digits and more, past any seq) is ignored, an epoch is cut at 256
+// characters, and the last valid value of each counts. A malformed target
+// asks for nothing: the client starts live, as when its epoch is unknown.
 resume_request parse_target(std::string_view target) {
     resume_request r;
-    auto q = target.find('?');
-    if (q == std::string_view::npos) return r;
-    auto query = target.substr(q + 1);
-    while (!query.empty()) {
-        auto amp = query.find('&');
-        auto pair = query.substr(0, amp);
-        auto eq = pair.find('=');
-        auto key = pair.substr(0, eq);
-        auto value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+    const auto parsed = parse_request_target(target);
+    if (!parsed) return r;
+    for (const auto& [key, value] : parsed->query) {
         if (key == "since" && !value.empty() && value.size() < 20 &&
             std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
-            r.since = std::stoull(std::string(value));
-        if (key == "epoch") r.epoch = std::string(value.substr(0, 256));
-        if (amp == std::string_view::npos) break;
-        query.remove_prefix(amp + 1);
+            r.since = std::stoull(value);
+        if (key == "epoch") r.epoch = value.substr(0, 256);
     }
     return r;
 }
