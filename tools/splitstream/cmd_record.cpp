@@ -15,9 +15,9 @@
 #include <optional>
 #include <string>
 
+#include "base/net.hpp"
 #include "ingest/line_handler.hpp"
 #include "ingest/upstream_client.hpp"
-#include "base/net.hpp"
 #include "replay/journal_writer.hpp"
 #include "tools/splitstream/commands.hpp"
 
