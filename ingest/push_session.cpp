@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/request_target.hpp"
 #include "ingest/frame_receipt.hpp"
 
 namespace splitstream::ingest {
@@ -16,21 +17,6 @@ constexpr std::size_t request_header_limit = 8 * 1024;
 // how much of it was right.
 bool same_secret(std::string_view given, std::string_view expected) {
     return given.size() == expected.size() && CRYPTO_memcmp(given.data(), expected.data(), given.size()) == 0;
-}
-
-std::string_view query_value(std::string_view target, std::string_view name) {
-    const auto q = target.find('?');
-    if (q == std::string_view::npos) return {};
-    auto query = target.substr(q + 1);
-    while (!query.empty()) {
-        const auto amp = query.find('&');
-        const auto pair = query.substr(0, amp);
-        if (pair.size() > name.size() && pair.starts_with(name) && pair[name.size()] == '=')
-            return pair.substr(name.size() + 1);
-        if (amp == std::string_view::npos) break;
-        query.remove_prefix(amp + 1);
-    }
-    return {};
 }
 
 }  // namespace
@@ -96,8 +82,13 @@ bool push_session::authorised() const {
     constexpr std::string_view bearer = "Bearer ";
     if (header.size() > bearer.size() && beast::iequals(header.substr(0, bearer.size()), bearer))
         return same_secret(header.substr(bearer.size()), options_.token);
-    const auto token = query_value(req.target(), "token");
-    return !token.empty() && same_secret(token, options_.token);
+    // Percent-decoded, so a token with reserved characters can travel in the
+    // query; a malformed target carries no token.
+    const auto target = parse_request_target(req.target());
+    if (!target) return false;
+    for (const auto& [key, value] : target->query)
+        if (key == "token" && !value.empty()) return same_secret(value, options_.token);
+    return false;
 }
 
 void push_session::on_read_request(beast::error_code ec, std::size_t) {

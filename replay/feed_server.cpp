@@ -1,21 +1,23 @@
+// The feed server and its sessions (replay/feed_server.hpp): one concept,
+// the clock shared by every client and each client's walk through the
+// recording, with the faults applied on the way out.
+
 #include "replay/feed_server.hpp"
 
-#include <simdjson.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <deque>
-#include <fstream>
+#include <optional>
 #include <set>
+#include <string_view>
 #include <tuple>
+#include <vector>
 
 #include "base/connection_ending.hpp"
-#include "base/mix64.hpp"
+#include "base/request_target.hpp"
 #include "feed/iso_time.hpp"
 #include "feed/json_writer.hpp"
-#include "replay/journal_reader.hpp"
 
 namespace splitstream::replay {
 
@@ -36,64 +38,7 @@ std::string json_quoted(std::string_view s) {
     return out;
 }
 
-bool chance(const fault_options& f, std::uint64_t seq, std::uint64_t kind, double rate) {
-    if (rate <= 0) return false;
-    return unit_interval(mix64(f.seed, seq, kind)) < rate;
-}
-
-bool listed(const std::vector<std::uint64_t>& v, std::uint64_t seq) {
-    return std::find(v.begin(), v.end(), seq) != v.end();
-}
-
-// Invalid JSON that is still valid UTF-8 (a WebSocket text frame must be):
-// the first half of the frame, cut at an ASCII byte, and a stray token.
-std::string corrupted(const std::string& text) {
-    std::size_t cut = text.size() / 2;
-    while (cut > 0 && static_cast<unsigned char>(text[cut]) >= 0x80) --cut;
-    return text.substr(0, cut) + ",,#corrupt";
-}
-
-// Valid JSON, over the 1 MiB frame limit: the frame with a large padding
-// member in front.
-std::string oversized(const std::string& text) {
-    std::string out = "{\"pad\":\"";
-    out.append(oversize_frame_bytes, 'x');
-    out += "\",";
-    out.append(text, text.empty() ? 0 : 1, std::string::npos);
-    return out;
-}
-
-enum fault_slot : std::uint64_t {
-    slot_drop = 1,
-    slot_dup,
-    slot_reorder,
-    slot_corrupt,
-    slot_oversize,
-    slot_disconnect,
-    slot_silence
-};
-
-}  // namespace
-
-bool fault_options::any() const {
-    return drop_rate > 0 || dup_rate > 0 || reorder_rate > 0 || corrupt_rate > 0 || !drop_at.empty() ||
-           !dup_at.empty() || !reorder_at.empty() || !corrupt_at.empty() || !oversize_at.empty() ||
-           !disconnect_at.empty() || !silence_at.empty() || epoch_change_at.has_value();
-}
-
-fault_decision decide_faults(const fault_options& f, std::uint64_t seq) {
-    fault_decision d;
-    d.drop = listed(f.drop_at, seq) || chance(f, seq, slot_drop, f.drop_rate);
-    d.duplicate = listed(f.dup_at, seq) || chance(f, seq, slot_dup, f.dup_rate);
-    d.reorder = listed(f.reorder_at, seq) || chance(f, seq, slot_reorder, f.reorder_rate);
-    d.corrupt = listed(f.corrupt_at, seq) || chance(f, seq, slot_corrupt, f.corrupt_rate);
-    d.oversize = listed(f.oversize_at, seq);
-    d.disconnect = listed(f.disconnect_at, seq);
-    for (const auto& s : f.silence_at)
-        if (s.seq == seq) d.silence = s.duration;
-    return d;
-}
-
+// Rewrites the first `"seq":N` of a frame.
 std::string with_seq(std::string_view text, std::uint64_t seq) {
     auto pos = text.find("\"seq\":");
     if (pos == std::string_view::npos) return std::string(text);
@@ -107,169 +52,9 @@ std::string with_seq(std::string_view text, std::uint64_t seq) {
     return out;
 }
 
-// ---------------------------------------------------------------- loading
-
-namespace {
-
-class recording_builder {
-public:
-    explicit recording_builder(std::size_t max_frame_bytes) : max_(max_frame_bytes) {}
-
-    // Adds one frame; `offset_ms` when the caller knows the receive time,
-    // otherwise it comes from the frame's `ts`.
-    void add(std::string_view text, std::optional<std::int64_t> offset_ms) {
-        while (!text.empty() && (text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
-        if (text.empty()) return;
-        if (text.size() > max_) return ++skipped_, void();
-        simdjson::dom::element el;
-        if (parser_.parse(text.data(), text.size()).get(el) != simdjson::SUCCESS) return ++skipped_, void();
-        std::uint64_t seq;
-        std::string_view type;
-        if (el["seq"].get_uint64().get(seq) != simdjson::SUCCESS ||
-            el["type"].get_string().get(type) != simdjson::SUCCESS)
-            return ++skipped_, void();
-        std::string_view ts;
-        std::optional<std::int64_t> wall;
-        if (el["ts"].get_string().get(ts) == simdjson::SUCCESS) wall = feed::parse_iso_ms(ts);
-        if (type == "hello" && !saw_hello_) {
-            saw_hello_ = true;
-            std::string_view v;
-            if (el["feed"].get_string().get(v) == simdjson::SUCCESS) rec_.feed = std::string(v);
-            if (el["epoch"].get_string().get(v) == simdjson::SUCCESS) rec_.epoch = std::string(v);
-        }
-        if (!rec_.first_unix_ms && wall) rec_.first_unix_ms = wall;
-        std::int64_t offset = 0;
-        if (offset_ms)
-            offset = *offset_ms;
-        else if (wall && rec_.first_unix_ms)
-            offset = *wall - *rec_.first_unix_ms;
-        else
-            offset = last_offset_;
-        // A clock that steps back does not reorder the recording.
-        offset = std::max(offset, last_offset_);
-        last_offset_ = offset;
-        rec_.frames.push_back(
-            {.seq = seq, .offset_ms = offset, .type = std::string(type), .text = std::string(text)});
-    }
-
-    recording_result finish(const std::string& what) {
-        if (rec_.frames.empty())
-            return {.recording = std::nullopt,
-                    .error = what + ": no usable frames (" + std::to_string(skipped_) + " lines skipped)"};
-        return {.recording = std::move(rec_), .error = {}};
-    }
-
-private:
-    std::size_t max_;
-    simdjson::dom::parser parser_;
-    feed_recording rec_;
-    bool saw_hello_ = false;
-    std::int64_t last_offset_ = 0;
-    std::size_t skipped_ = 0;
-};
+class feed_session;
 
 }  // namespace
-
-recording_result parse_jsonl_recording(std::string_view text, std::size_t max_frame_bytes) {
-    recording_builder b(max_frame_bytes);
-    while (!text.empty()) {
-        auto nl = text.find('\n');
-        b.add(text.substr(0, nl), std::nullopt);
-        if (nl == std::string_view::npos) break;
-        text.remove_prefix(nl + 1);
-    }
-    return b.finish("feed");
-}
-
-recording_result load_recording(const std::string& path, std::size_t max_frame_bytes) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return {.recording = std::nullopt, .error = "cannot open " + path};
-    char magic[8] = {};
-    in.read(magic, sizeof magic);
-    if (std::string_view(magic, static_cast<std::size_t>(in.gcount())) == journal_magic) {
-        std::error_code ec;
-        auto reader = journal_reader::open(path, reader_options{}, ec);
-        if (!reader)
-            return {.recording = std::nullopt, .error = "cannot open journal " + path + ": " + ec.message()};
-        recording_builder b(max_frame_bytes);
-        journal_record r;
-        std::optional<std::int64_t> first_mono;
-        while (reader->next(r)) {
-            if (r.kind != record_kind::frame_applied && r.kind != record_kind::frame_received) continue;
-            if (!first_mono) first_mono = r.frame.mono_ns;
-            b.add(r.frame.bytes, (r.frame.mono_ns - *first_mono) / 1000000);
-        }
-        return b.finish(path);
-    }
-    in.seekg(0);
-    recording_builder b(max_frame_bytes);
-    std::string line;
-    // getline has no size limit of its own: lines over the limit are read
-    // and then skipped by add(), and the file as a whole is bounded by the disk.
-    while (std::getline(in, line)) b.add(line, std::nullopt);
-    return b.finish(path);
-}
-
-feed_recording cut_recording(const feed_recording& rec, std::optional<std::int64_t> from_ms,
-                             std::optional<std::int64_t> to_ms) {
-    feed_recording out{
-        .feed = rec.feed, .epoch = rec.epoch, .frames = {}, .first_unix_ms = rec.first_unix_ms};
-    std::int64_t from = from_ms.value_or(0);
-    if (out.first_unix_ms) *out.first_unix_ms += from;
-    for (const auto& f : rec.frames) {
-        if (to_ms && f.offset_ms > *to_ms) break;
-        if (f.offset_ms < from) {
-            if (f.type == "startlist" || f.type == "status" || f.type == "hello") {
-                auto copy = f;
-                copy.offset_ms = 0;
-                out.frames.push_back(std::move(copy));
-            }
-            continue;
-        }
-        auto copy = f;
-        copy.offset_ms -= from;
-        out.frames.push_back(std::move(copy));
-    }
-    return out;
-}
-
-std::optional<std::int64_t> parse_play_time(std::string_view text,
-                                            std::optional<std::int64_t> first_unix_ms) {
-    if (text.size() >= 19 && text[4] == '-') {
-        auto t = feed::parse_iso_ms(text);
-        if (!t || !first_unix_ms) return std::nullopt;
-        return *t - *first_unix_ms;
-    }
-    double total = 0, part = 0, frac_scale = 0;
-    bool digit = false;
-    for (char c : text) {
-        if (c >= '0' && c <= '9') {
-            digit = true;
-            if (frac_scale > 0) {
-                part += (c - '0') * frac_scale;
-                frac_scale /= 10;
-            } else {
-                part = part * 10 + (c - '0');
-            }
-        } else if (c == ':' && frac_scale == 0 && digit) {
-            total = (total + part) * 60;
-            part = 0;
-            digit = false;
-        } else if (c == '.' && frac_scale == 0) {
-            frac_scale = 0.1;
-        } else {
-            return std::nullopt;
-        }
-    }
-    if (!digit && frac_scale == 0) return std::nullopt;
-    return static_cast<std::int64_t>((total + part) * 1000 + 0.5);
-}
-
-// ---------------------------------------------------------------- serving
-
-namespace {
-class feed_session;
-}
 
 struct feed_server::state : std::enable_shared_from_this<feed_server::state> {
     state(net::io_context& ioc, feed_recording r, feed_server_options o, std::shared_ptr<spdlog::logger> l)
@@ -307,8 +92,8 @@ struct feed_server::state : std::enable_shared_from_this<feed_server::state> {
         return static_cast<std::uint64_t>(elapsed_ms / static_cast<double>(loop_len_ms));
     }
     // True the first time (loop, seq, fault) is asked: faults fire once.
-    bool fire(std::uint64_t k, std::uint64_t seq, std::uint64_t slot) {
-        bool first = fired.emplace(k, seq, slot).second;
+    bool fire(std::uint64_t k, std::uint64_t seq, fault_kind kind) {
+        bool first = fired.emplace(k, seq, kind).second;
         if (first) ++stats.faults_fired;
         return first;
     }
@@ -335,23 +120,19 @@ struct resume_request {
     std::string epoch;
 };
 
+// `?since=N&epoch=E`, percent-decoded. A since that is not all digits (or
+// 20 digits and more, past any seq) is ignored, an epoch is cut at 256
+// characters, and the last valid value of each counts. A malformed target
+// asks for nothing: the client starts live, as when its epoch is unknown.
 resume_request parse_target(std::string_view target) {
     resume_request r;
-    auto q = target.find('?');
-    if (q == std::string_view::npos) return r;
-    auto query = target.substr(q + 1);
-    while (!query.empty()) {
-        auto amp = query.find('&');
-        auto pair = query.substr(0, amp);
-        auto eq = pair.find('=');
-        auto key = pair.substr(0, eq);
-        auto value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+    const auto parsed = parse_request_target(target);
+    if (!parsed) return r;
+    for (const auto& [key, value] : parsed->query) {
         if (key == "since" && !value.empty() && value.size() < 20 &&
             std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
-            r.since = std::stoull(std::string(value));
-        if (key == "epoch") r.epoch = std::string(value.substr(0, 256));
-        if (amp == std::string_view::npos) break;
-        query.remove_prefix(amp + 1);
+            r.since = std::stoull(value);
+        if (key == "epoch") r.epoch = value.substr(0, 256);
     }
     return r;
 }
@@ -500,24 +281,24 @@ private:
         }
         auto d = decide_faults(st_->opt.faults, f.seq);
         auto text = [&](std::size_t i) { return with_seq(frames[i].text, st_->out_seq(i)); };
-        if (d.silence.count() > 0 && st_->fire(k_, f.seq, slot_silence)) {
+        if (d.silence.count() > 0 && st_->fire(k_, f.seq, fault_silence)) {
             st_->log->info("fault: silence of {} ms before seq {}", d.silence.count(), seq);
             silence_until_ = steady::now() + d.silence;
             return;
         }
-        if (d.disconnect && st_->fire(k_, f.seq, slot_disconnect)) {
+        if (d.disconnect && st_->fire(k_, f.seq, fault_disconnect)) {
             st_->log->info("fault: disconnecting client {} before seq {}", id_, seq);
             return close_socket();
         }
         ++i_;
         last_seq_ = std::max(last_seq_, seq);
-        if (d.drop && st_->fire(k_, f.seq, slot_drop)) return;
-        if (d.corrupt && st_->fire(k_, f.seq, slot_corrupt))
-            return outbox_.push_back(corrupted(text(i_ - 1)));
-        if (d.oversize && st_->fire(k_, f.seq, slot_oversize))
-            return outbox_.push_back(oversized(text(i_ - 1)));
+        if (d.drop && st_->fire(k_, f.seq, fault_drop)) return;
+        if (d.corrupt && st_->fire(k_, f.seq, fault_corrupt))
+            return outbox_.push_back(corrupted_frame(text(i_ - 1)));
+        if (d.oversize && st_->fire(k_, f.seq, fault_oversize))
+            return outbox_.push_back(oversized_frame(text(i_ - 1)));
         if (d.reorder && i_ < frames.size() && frames[i_].type != "hello" && st_->gen_of(k_, i_) == gen &&
-            st_->fire(k_, f.seq, slot_reorder)) {
+            st_->fire(k_, f.seq, fault_reorder)) {
             outbox_.push_back(text(i_));
             outbox_.push_back(text(i_ - 1));
             last_seq_ = std::max(last_seq_, st_->out_seq(i_));
@@ -525,7 +306,7 @@ private:
             return;
         }
         outbox_.push_back(text(i_ - 1));
-        if (d.duplicate && st_->fire(k_, f.seq, slot_dup)) outbox_.push_back(text(i_ - 1));
+        if (d.duplicate && st_->fire(k_, f.seq, fault_dup)) outbox_.push_back(text(i_ - 1));
     }
 
     // The last stretch before `t` is waited on the clock itself
@@ -678,54 +459,6 @@ void feed_server::stop() {
 
 feed_server_stats feed_server::stats() const {
     return state_->stats;
-}
-
-// ---------------------------------------------------------------- players
-
-int serve_until_signal(feed_recording recording, feed_server_options options,
-                       std::shared_ptr<spdlog::logger> log) {
-    net::io_context ioc{1};
-    auto frames = recording.frames.size();
-    feed_server server(ioc, std::move(recording), options, log);
-    if (auto ec = server.start()) {
-        log->error("cannot listen on {}:{}: {}", options.host, options.port, ec.message());
-        return 1;
-    }
-    auto ep = server.local_endpoint();
-    log->info("serving {} frames on ws://{}:{}/ (speed {}, {})", frames, ep.address().to_string(), ep.port(),
-              options.speed <= 0 ? std::string("max") : fmt::format("{}x", options.speed),
-              options.loop ? "looping" : "once");
-    net::signal_set signals(ioc, SIGINT, SIGTERM);
-    signals.async_wait([&](beast::error_code, int) {
-        server.stop();
-        ioc.stop();
-    });
-    ioc.run();
-    log->info("stopped: {} connections, {} frames and {} heartbeats sent, {} faults",
-              server.stats().connections, server.stats().frames_sent, server.stats().heartbeats_sent,
-              server.stats().faults_fired);
-    return 0;
-}
-
-int run_live_player(const live_player_options& options) {
-    auto log = options.log;
-    if (!log)
-        log = std::make_shared<spdlog::logger>("replay",
-                                               std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
-    auto loaded = load_recording(options.path);
-    if (!loaded.recording) {
-        log->error("{}", loaded.error);
-        return 1;
-    }
-    auto rec = cut_recording(*loaded.recording, options.from_ms, options.to_ms);
-    feed_server_options serve;
-    serve.host = options.host;
-    serve.port = options.port;
-    serve.speed = options.speed;
-    serve.loop = options.loop;
-    serve.spin_before_due = options.spin_before_due;
-    serve.faults = options.faults;
-    return serve_until_signal(std::move(rec), std::move(serve), log);
 }
 
 }  // namespace splitstream::replay

@@ -699,6 +699,34 @@ TEST(PushIngest, WithoutTheTokenIs401WithTheTokenTheFeedIsApplied) {
     EXPECT_TRUE(renders(metrics, "ingest_duplicates_total{line=\"push\"} 184"));
 }
 
+TEST(PushIngest, TheQueryTokenIsPercentDecoded) {
+    net::io_context ioc;
+    recording_sink sink;
+    metrics_registry metrics;
+    auto options = fast_options({});
+    options.listen = listen_options{.address = "127.0.0.1", .port = 0, .token = "s3:cr+t"};
+    feed_ingest ingest(ioc.get_executor(), options, sink, metrics, quiet_logger());
+    ASSERT_EQ(ingest.start(), std::nullopt);
+    const auto at = *ingest.listen_endpoint();
+
+    // Unescaped, '+' is a space; a broken escape carries no token at all.
+    http_reply unescaped, malformed;
+    int done = 0;
+    net::co_spawn(ioc, plain_get(at, "/feed?token=s3:cr+t", unescaped), [&](std::exception_ptr) { ++done; });
+    net::co_spawn(ioc, plain_get(at, "/feed?token=s3%3Acr%2", malformed),
+                  [&](std::exception_ptr) { ++done; });
+    run_until(ioc, [&] { return done == 2; });
+    EXPECT_EQ(unescaped.status, 401u);
+    EXPECT_EQ(malformed.status, 401u);
+
+    std::exception_ptr failed;
+    net::co_spawn(ioc, push_feed(at, "/feed?token=s3%3Acr%2Bt", ""),
+                  [&](std::exception_ptr e) { failed = e, ++done; });
+    run_until(ioc, [&] { return sink.done() && done == 3; });
+    EXPECT_EQ(failed, nullptr);
+    EXPECT_EQ(sink.applied, clean_seqs());
+}
+
 TEST(PushIngest, AnOversizedPushedFrameClosesWith1009AndTheResentFeedIsApplied) {
     net::io_context ioc;
     recording_sink sink;

@@ -13,6 +13,8 @@
 #include <thread>
 
 #include "replay/feed_server.hpp"
+#include "replay/live_player.hpp"
+#include "replay/play_time.hpp"
 #include "tests/test_paths.hpp"
 
 namespace splitstream::replay {
@@ -230,6 +232,34 @@ TEST(feed_server, honours_since_and_resends_from_the_next_seq) {
     EXPECT_EQ(seqs.front(), 21u);
     EXPECT_EQ(seqs.back(), 30u);
     EXPECT_EQ(seqs.size(), 10u);
+}
+
+TEST(feed_server, since_and_epoch_are_percent_decoded) {
+    auto rec = make_recording(30);
+    rec.epoch = "2024-01-01T00:00+01:00";
+    running_server server(rec, fast());
+
+    // The epoch as a client should send it: ':' and '+' escaped.
+    test_client resumed(server.port(), "/feed?since=%32%30&epoch=2024-01-01T00%3A00%2B01%3A00");
+    auto frames = resumed.read_until(heartbeat);
+    ASSERT_FALSE(frames.empty());
+    EXPECT_EQ(frames.front().epoch, rec.epoch);
+    EXPECT_EQ(frames.front().seq, 20u);
+    auto seqs = data_seqs(frames);
+    ASSERT_FALSE(seqs.empty());
+    EXPECT_EQ(seqs.front(), 21u);
+
+    // Unescaped, '+' is a space: an epoch the server never had, so the
+    // client starts from the beginning instead of resuming.
+    test_client unescaped(server.port(), "/feed?since=20&epoch=2024-01-01T00:00+01:00");
+    auto from_start = unescaped.read_until(heartbeat);
+    ASSERT_FALSE(from_start.empty());
+    EXPECT_EQ(from_start.front().seq, 1u);
+    EXPECT_EQ(data_seqs(from_start).size(), 29u);
+
+    // A malformed escape asks for nothing either.
+    test_client malformed(server.port(), "/feed?since=20&epoch=%zz");
+    EXPECT_EQ(data_seqs(malformed.read_until(heartbeat)).size(), 29u);
 }
 
 TEST(feed_server, drop_duplicate_reorder_corrupt_and_oversize_happen_at_the_given_seqs) {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "replay/feed_server.hpp"
+#include "replay/recording.hpp"
 
 namespace splitstream::sim::testing {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <ostream>
 
-#include "replay/feed_server.hpp"
+#include "replay/recording.hpp"
 #include "tools/sim/race_spec.hpp"
 #include "tools/sim/spec_loader.hpp"
 

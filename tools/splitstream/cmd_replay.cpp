@@ -3,19 +3,24 @@
 //   --check EXPECTED.jsonl    compare them with a golden file
 //   --serve HOST:PORT ...     serve the recording as a live upstream feed
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "replay/feed_server.hpp"
+#include "base/host_port.hpp"
+#include "replay/live_player.hpp"
 #include "replay/offline_player.hpp"
+#include "replay/play_speed.hpp"
+#include "replay/play_time.hpp"
+#include "replay/recording.hpp"
 #include "tools/splitstream/commands.hpp"
 
 namespace splitstream::cli {
@@ -35,34 +40,16 @@ struct replay_cli_options {
     std::string to;
 };
 
-// "HOST:PORT"; an empty host means 127.0.0.1.
-bool split_host_port(const std::string& s, std::string& host, std::uint16_t& port) {
-    auto colon = s.rfind(':');
-    if (colon == std::string::npos) return false;
-    host = colon == 0 ? "127.0.0.1" : s.substr(0, colon);
-    const char* first = s.data() + colon + 1;
-    const char* last = s.data() + s.size();
-    auto [ptr, err] = std::from_chars(first, last, port);
-    return err == std::errc{} && ptr == last && first != last;
-}
-
-// "max" is 0 (as fast as possible); otherwise a positive factor.
-std::optional<double> parse_speed(const std::string& s) {
-    if (s == "max") return 0.0;
-    char* end = nullptr;
-    double v = std::strtod(s.c_str(), &end);
-    if (end == s.c_str() || *end != '\0' || !(v > 0)) return std::nullopt;
-    return v;
-}
-
 int run_live(const replay_cli_options& o) {
     replay::live_player_options live;
-    live.path = o.input;
-    if (!split_host_port(o.serve, live.host, live.port)) {
+    auto address = parse_host_port(o.serve);
+    if (!address) {
         std::fprintf(stderr, "splitstream replay: --serve wants HOST:PORT, not %s\n", o.serve.c_str());
         return 2;
     }
-    auto speed = parse_speed(o.speed);
+    live.host = std::move(address->host);
+    live.port = address->port;
+    auto speed = replay::parse_play_speed(o.speed);
     if (!speed) {
         std::fprintf(stderr, "splitstream replay: --speed must be a positive factor or max, not %s\n",
                      o.speed.c_str());
@@ -71,13 +58,11 @@ int run_live(const replay_cli_options& o) {
     live.speed = *speed;
     live.loop = o.loop;
     live.spin_before_due = std::chrono::microseconds(static_cast<std::int64_t>(o.spin_ms * 1000));
-    // --from/--to may be ISO times, made relative to the recording's start:
-    // that needs the recording, which the player loads itself.
-    std::optional<std::int64_t> first_unix_ms;
-    if (!o.from.empty() || !o.to.empty()) {
-        auto loaded = replay::load_recording(o.input);
-        if (loaded.recording) first_unix_ms = loaded.recording->first_unix_ms;
-    }
+    live.log = replay::make_live_player_logger();
+    // --from/--to may be ISO times, made relative to the recording's start.
+    // A bad time is reported before an unreadable file, as a usage error.
+    auto loaded = replay::load_recording(o.input);
+    const auto first_unix_ms = loaded.recording ? loaded.recording->first_unix_ms : std::nullopt;
     for (auto [text, out] : {std::pair{&o.from, &live.from_ms}, std::pair{&o.to, &live.to_ms}}) {
         if (text->empty()) continue;
         *out = replay::parse_play_time(*text, first_unix_ms);
@@ -89,7 +74,11 @@ int run_live(const replay_cli_options& o) {
             return 2;
         }
     }
-    return replay::run_live_player(live);
+    if (!loaded.recording) {
+        live.log->error("{}", loaded.error);
+        return 1;
+    }
+    return replay::run_live_player(*loaded.recording, live);
 }
 
 void report_skipped(const replay::skipped_input& s) {

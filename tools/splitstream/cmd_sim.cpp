@@ -8,8 +8,11 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <utility>
 
-#include "replay/feed_server.hpp"
+#include "base/host_port.hpp"
+#include "replay/live_player.hpp"
+#include "replay/play_speed.hpp"
 #include "tools/sim/session.hpp"
 #include "tools/sim/spec_loader.hpp"
 #include "tools/splitstream/commands.hpp"
@@ -35,32 +38,6 @@ struct sim_config {
     std::string log_level = "info";
 };
 
-// "HOST:PORT" (the host may be empty: 127.0.0.1).
-bool split_host_port(const std::string& s, std::string& host, std::uint16_t& port) {
-    auto colon = s.rfind(':');
-    if (colon == std::string::npos) return false;
-    host = colon == 0 ? "127.0.0.1" : s.substr(0, colon);
-    try {
-        auto p = std::stoul(s.substr(colon + 1));
-        if (p > 65535) return false;
-        port = static_cast<std::uint16_t>(p);
-    } catch (const std::exception&) {
-        return false;
-    }
-    return true;
-}
-
-// "max" is 0 (as fast as possible); otherwise a positive factor.
-std::optional<double> parse_speed(const std::string& s) {
-    if (s == "max") return 0.0;
-    try {
-        double v = std::stod(s);
-        if (v > 0) return v;
-    } catch (const std::exception&) {
-    }
-    return std::nullopt;
-}
-
 int run_sim(const sim_config& c) {
     auto log =
         std::make_shared<spdlog::logger>("sim", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
@@ -73,7 +50,7 @@ int run_sim(const sim_config& c) {
         log->error("sim: give exactly one of --out FILE or --serve HOST:PORT");
         return 2;
     }
-    auto speed = parse_speed(c.speed);
+    auto speed = replay::parse_play_speed(c.speed);
     if (!speed) {
         log->error("sim: --speed must be a positive factor or max, not {}", c.speed);
         return 2;
@@ -113,10 +90,13 @@ int run_sim(const sim_config& c) {
     }
 
     replay::feed_server_options opt;
-    if (!split_host_port(c.serve, opt.host, opt.port)) {
+    auto address = parse_host_port(c.serve);
+    if (!address) {
         log->error("sim: --serve wants HOST:PORT, not {}", c.serve);
         return 2;
     }
+    opt.host = std::move(address->host);
+    opt.port = address->port;
     opt.speed = *speed;
     opt.loop = c.loop;
     opt.heartbeat_interval = std::chrono::milliseconds(c.heartbeat_ms);
