@@ -25,4 +25,16 @@ std::optional<host_port> parse_host_port(std::string_view text) {
     return out;
 }
 
+std::string format_host_port(std::string_view host, std::uint16_t port) {
+    const bool v6 = host.find(':') != std::string_view::npos;
+    std::string out;
+    out.reserve(host.size() + 8);
+    if (v6) out += '[';
+    out += host;
+    if (v6) out += ']';
+    out += ':';
+    out += std::to_string(port);
+    return out;
+}
+
 }  // namespace splitstream

@@ -20,4 +20,7 @@ struct host_port {
 // brackets ("::1:8080" would be ambiguous). nullopt for anything else.
 std::optional<host_port> parse_host_port(std::string_view text);
 
+// The reverse, for logs and URLs: "127.0.0.1:8080", "[::1]:8080".
+std::string format_host_port(std::string_view host, std::uint16_t port);
+
 }  // namespace splitstream

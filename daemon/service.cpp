@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "base/host_port.hpp"
 #include "daemon/epoch.hpp"
 #include "daemon/health.hpp"
 #include "daemon/wall_clock.hpp"
@@ -110,8 +111,8 @@ std::optional<std::string> service::start() {
         logs_.main->critical("cannot start ingest: {}", *err);
         return "cannot start ingest: " + *err;
     }
-    logs_.main->info("serving epoch {} on {}:{} (head seq {}), upstreams: {}", epoch_,
-                     options_.publish.listen_address, server_->port(), engine_.head(),
+    logs_.main->info("serving epoch {} on {} (head seq {}), upstreams: {}", epoch_,
+                     format_host_port(options_.publish.listen_address, server_->port()), engine_.head(),
                      options_.ingest.upstreams.size());
     return std::nullopt;
 }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "base/host_port.hpp"
 #include "publish/hub.hpp"
 #include "publish/listener.hpp"
 
@@ -45,7 +46,8 @@ void server::start() {
     }
     port_ = listener_->local_endpoint().port();
     listener_->run();
-    hub_->log().info("listening on {}://{}:{}", tls_ ? "https" : "http", opts.listen_address, port_);
+    hub_->log().info("listening on {}://{}", tls_ ? "https" : "http",
+                     format_host_port(opts.listen_address, port_));
 }
 
 void server::publish(const feed::derived_event& ev) {

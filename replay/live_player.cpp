@@ -7,6 +7,8 @@
 
 #include <csignal>
 
+#include "base/host_port.hpp"
+
 namespace splitstream::replay {
 
 std::shared_ptr<spdlog::logger> make_live_player_logger() {
@@ -20,11 +22,12 @@ int serve_until_signal(feed_recording recording, feed_server_options options,
     auto frames = recording.frames.size();
     feed_server server(ioc, std::move(recording), options, log);
     if (auto ec = server.start()) {
-        log->error("cannot listen on {}:{}: {}", options.host, options.port, ec.message());
+        log->error("cannot listen on {}: {}", format_host_port(options.host, options.port), ec.message());
         return 1;
     }
     auto ep = server.local_endpoint();
-    log->info("serving {} frames on ws://{}:{}/ (speed {}, {})", frames, ep.address().to_string(), ep.port(),
+    log->info("serving {} frames on ws://{}/ (speed {}, {})", frames,
+              format_host_port(ep.address().to_string(), ep.port()),
               options.speed <= 0 ? std::string("max") : fmt::format("{}x", options.speed),
               options.loop ? "looping" : "once");
     net::signal_set signals(ioc, SIGINT, SIGTERM);

@@ -48,5 +48,14 @@ TEST(host_port, the_port_is_decimal_digits_up_to_65535) {
     EXPECT_FALSE(parse_host_port(""));
 }
 
+TEST(host_port, an_ipv6_address_is_written_back_in_brackets) {
+    EXPECT_EQ(format_host_port("127.0.0.1", 8080), "127.0.0.1:8080");
+    EXPECT_EQ(format_host_port("::1", 33253), "[::1]:33253");
+    auto round_trip = parse_host_port(format_host_port("fe80::1", 9));
+    ASSERT_TRUE(round_trip);
+    EXPECT_EQ(round_trip->host, "fe80::1");
+    EXPECT_EQ(round_trip->port, 9);
+}
+
 }  // namespace
 }  // namespace splitstream
