@@ -27,13 +27,73 @@ void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) 
     y += m <= 2;
 }
 
-bool read_digits(std::string_view s, std::size_t pos, std::size_t n, std::int64_t& out) {
-    if (pos + n > s.size()) return false;
+int days_in_month(int year, int month) {
+    static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month != 2) return days[month - 1];
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return leap ? 29 : 28;
+}
+
+// The N digits at p as a number; false if any is not a digit. The caller
+// has checked that they are inside the text.
+template <int N>
+bool read_digits(const char* p, int& out) {
     out = 0;
-    for (std::size_t i = pos; i < pos + n; ++i) {
-        if (s[i] < '0' || s[i] > '9') return false;
-        out = out * 10 + (s[i] - '0');
+    for (int i = 0; i < N; ++i) {
+        const auto digit = static_cast<unsigned>(p[i] - '0');
+        if (digit > 9) return false;
+        out = out * 10 + static_cast<int>(digit);
     }
+    return true;
+}
+
+// The parts of a time as written, before any check of their ranges.
+struct iso_parts {
+    int y, mo, d, h, mi, sec, ms = 0, offset_min = 0;
+};
+
+// The one grammar, both modes (iso_time.hpp says what each takes).
+bool read_iso(std::string_view s, iso_grammar grammar, iso_parts& out) {
+    const bool strict = grammar == iso_grammar::strict;
+    // Read into a local: stores through `out` could alias the text, which
+    // would keep every part in memory rather than in registers.
+    iso_parts t;
+    if (s.size() < 19) return false;
+    const char* p = s.data();
+    if (!read_digits<4>(p, t.y) || p[4] != '-' || !read_digits<2>(p + 5, t.mo) || p[7] != '-' ||
+        !read_digits<2>(p + 8, t.d) || (p[10] != 'T' && (strict || p[10] != ' ')) ||
+        !read_digits<2>(p + 11, t.h) || p[13] != ':' || !read_digits<2>(p + 14, t.mi) || p[16] != ':' ||
+        !read_digits<2>(p + 17, t.sec))
+        return false;
+    std::size_t pos = 19;
+    if (pos < s.size() && s[pos] == '.') {
+        const std::size_t first = ++pos;
+        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+            // Digits past the milliseconds are read over, not kept.
+            if (pos - first < 3) t.ms = t.ms * 10 + (s[pos] - '0');
+            ++pos;
+        }
+        const std::size_t digits = pos - first;
+        if (digits < 3) t.ms *= digits == 2 ? 10 : digits == 1 ? 100 : 1;
+        // Nanoseconds are the finest a timing system sends.
+        if (strict && (digits == 0 || digits > 9)) return false;
+    }
+    if (pos == s.size()) {
+        if (strict) return false;  // no zone: UTC
+    } else if (s[pos] == 'Z') {
+        if (pos + 1 != s.size()) return false;
+    } else if ((s[pos] == '+' || s[pos] == '-') && pos + 6 == s.size() && s[pos + 3] == ':') {
+        int oh, om;
+        if (!read_digits<2>(p + pos + 1, oh) || !read_digits<2>(p + pos + 4, om) || oh > 23 || om > 59)
+            return false;
+        t.offset_min = (s[pos] == '-' ? -1 : 1) * (oh * 60 + om);
+    } else {
+        return false;
+    }
+    if (t.mo < 1 || t.mo > 12) return false;
+    const int last_day = strict ? days_in_month(t.y, t.mo) : 31;
+    if (t.d < 1 || t.d > last_day || t.h > 23 || t.mi > 59 || t.sec > 60) return false;
+    out = t;
     return true;
 }
 
@@ -73,37 +133,17 @@ std::string format_iso_ms(std::int64_t unix_ms) {
     return out;
 }
 
-std::optional<std::int64_t> parse_iso_ms(std::string_view s) {
-    std::int64_t y, mo, d, h, mi, sec, ms = 0;
-    if (!read_digits(s, 0, 4, y) || s.size() < 19 || s[4] != '-' || !read_digits(s, 5, 2, mo) ||
-        s[7] != '-' || !read_digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != ' ') ||
-        !read_digits(s, 11, 2, h) || s[13] != ':' || !read_digits(s, 14, 2, mi) || s[16] != ':' ||
-        !read_digits(s, 17, 2, sec))
-        return std::nullopt;
-    std::size_t pos = 19;
-    if (pos < s.size() && s[pos] == '.') {
-        ++pos;
-        std::int64_t scale = 100;
-        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-            ms += (s[pos] - '0') * scale;
-            scale /= 10;
-            ++pos;
-        }
-    }
-    std::int64_t offset_min = 0;
-    const std::string_view zone = s.substr(pos);
-    if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
-        std::int64_t oh, om;
-        if (!read_digits(zone, 1, 2, oh) || !read_digits(zone, 4, 2, om) || oh > 23 || om > 59)
-            return std::nullopt;
-        offset_min = (zone[0] == '-' ? -1 : 1) * (oh * 60 + om);
-    } else if (zone != "Z" && !zone.empty()) {
-        return std::nullopt;
-    }
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
-    auto days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+std::optional<std::int64_t> parse_iso_ms(std::string_view iso, iso_grammar grammar) {
+    iso_parts t;
+    if (!read_iso(iso, grammar, t)) return std::nullopt;
+    auto days = days_from_civil(t.y, static_cast<unsigned>(t.mo), static_cast<unsigned>(t.d));
     // Local time = UTC + offset.
-    return ((days * 24 + h) * 60 + mi - offset_min) * 60000 + sec * 1000 + ms;
+    return ((days * 24 + t.h) * 60 + t.mi - t.offset_min) * 60000 + std::int64_t{t.sec} * 1000 + t.ms;
+}
+
+bool is_iso_timestamp(std::string_view iso, iso_grammar grammar) {
+    iso_parts t;
+    return read_iso(iso, grammar, t);
 }
 
 }  // namespace splitstream::feed

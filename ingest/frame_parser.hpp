@@ -41,6 +41,8 @@ public:
     // reuses the strings of the message it holds: no allocation per frame.
     void parse(std::string_view frame, parse_outcome& out);
 
+    // The options it was made with: replay's read-ahead makes its worker's
+    // parser with the caller's limits.
     const parser_options& options() const;
 
 private:

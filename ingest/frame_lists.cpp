@@ -1,0 +1,176 @@
+// The startlist's lists, read in place while the frame is walked: each
+// element's fields collected by slot, then checked into its typed entry.
+#include "ingest/frame_lists.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <string>
+#include <utility>
+
+#include "ingest/frame_keys.hpp"
+
+namespace splitstream::ingest::frame_parsing {
+
+namespace {
+
+// Opens a list; a value of another kind is a wrong_type, not a JSON error.
+simdjson::error_code open_array(ondemand::value v, checker& c, std::string_view name,
+                                std::string_view expected, std::optional<ondemand::array>& out) {
+    ondemand::json_type t;
+    if (auto e = v.type().get(t)) return e;
+    if (t != ondemand::json_type::array) {
+        scalar s;
+        if (auto e = decode(v, s)) return e;
+        c.wrong_type(s, field_path{name}, expected);
+        return simdjson::SUCCESS;
+    }
+    ondemand::array arr;
+    if (auto e = v.get_array().get(arr)) return e;
+    out = arr;
+    return simdjson::SUCCESS;
+}
+
+template <typename Slot, std::size_t N, typename Lookup>
+simdjson::error_code collect_object(ondemand::value v, const char* buffer_end, Lookup lookup,
+                                    std::array<scalar, N>& values) {
+    ondemand::object obj;
+    if (auto e = v.get_object().get(obj)) return e;
+    for (auto field_result : obj) {
+        ondemand::field f;
+        if (auto e = std::move(field_result).get(f)) return e;
+        std::string_view key;
+        if (auto e = key_of(f, buffer_end, key)) return e;
+        Slot which = lookup(key);
+        if (which == Slot::unknown) {
+            if (auto e = validate(f.value(), 1)) return e;
+            continue;
+        }
+        scalar& s = values[static_cast<std::size_t>(which)];
+        s = scalar{};
+        if (auto e = decode(f.value(), s)) return e;
+    }
+    return simdjson::SUCCESS;
+}
+
+// Reads a list element that must be an object; its kind is reported when not.
+simdjson::error_code element_kind(ondemand::value v, scalar& kind) {
+    ondemand::json_type t;
+    if (auto e = v.type().get(t)) return e;
+    if (t == ondemand::json_type::object) {
+        kind.kind = json_kind::object;
+        return simdjson::SUCCESS;
+    }
+    return decode(v, kind);
+}
+
+// One object of a list (athletes, records): its known fields by slot, and
+// the path of each for error messages.
+template <typename Slot, std::size_t N>
+struct element_fields {
+    std::array<scalar, N> values{};
+    std::string_view list;
+    std::size_t index = 0;
+    const scalar& operator[](Slot s) const { return values[static_cast<std::size_t>(s)]; }
+    field_path at(std::string_view key) const { return field_path{key, list, index}; }
+};
+
+// Reads a list of objects: each element's known fields are collected by
+// `lookup` and handed to `read`. An element of another kind is a wrong_type
+// and the list goes on; `opened` tells whether the value was an array.
+template <typename Slot, std::size_t N, typename Lookup, typename Read>
+simdjson::error_code for_each_object(ondemand::value v, const char* buffer_end, checker& c,
+                                     std::string_view name, Lookup lookup, Read read, bool& opened) {
+    std::optional<ondemand::array> arr;
+    if (auto e = open_array(v, c, name, "array of objects", arr)) return e;
+    opened = arr.has_value();
+    if (!arr) return simdjson::SUCCESS;
+    std::size_t index = 0;
+    for (auto element : *arr) {
+        ondemand::value ev;
+        if (auto e = element.get(ev)) return e;
+        element_fields<Slot, N> f{{}, name, index++};
+        scalar kind;
+        if (auto e = element_kind(ev, kind)) return e;
+        if (kind.kind != json_kind::object) {
+            c.wrong_type(kind, field_path{{}, name, f.index}, "object");
+            continue;
+        }
+        if (auto e = collect_object<Slot>(ev, buffer_end, lookup, f.values)) return e;
+        if (!c.failed()) read(f);
+    }
+    return simdjson::SUCCESS;
+}
+
+}  // namespace
+
+simdjson::error_code parse_timing_points(ondemand::value v, startlist_lists& lists) {
+    constexpr std::string_view name = "timing_points_m";
+    std::optional<ondemand::array> arr;
+    if (auto e = open_array(v, lists.check, name, "array of integers", arr)) return e;
+    if (!arr) return simdjson::SUCCESS;
+    std::size_t index = 0;
+    for (auto element : *arr) {
+        ondemand::value ev;
+        if (auto e = element.get(ev)) return e;
+        scalar s;
+        if (auto e = decode(ev, s)) return e;
+        field_path at{{}, name, index++};
+        std::int64_t m = 0;
+        if (lists.check.read(s, at, presence::required, m)) {
+            lists.check.require_positive(m, at);
+            lists.timing_points_m.push_back(m);
+        }
+    }
+    return simdjson::SUCCESS;
+}
+
+simdjson::error_code parse_athletes(ondemand::value v, const char* buffer_end, startlist_lists& lists) {
+    checker& c = lists.check;
+    auto read = [&](const element_fields<athlete_slot, athlete_slot_count>& f) {
+        feed::athlete_entry a;
+        c.read_non_empty(f[athlete_slot::bib], f.at("bib"), presence::required, a.bib);
+        c.read(f[athlete_slot::name], f.at("name"), presence::required, a.name);
+        c.read(f[athlete_slot::country], f.at("country"), presence::required, a.country);
+        if (c.read(f[athlete_slot::lane], f.at("lane"), presence::optional, a.lane))
+            c.require(*a.lane >= 1, f.at("lane"), "must be at least 1", *a.lane);
+        c.read(f[athlete_slot::area], f.at("area"), presence::optional, a.area);
+        if (c.read(f[athlete_slot::pb_ms], f.at("pb_ms"), presence::optional, a.pb_ms))
+            c.require_positive(*a.pb_ms, f.at("pb_ms"));
+        if (c.read(f[athlete_slot::sb_ms], f.at("sb_ms"), presence::optional, a.sb_ms))
+            c.require_positive(*a.sb_ms, f.at("sb_ms"));
+        if (!c.failed()) lists.athletes.push_back(std::move(a));
+    };
+    return for_each_object<athlete_slot, athlete_slot_count>(v, buffer_end, c, "athletes", athlete_field,
+                                                             read, lists.has_athletes);
+}
+
+simdjson::error_code parse_records(ondemand::value v, const char* buffer_end, startlist_lists& lists) {
+    checker& c = lists.check;
+    auto read = [&](const element_fields<record_slot, record_slot_count>& f) {
+        feed::record_entry r{};
+        c.read_named(f[record_slot::kind], f.at("kind"), presence::required, record_kind_names, r.kind);
+        if (c.read(f[record_slot::mark_ms], f.at("mark_ms"), presence::required, r.mark_ms))
+            c.require_positive(r.mark_ms, f.at("mark_ms"));
+        c.read(f[record_slot::holder], f.at("holder"), presence::optional, r.holder);
+        c.read(f[record_slot::country], f.at("country"), presence::optional, r.country);
+        c.read(f[record_slot::area], f.at("area"), presence::optional, r.area);
+        c.read(f[record_slot::year], f.at("year"), presence::optional, r.year);
+        if (!c.failed()) lists.records.push_back(std::move(r));
+    };
+    bool opened = false;
+    return for_each_object<record_slot, record_slot_count>(v, buffer_end, c, "records", record_field, read,
+                                                           opened);
+}
+
+std::optional<std::string_view> duplicate_bib(const std::vector<feed::athlete_entry>& athletes) {
+    std::vector<std::string_view> bibs;
+    bibs.reserve(athletes.size());
+    for (const auto& a : athletes) bibs.push_back(a.bib);
+    std::sort(bibs.begin(), bibs.end());
+    auto it = std::adjacent_find(bibs.begin(), bibs.end());
+    if (it == bibs.end()) return std::nullopt;
+    return *it;
+}
+
+}  // namespace splitstream::ingest::frame_parsing
