@@ -12,6 +12,8 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/ssl.hpp>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -260,6 +262,29 @@ TEST_F(TlsUpstream, TrustedCaButAnotherHostNameIsRefused) {
     run_until(ioc, [&] { return sink.count("connect_failed") == 1 || !sink.applied.empty(); });
     EXPECT_TRUE(sink.applied.empty());
     EXPECT_EQ(sink.detail("connect_failed", "step"), "tls") << log.text.str();
+}
+
+// The upstream client's own trust-store code loaded a CA file only for
+// wss:// and checked it was readable for any scheme; the shared one loads
+// it whenever it is given, so a file that is no CA file is an error at start
+// for ws:// too, before any connection.
+TEST(TlsUpstreamOptions, ACaFileThatHoldsNoCertificateIsRefusedAtStartForAnyScheme) {
+    const auto not_pem = std::filesystem::path(testing::TempDir()) / "splitstream-not-a-ca.pem";
+    std::ofstream(not_pem) << "not a certificate\n";
+    for (const std::string url : {"ws://127.0.0.1:1/feed", "wss://127.0.0.1:1/feed"}) {
+        net::io_context ioc;
+        recording_sink sink;
+        metrics_registry metrics;
+        captured_log log;
+        auto options = tls_options(url);
+        options.name = "A";
+        options.ca_file = not_pem.string();
+        feed_ingest ingest(ioc.get_executor(), one_line(options), sink, metrics, log.logger);
+        const auto error = ingest.start();
+        ASSERT_TRUE(error) << url;
+        EXPECT_EQ(error->rfind("upstream A: TLS trust store: ", 0), 0u) << *error;
+    }
+    std::filesystem::remove(not_pem);
 }
 
 }  // namespace
