@@ -5,6 +5,7 @@
 // for). For the tree's clients of wss:// servers.
 
 #include <string>
+#include <string_view>
 
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/ssl.hpp>
@@ -31,6 +32,11 @@ beast::error_code prepare_tls_stream(beast::ssl_stream<beast::tcp_stream>& strea
 // Whether a failed TLS handshake was the certificate check: a retry never
 // fixes that, so callers say which option to change.
 bool certificate_refused(beast::error_code ec);
+
+// What to change after a refused certificate, in the words of the
+// command-line options of both the daemon and `splitstream tail`.
+inline constexpr std::string_view refused_certificate_advice =
+    "give the issuing CA with --ca-file (--insecure-skip-verify only in a lab)";
 
 // Why a TLS handshake on `stream` failed, in words: for a refused
 // certificate "certificate not trusted: <the verifier's reason>", else the

@@ -1,37 +1,27 @@
 #include "ingest/upstream_client.hpp"
 
-#include <fstream>
-
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
-
 #include <spdlog/spdlog.h>
 
 #include "base/connection_ending.hpp"
 #include "ingest/frame_receipt.hpp"
+#include "ingest/tls_client.hpp"
 
 namespace splitstream::ingest {
 
 upstream_client::created upstream_client::create(net::any_io_executor executor, upstream_options options,
                                                  line_handler& handler, std::shared_ptr<spdlog::logger> log) {
     auto url = parse_ws_url(options.url);
-    if (!url) return {nullptr, "upstream " + options.name + ": not a ws:// or wss:// URL: " + options.url};
-    if (!options.ca_file.empty() && !std::ifstream(options.ca_file))
-        return {nullptr, "upstream " + options.name + ": cannot read CA file " + options.ca_file};
+    if (!url)
+        return {nullptr,
+                "upstream " + options.name + ": bad URL " + options.url + ": " + ws_url_problem(options.url)};
     auto client = std::make_shared<upstream_client>(std::move(executor), std::move(options), std::move(*url),
                                                     handler, log);
-    if (client->url_.tls && !client->options_.insecure_skip_verify) {
-        beast::error_code ec;
-        if (client->options_.ca_file.empty())
-            client->tls_context_.set_default_verify_paths(ec);
-        else
-            client->tls_context_.load_verify_file(client->options_.ca_file, ec);
-        if (ec) return {nullptr, "upstream " + client->options_.name + ": TLS trust store: " + ec.message()};
-        client->tls_context_.set_verify_mode(net::ssl::verify_peer);
-    } else {
-        client->tls_context_.set_verify_mode(net::ssl::verify_none);
-    }
+    // For ws:// too: an unreadable --ca-file is an error at start whatever
+    // the scheme (the context then goes unused).
+    const tls_trust trust{.ca_file = client->options_.ca_file,
+                          .insecure_skip_verify = client->options_.insecure_skip_verify};
+    if (auto error = configure_tls_client(client->tls_context_, trust); !error.empty())
+        return {nullptr, "upstream " + client->options_.name + ": " + error};
     return {std::move(client), {}};
 }
 
@@ -135,12 +125,8 @@ void upstream_client::on_connect(beast::error_code ec, tcp::endpoint) {
     if (!tls_) return do_ws_handshake();
 
     auto& ssl = tls_->next_layer();
-    // SNI, so that a server with several names presents the right one.
-    if (!SSL_set_tlsext_host_name(ssl.native_handle(), url_.host.c_str())) {
-        return attempt_failed(
-            "tls", beast::error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category()));
-    }
-    if (!options_.insecure_skip_verify) ssl.set_verify_callback(net::ssl::host_name_verification(url_.host));
+    if (auto failed = prepare_tls_stream(ssl, url_.host, options_.insecure_skip_verify))
+        return attempt_failed("tls", failed);
     beast::get_lowest_layer(*tls_).expires_after(options_.handshake_timeout);
     ssl.async_handshake(net::ssl::stream_base::client,
                         beast::bind_front_handler(&upstream_client::on_tls_handshake, shared_from_this()));
@@ -235,15 +221,11 @@ void upstream_client::on_close(beast::error_code ec) {
 
 void upstream_client::attempt_failed(std::string_view step, beast::error_code ec) {
     std::string error = ec.message();
-    if (step == "tls" && tls_ && ec.category() == net::error::get_ssl_category() &&
-        ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_CERTIFICATE_VERIFY_FAILED) {
+    if (step == "tls" && tls_ && certificate_refused(ec)) {
         // The one failure a retry never fixes: say what to change.
-        const auto verify = SSL_get_verify_result(tls_->next_layer().native_handle());
-        error = std::string("certificate not trusted: ") + X509_verify_cert_error_string(verify);
-        log_->error(
-            "upstream {} ({}): TLS handshake failed: {}; give the issuing CA with --ca-file "
-            "(--insecure-skip-verify only in a lab); retrying",
-            options_.name, options_.url, error);
+        error = tls_failure_text(ec, tls_->next_layer());
+        log_->error("upstream {} ({}): TLS handshake failed: {}; {}; retrying", options_.name, options_.url,
+                    error, refused_certificate_advice);
     } else {
         log_->warn("upstream {} ({}): {} failed: {}", options_.name, options_.url, step, error);
     }

@@ -17,9 +17,14 @@ struct ws_url {
 };
 
 // Parses ws://HOST[:PORT][/PATH][?QUERY] and wss://...; nullopt when the
-// scheme is not ws/wss, the host is empty or the port is not decimal. A URL
+// scheme is not ws/wss, the host is empty or the port is not a decimal
+// number from 1 to 65535 (written back without leading zeros). A URL
 // without a path (none, or a bare query) gets `default_path`.
 std::optional<ws_url> parse_ws_url(std::string_view url, std::string_view default_path = "/");
+
+// Why parse_ws_url refuses `url`, in words for a start-up error (such as
+// "port 70000 is not 1-65535"); empty when it accepts it.
+std::string ws_url_problem(std::string_view url);
 
 // The Host header for the handshake: IPv6 literals in brackets, the port
 // only when it is not the scheme's default.

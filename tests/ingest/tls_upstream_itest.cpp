@@ -1,5 +1,5 @@
 // wss:// upstreams with certificate verification, over 127.0.0.1: a CA and
-// a server certificate are made at test time with the `openssl` command, a
+// a server certificate are made at test time (tests/support/tls_cert.hpp), a
 // TLS WebSocket upstream (below) serves the Budapest 1500 m feed, and the
 // daemon's ingest must trust it through the CA file, refuse it with the
 // system CAs only (logged, counted, a feed event, retried), and accept it
@@ -8,12 +8,10 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/ssl.hpp>
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -25,52 +23,24 @@
 #include "base/metrics.hpp"
 #include "base/net.hpp"
 #include "ingest/feed_ingest.hpp"
+#include "tests/support/tls_cert.hpp"
 #include "tests/test_paths.hpp"
 
 namespace splitstream::ingest {
 namespace {
 
-namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 constexpr std::uint64_t last_seq = 185;
 
 constexpr auto feed_lines = &test_paths::reference_feed_lines;
 
-// A CA and a server certificate for 127.0.0.1 signed by it, in a fresh
-// directory; made once for all tests of this file.
-struct certificates {
-    fs::path dir;
-    bool made = false;
-
-    fs::path ca() const { return dir / "ca.pem"; }
-    fs::path cert() const { return dir / "server.pem"; }
-    fs::path key() const { return dir / "server.key"; }
-};
-
-const certificates& test_certificates() {
-    static const certificates certs = [] {
-        certificates c;
-        c.dir = fs::path(testing::TempDir()) / ("splitstream-tls-itest-" + std::to_string(::getpid()));
-        fs::remove_all(c.dir);
-        fs::create_directories(c.dir);
-        std::ofstream(c.dir / "server.ext") << "subjectAltName=IP:127.0.0.1\n"
-                                               "basicConstraints=CA:FALSE\n"
-                                               "keyUsage=digitalSignature\n"
-                                               "extendedKeyUsage=serverAuth\n";
-        const std::string d = c.dir.string();
-        const std::string ec = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
-        const std::string script =
-            "cd '" + d + "' && openssl req -x509" + ec +
-            " -keyout ca.key -out ca.pem -days 2 -subj /CN=splitstream-test-ca"
-            " -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign"
-            " && openssl req" +
-            ec + " -keyout server.key -out server.csr -subj /CN=127.0.0.1" +
-            " && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -set_serial 2 -days 2"
-            " -extfile server.ext -out server.pem";
-        c.made = std::system(("(" + script + ") >'" + d + "/openssl.log' 2>&1").c_str()) == 0;
-        return c;
-    }();
+// A CA and a server certificate for 127.0.0.1 (only: see
+// TrustedCaButAnotherHostNameIsRefused) signed by it; made once for all
+// tests of this file.
+const test_support::certificate_files& test_certificates() {
+    static const auto certs =
+        test_support::make_certificate({.tag = "tls-upstream", .ca_signed = true, .names = {"127.0.0.1"}});
     return certs;
 }
 
@@ -82,8 +52,8 @@ class tls_upstream {
 public:
     explicit tls_upstream(net::io_context& ioc) : state_(std::make_shared<state>(ioc)) {
         const auto& certs = test_certificates();
-        state_->tls.use_certificate_chain_file(certs.cert().string());
-        state_->tls.use_private_key_file(certs.key().string(), net::ssl::context::pem);
+        state_->tls.use_certificate_chain_file(certs.cert.string());
+        state_->tls.use_private_key_file(certs.key.string(), net::ssl::context::pem);
         net::co_spawn(ioc, accept_loop(state_), net::detached);
     }
     ~tls_upstream() {
@@ -206,7 +176,7 @@ std::optional<std::int64_t> metric_value(const metrics_registry& m, const std::s
 class TlsUpstream : public testing::Test {
 protected:
     void SetUp() override {
-        ASSERT_TRUE(test_certificates().made) << "openssl could not make the certificates";
+        ASSERT_TRUE(test_certificates().made()) << "test certificates: " << test_certificates().error;
     }
 };
 
@@ -217,7 +187,7 @@ TEST_F(TlsUpstream, TrustedThroughTheCaFileTheFeedIsApplied) {
     metrics_registry metrics;
     captured_log log;
     auto options = tls_options(up.url());
-    options.ca_file = test_certificates().ca().string();
+    options.ca_file = test_certificates().ca.string();
     feed_ingest ingest(ioc.get_executor(), one_line(options), sink, metrics, log.logger);
     ASSERT_EQ(ingest.start(), std::nullopt);
     run_until(ioc, [&] { return sink.done(); });
@@ -286,12 +256,35 @@ TEST_F(TlsUpstream, TrustedCaButAnotherHostNameIsRefused) {
     auto url = up.url();
     url.replace(url.find("127.0.0.1"), 9, "localhost");
     auto options = tls_options(url);
-    options.ca_file = test_certificates().ca().string();
+    options.ca_file = test_certificates().ca.string();
     feed_ingest ingest(ioc.get_executor(), one_line(options), sink, metrics, log.logger);
     ASSERT_EQ(ingest.start(), std::nullopt);
     run_until(ioc, [&] { return sink.count("connect_failed") == 1 || !sink.applied.empty(); });
     EXPECT_TRUE(sink.applied.empty());
     EXPECT_EQ(sink.detail("connect_failed", "step"), "tls") << log.text.str();
+}
+
+// The upstream client's own trust-store code loaded a CA file only for
+// wss:// and checked it was readable for any scheme; the shared one loads
+// it whenever it is given, so a file that is no CA file is an error at start
+// for ws:// too, before any connection.
+TEST(TlsUpstreamOptions, ACaFileThatHoldsNoCertificateIsRefusedAtStartForAnyScheme) {
+    const auto not_pem = std::filesystem::path(testing::TempDir()) / "splitstream-not-a-ca.pem";
+    std::ofstream(not_pem) << "not a certificate\n";
+    for (const std::string url : {"ws://127.0.0.1:1/feed", "wss://127.0.0.1:1/feed"}) {
+        net::io_context ioc;
+        recording_sink sink;
+        metrics_registry metrics;
+        captured_log log;
+        auto options = tls_options(url);
+        options.name = "A";
+        options.ca_file = not_pem.string();
+        feed_ingest ingest(ioc.get_executor(), one_line(options), sink, metrics, log.logger);
+        const auto error = ingest.start();
+        ASSERT_TRUE(error) << url;
+        EXPECT_EQ(error->rfind("upstream A: TLS trust store: ", 0), 0u) << *error;
+    }
+    std::filesystem::remove(not_pem);
 }
 
 }  // namespace

@@ -35,6 +35,36 @@ TEST(WsUrl, RefusesOtherSchemesAndBadPorts) {
     EXPECT_FALSE(parse_ws_url("ws://[::1/"));
 }
 
+// A port out of range used to pass here and fail only at connect, again on
+// every retry.
+TEST(WsUrl, RefusesAPortOutsideOneTo65535) {
+    EXPECT_FALSE(parse_ws_url("ws://h:65536/"));
+    EXPECT_FALSE(parse_ws_url("wss://[::1]:70000/feed"));
+    EXPECT_FALSE(parse_ws_url("ws://h:99999999999999999999999/"));
+    EXPECT_FALSE(parse_ws_url("ws://h:0/"));
+    EXPECT_EQ(parse_ws_url("ws://h:65535/")->port, "65535");
+    EXPECT_EQ(parse_ws_url("ws://h:1/")->port, "1");
+}
+
+TEST(WsUrl, WritesThePortWithoutLeadingZeros) {
+    const auto u = parse_ws_url("ws://h:0080/");
+    ASSERT_TRUE(u);
+    EXPECT_EQ(u->port, "80");
+    EXPECT_EQ(host_header(*u), "h");
+}
+
+TEST(WsUrl, SaysWhyItRefusesAUrl) {
+    EXPECT_EQ(ws_url_problem("ws://127.0.0.1:70000/feed"), "port 70000 is not 1-65535");
+    EXPECT_EQ(ws_url_problem("ws://h:0/"), "port 0 is not 1-65535");
+    EXPECT_EQ(ws_url_problem("ws://h:80x/"), "port 80x is not a number");
+    EXPECT_EQ(ws_url_problem("ws://h:/"), "no port after the colon");
+    EXPECT_EQ(ws_url_problem("http://h/feed"), "not ws:// or wss://");
+    EXPECT_EQ(ws_url_problem("ws://:80/"), "no host");
+    EXPECT_EQ(ws_url_problem("ws://[::1/"), "no ] after an IPv6 address");
+    EXPECT_EQ(ws_url_problem("ws://[::1]x:80/"), "text after the ] of an IPv6 address");
+    EXPECT_EQ(ws_url_problem("wss://h:8443/feed"), "");
+}
+
 // `splitstream tail` had its own reading of stream URLs; these are the
 // cases where the two differed.
 TEST(WsUrl, GivesTheDefaultPathToAUrlWithoutOne) {

@@ -1,12 +1,9 @@
 // The publish server with TLS over real sockets on 127.0.0.1: a `wss://`
 // subscriber gets its hello and a published event, and an `https://` GET is
-// answered. The certificate is a throwaway self-signed one made here.
+// answered. The certificate is a throwaway self-signed one
+// (tests/support/tls_cert.hpp).
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
@@ -14,63 +11,15 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/ssl.hpp>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "publish/server.hpp"
 #include "test_support.hpp"
+#include "tests/support/tls_cert.hpp"
 
 namespace splitstream::publish {
 namespace {
 
 using namespace testing;
-
-struct pem_files {
-    std::filesystem::path dir;
-    std::filesystem::path cert;
-    std::filesystem::path key;
-    std::string cert_pem;
-};
-
-// An EC P-256 key and a self-signed certificate for CN=127.0.0.1, valid for
-// an hour, written as PEM files in a fresh directory.
-pem_files make_self_signed(const std::string& tag) {
-    pem_files out;
-    out.dir = std::filesystem::temp_directory_path() /
-              ("splitstream-tls-" + tag + "-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(out.dir);
-    out.cert = out.dir / "cert.pem";
-    out.key = out.dir / "key.pem";
-
-    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_EC_gen("P-256"), EVP_PKEY_free);
-    std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), X509_free);
-    if (!key || !cert) return out;
-    X509_set_version(cert.get(), 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert.get()), -60);
-    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600);
-    X509_set_pubkey(cert.get(), key.get());
-    X509_NAME* name = X509_get_subject_name(cert.get());
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"),
-                               -1, -1, 0);
-    X509_set_issuer_name(cert.get(), name);
-    if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0) return out;
-
-    auto write = [](const std::filesystem::path& path, auto&& emit) {
-        std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_file(path.c_str(), "w"), BIO_free);
-        return bio && emit(bio.get()) == 1;
-    };
-    write(out.cert, [&](BIO* b) { return PEM_write_bio_X509(b, cert.get()); });
-    write(out.key, [&](BIO* b) {
-        return PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
-    });
-    std::ifstream in(out.cert);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    out.cert_pem = ss.str();
-    return out;
-}
 
 struct tls_subscriber_result {
     bool handshake_done = false;
@@ -138,8 +87,8 @@ net::awaitable<void> https_get(net::ssl::context& ctx, std::uint16_t port, std::
 }
 
 TEST(publish_tls, wss_subscriber_and_https_get_with_a_self_signed_certificate) {
-    const auto files = make_self_signed("wss");
-    ASSERT_FALSE(files.cert_pem.empty()) << "could not make a test certificate";
+    const auto files = test_support::make_certificate({.tag = "publish-wss"});
+    ASSERT_TRUE(files.made()) << "test certificate: " << files.error;
 
     net::io_context ioc;
     fake_provider provider;
@@ -154,7 +103,7 @@ TEST(publish_tls, wss_subscriber_and_https_get_with_a_self_signed_certificate) {
     srv->start();
 
     net::ssl::context client_tls(net::ssl::context::tls_client);
-    client_tls.add_certificate_authority(net::buffer(files.cert_pem));
+    client_tls.load_verify_file(files.ca.string());
     client_tls.set_verify_mode(net::ssl::verify_peer);
 
     tls_subscriber_result sub;
@@ -203,7 +152,6 @@ TEST(publish_tls, wss_subscriber_and_https_get_with_a_self_signed_certificate) {
         << "sessions still open: " << srv->connections();
     srv.reset();
     ioc.run_for(10ms);
-    std::filesystem::remove_all(files.dir);
 }
 
 }  // namespace

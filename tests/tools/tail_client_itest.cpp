@@ -5,21 +5,16 @@
 // use), and skips the check only when told to.
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <sstream>
 
 #include "publish/server.hpp"
 #include "replay/feed_server.hpp"
 #include "tests/publish/test_support.hpp"
+#include "tests/support/tls_cert.hpp"
 #include "tools/tail/tail_client.hpp"
 
 namespace splitstream::tail {
@@ -118,51 +113,18 @@ TEST(tail_client, refuses_a_url_it_cannot_use_and_an_unreadable_ca_file) {
     EXPECT_FALSE(made.client);
     EXPECT_NE(made.error.find("bad URL http://127.0.0.1:8080"), std::string::npos) << made.error;
 
+    // Refused at start, not on every connect.
+    t.url = "ws://127.0.0.1:70000";
+    made = tail_client::create(ioc, t, out, quiet());
+    EXPECT_FALSE(made.client);
+    EXPECT_NE(made.error.find("bad URL ws://127.0.0.1:70000: port 70000 is not 1-65535"), std::string::npos)
+        << made.error;
+
     t.url = "wss://127.0.0.1:8443";
     t.tls.ca_file = "/nonexistent/ca.pem";
     made = tail_client::create(ioc, t, out, quiet());
     EXPECT_FALSE(made.client);
     EXPECT_EQ(made.error, "cannot read CA file /nonexistent/ca.pem");
-}
-
-// A self-signed certificate for 127.0.0.1, the address also as a subject
-// alternative name (what host-name verification checks), as PEM files in a
-// fresh directory; the certificate is its own CA file.
-struct pem_files {
-    std::filesystem::path dir, cert, key;
-};
-
-pem_files make_certificate() {
-    pem_files out;
-    out.dir = std::filesystem::temp_directory_path() / ("splitstream-tail-tls-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(out.dir);
-    out.cert = out.dir / "cert.pem";
-    out.key = out.dir / "key.pem";
-    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_EC_gen("P-256"), EVP_PKEY_free);
-    std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), X509_free);
-    if (!key || !cert) return out;
-    X509_set_version(cert.get(), 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert.get()), -60);
-    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600);
-    X509_set_pubkey(cert.get(), key.get());
-    X509_NAME* name = X509_get_subject_name(cert.get());
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"),
-                               -1, -1, 0);
-    X509_set_issuer_name(cert.get(), name);
-    X509V3_CTX v3;
-    X509V3_set_ctx_nodb(&v3);
-    X509V3_set_ctx(&v3, cert.get(), cert.get(), nullptr, nullptr, 0);
-    std::unique_ptr<X509_EXTENSION, decltype(&X509_EXTENSION_free)> san(
-        X509V3_EXT_conf_nid(nullptr, &v3, NID_subject_alt_name, "IP:127.0.0.1"), X509_EXTENSION_free);
-    if (!san || X509_add_ext(cert.get(), san.get(), -1) != 1) return out;
-    if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0) return out;
-    std::unique_ptr<BIO, decltype(&BIO_free)> cert_bio(BIO_new_file(out.cert.c_str(), "w"), BIO_free);
-    std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(BIO_new_file(out.key.c_str(), "w"), BIO_free);
-    if (!cert_bio || !key_bio || PEM_write_bio_X509(cert_bio.get(), cert.get()) != 1 ||
-        PEM_write_bio_PrivateKey(key_bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
-        out.cert.clear();
-    return out;
 }
 
 struct captured_log {
@@ -172,8 +134,9 @@ struct captured_log {
 };
 
 TEST(tail_client, over_wss_trusts_the_ca_file_refuses_an_unknown_certificate_and_skips_the_check_if_told) {
-    const auto files = make_certificate();
-    ASSERT_FALSE(files.cert.empty()) << "could not make a test certificate";
+    // Self-signed: the certificate is its own CA file.
+    const auto files = test_support::make_certificate({.tag = "tail-wss"});
+    ASSERT_TRUE(files.made()) << "test certificate: " << files.error;
     net::io_context ioc;
     publish::testing::fake_provider provider;
     metrics_registry registry;
@@ -207,7 +170,7 @@ TEST(tail_client, over_wss_trusts_the_ca_file_refuses_an_unknown_certificate_and
     refused->stop();
 
     // Trusted through the CA file: it subscribes and prints what is published.
-    t.tls.ca_file = files.cert.string();
+    t.tls.ca_file = files.ca.string();
     std::ostringstream out;
     auto client = tail_client::create(ioc, t, out, quiet()).client;
     ASSERT_TRUE(client);
@@ -234,7 +197,6 @@ TEST(tail_client, over_wss_trusts_the_ca_file_refuses_an_unknown_certificate_and
 
     srv.stop();
     EXPECT_TRUE(run_until([&] { return srv.connections() == 0; }));
-    std::filesystem::remove_all(files.dir);
 }
 
 }  // namespace

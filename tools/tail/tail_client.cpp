@@ -35,7 +35,8 @@ tail_client::created tail_client::create(net::io_context& ioc, tail_options opti
                                          std::shared_ptr<spdlog::logger> log) {
     auto url = ingest::parse_ws_url(options.url, default_stream_path);
     if (!url)
-        return {nullptr, "bad URL " + options.url + " (expected ws://HOST[:PORT][/v1/stream] or wss://...)"};
+        return {nullptr, "bad URL " + options.url + ": " + ingest::ws_url_problem(options.url) +
+                             " (expected ws://HOST[:PORT][/v1/stream] or wss://...)"};
     auto client =
         std::make_shared<tail_client>(ioc, std::move(options), std::move(*url), out, std::move(log));
     if (client->url_.tls) {
@@ -272,10 +273,9 @@ void tail_client::schedule_reconnect(beast::error_code ec, const char* what) {
     const auto delay = backoff_.next();
     if (tls_ && std::string_view(what) == "tls" && ingest::certificate_refused(ec))
         // The one failure a retry never fixes: say what to change.
-        log_->error(
-            "tail: TLS handshake failed: {}; give the issuing CA with --ca-file (--insecure-skip-verify "
-            "only in a lab); retrying in {} ms",
-            ingest::tls_failure_text(ec, tls_->next_layer()), delay.count());
+        log_->error("tail: TLS handshake failed: {}; {}; retrying in {} ms",
+                    ingest::tls_failure_text(ec, tls_->next_layer()), ingest::refused_certificate_advice,
+                    delay.count());
     else if (is_ordinary_ending(ec) || ec == beast::error::timeout)  // the tail reconnects
         log_->info("tail: {}: {}; reconnecting in {} ms", what, ec.message(), delay.count());
     else
