@@ -251,6 +251,7 @@ std::string daemon::health_json() const {
     std::string out = "\"upstreams_connected\":" + std::to_string(upstreams_connected_) +
                       ",\"feed_seq\":" + std::to_string(last_feed_seq_) +
                       ",\"recovered\":" + (recovered_ ? "true" : "false");
+    if (ingest_) out += "," + ingest_->health_json();
     return out;
 }
 

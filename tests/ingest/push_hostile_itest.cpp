@@ -1,0 +1,191 @@
+// Push ingest against a hostile or careless timing system, over real
+// sockets on 127.0.0.1: frames that lie about their seq, refused upgrades
+// that carry the token, idle sockets that take the slots. Whatever such a
+// client does, the real feed is applied in order, health tells the truth,
+// and the log neither floods nor shows a credential. Every wait is bounded.
+
+#include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "base/metrics.hpp"
+#include "base/net.hpp"
+#include "ingest/feed_ingest.hpp"
+#include "tests/test_paths.hpp"
+
+namespace splitstream::ingest {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::uint64_t last_seq = 185;
+constexpr auto feed_lines = &test_paths::reference_feed_lines;
+const std::string token = "s3cret-feed-token";
+
+std::vector<std::uint64_t> clean_seqs(std::uint64_t from = 1, std::uint64_t to = last_seq) {
+    std::vector<std::uint64_t> out;
+    for (auto s = from; s <= to; ++s) out.push_back(s);
+    return out;
+}
+
+// Frames `from`..`to` (1-based seqs) of the reference feed.
+std::vector<std::string> feed_frames(std::uint64_t from, std::uint64_t to) {
+    return {feed_lines().begin() + static_cast<std::ptrdiff_t>(from - 1),
+            feed_lines().begin() + static_cast<std::ptrdiff_t>(to)};
+}
+
+// A valid frame of the feed with its seq replaced.
+std::string with_seq(std::uint64_t seq_in_feed, std::uint64_t new_seq) {
+    auto line = feed_lines()[seq_in_feed - 1];
+    const auto old = "\"seq\":" + std::to_string(seq_in_feed);
+    return line.replace(line.find(old), old.size(), "\"seq\":" + std::to_string(new_seq));
+}
+
+struct recording_sink final : feed_sink {
+    std::vector<std::uint64_t> applied;  // seqs of data messages and hellos, in order
+    int rejected = 0;
+    int disconnected = 0;
+
+    void on_message(const received_frame&, const feed::feed_message& msg) override {
+        if (msg.type() != feed::message_type::heartbeat) applied.push_back(msg.seq);
+    }
+    void on_rejected(const received_frame&, const feed::rejection&, std::optional<std::uint64_t>) override {
+        ++rejected;
+    }
+    void on_notice(const feed::feed_notice& n) override { disconnected += n.state == "disconnected"; }
+};
+
+struct captured_log {
+    std::ostringstream text;
+    std::shared_ptr<spdlog::logger> logger = std::make_shared<spdlog::logger>(
+        "ingest", std::make_shared<spdlog::sinks::ostream_sink_mt>(text, /*force_flush=*/true));
+
+    int lines_with(std::string_view needle) const {
+        std::istringstream in(text.str());
+        int n = 0;
+        for (std::string line; std::getline(in, line);) n += line.find(needle) != std::string::npos;
+        return n;
+    }
+};
+
+template <class Pred>
+void run_until(net::io_context& ioc, Pred done, std::chrono::milliseconds bound = 5s) {
+    const auto end = std::chrono::steady_clock::now() + bound;
+    while (!done() && std::chrono::steady_clock::now() < end) ioc.run_for(5ms);
+}
+
+bool renders(const metrics_registry& m, const std::string& line) {
+    return m.render().find(line + "\n") != std::string::npos;
+}
+
+// A push ingest on a free port with the tests' fast gap timings.
+struct push_ingest {
+    explicit push_ingest(listen_options listen = {}, std::chrono::milliseconds stall_after = 5s)
+        : ingest(ioc.get_executor(),
+                 ingest_options{
+                     .listen = with_token(std::move(listen)),
+                     .sequencing = {.hold_max = 1000, .gap_timeout = 50ms, .gap_retries = 3},
+                     .stall_after = stall_after,
+                 },
+                 sink, metrics, log.logger) {
+        EXPECT_EQ(ingest.start(), std::nullopt);
+        at = *ingest.listen_endpoint();
+    }
+
+    static listen_options with_token(listen_options l) {
+        l.address = "127.0.0.1";
+        l.port = 0;
+        l.token = token;
+        return l;
+    }
+
+    net::io_context ioc;
+    recording_sink sink;
+    metrics_registry metrics;
+    captured_log log;
+    feed_ingest ingest;
+    tcp::endpoint at;
+};
+
+// Pushes `batches` on one authenticated connection, pausing `pause` between
+// batches, then closes.
+net::awaitable<void> push_batches(tcp::endpoint at, std::vector<std::vector<std::string>> batches,
+                                  std::chrono::milliseconds pause) {
+    websocket::stream<beast::tcp_stream> ws(co_await net::this_coro::executor);
+    beast::get_lowest_layer(ws).expires_after(2s);
+    co_await beast::get_lowest_layer(ws).async_connect(at, net::use_awaitable);
+    ws.set_option(websocket::stream_base::decorator(
+        [](websocket::request_type& req) { req.set(http::field::authorization, "Bearer " + token); }));
+    co_await ws.async_handshake("127.0.0.1", "/feed", net::use_awaitable);
+    beast::get_lowest_layer(ws).expires_never();
+    net::steady_timer timer(co_await net::this_coro::executor);
+    for (std::size_t b = 0; b < batches.size(); ++b) {
+        if (b > 0) {
+            timer.expires_after(pause);
+            co_await timer.async_wait(net::use_awaitable);
+        }
+        for (const auto& frame : batches[b]) co_await ws.async_write(net::buffer(frame), net::use_awaitable);
+    }
+    co_await ws.async_close(websocket::close_code::normal, net::use_awaitable);
+}
+
+// ---------------------------------------------------------------- sequencing
+
+TEST(PushHostile, OneFrameWithAFarSeqDoesNotStallTheFeed) {
+    push_ingest p;
+    // The probe: a frame that is not a valid message but names a far seq,
+    // and a valid one that jumps far ahead. Then a pause longer than every
+    // gap timeout and retry, then the rest of the real feed.
+    auto first = feed_frames(1, 50);
+    first.push_back(R"({"seq":1000000000000})");
+    first.push_back(with_seq(51, 1'000'000'000'000));
+    std::exception_ptr failed;
+    bool done = false;
+    net::co_spawn(p.ioc, push_batches(p.at, {first, feed_frames(51, last_seq)}, 400ms),
+                  [&](std::exception_ptr e) { failed = e, done = true; });
+    run_until(p.ioc, [&] { return done && p.sink.disconnected == 1; });
+    EXPECT_EQ(failed, nullptr);
+    EXPECT_EQ(p.sink.applied, clean_seqs());
+    EXPECT_EQ(p.sink.rejected, 1) << "the invalid frame is still reported";
+    EXPECT_TRUE(renders(p.metrics, "ingest_seq_too_far_total 1"));
+    EXPECT_TRUE(renders(p.metrics, "ingest_gaps_total 0"));
+    EXPECT_TRUE(renders(p.metrics, "ingest_gaps_skipped_total 0"));
+    EXPECT_EQ(p.log.lines_with("is more than 10000 ahead of seq 50: refused"), 1) << p.log.text.str();
+    EXPECT_NE(p.ingest.health_json().find("\"feed_stalled\":false"), std::string::npos);
+}
+
+TEST(PushHostile, AFeedThatOnlyJumpsIsReportedStalledAndLoggedOncePerBurst) {
+    push_ingest p({}, 200ms);
+    std::vector<std::string> far;
+    for (int i = 0; i < 30; ++i) far.push_back(with_seq(11, 50'000 + i));
+    bool done = false;
+    // 1..10, then 30 far frames spread over ~300 ms: longer than stall_after.
+    std::vector<std::vector<std::string>> batches{feed_frames(1, 10)};
+    for (const auto& f : far) batches.push_back({f});
+    net::co_spawn(p.ioc, push_batches(p.at, batches, 10ms), [&](std::exception_ptr) { done = true; });
+    run_until(p.ioc, [&] { return done && p.sink.disconnected == 1; });
+    EXPECT_EQ(p.sink.applied, clean_seqs(1, 10));
+    EXPECT_TRUE(renders(p.metrics, "ingest_seq_too_far_total 30"));
+    EXPECT_NE(p.ingest.health_json().find("\"feed_stalled\":true"), std::string::npos)
+        << p.ingest.health_json();
+    EXPECT_EQ(p.log.lines_with("ahead of seq 10: refused"), 1) << "one line per burst: " << p.log.text.str();
+
+    // The real feed going on ends the stall.
+    done = false;
+    net::co_spawn(p.ioc, push_batches(p.at, {feed_frames(11, 20)}, 0ms),
+                  [&](std::exception_ptr) { done = true; });
+    run_until(p.ioc, [&] { return done && p.sink.disconnected == 2; });
+    EXPECT_EQ(p.sink.applied, clean_seqs(1, 20));
+    EXPECT_NE(p.ingest.health_json().find("\"feed_stalled\":false"), std::string::npos)
+        << p.ingest.health_json();
+}
+
+}  // namespace
+}  // namespace splitstream::ingest
