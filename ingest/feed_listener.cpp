@@ -71,8 +71,8 @@ void feed_listener::on_accept(beast::error_code ec, tcp::socket socket) {
         if (ec == net::error::operation_aborted) return;
     } else {
         std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
-        auto session =
-            std::make_shared<push_session>(std::move(socket), next_line_++, options_, handler_, log_);
+        auto session = std::make_shared<push_session>(std::move(socket), next_line_++, options_, handler_,
+                                                      log_, refusal_log_);
         std::optional<push_refusal> refuse;
         if (sessions_.size() >= options_.max_connections) refuse = push_refusal::too_many;
         sessions_.push_back(session);

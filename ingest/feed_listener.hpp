@@ -47,6 +47,7 @@ private:
     line_handler& handler_;
     std::shared_ptr<spdlog::logger> log_;
     std::vector<std::weak_ptr<push_session>> sessions_;
+    std::shared_ptr<log_burst> refusal_log_ = std::make_shared<log_burst>();
     bool stopped_ = false;
 };
 

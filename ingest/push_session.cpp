@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/redact.hpp"
 #include "ingest/frame_receipt.hpp"
 
 namespace splitstream::ingest {
@@ -50,14 +51,15 @@ const char* to_string(push_refusal r) {
 }
 
 push_session::push_session(tcp::socket socket, int line, const listen_options& options, line_handler& handler,
-                           std::shared_ptr<spdlog::logger> log)
+                           std::shared_ptr<spdlog::logger> log, std::shared_ptr<log_burst> refusal_log)
     : ws_(std::move(socket)),
       stale_timer_(ws_.get_executor()),
       parser_(parser_options{.max_frame_bytes = options.read_message_max}),
       line_(line),
       options_(options),
       handler_(handler),
-      log_(std::move(log)) {
+      log_(std::move(log)),
+      refusal_log_(std::move(refusal_log)) {
     beast::error_code ec;
     const auto ep = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
     peer_ = ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -152,7 +154,14 @@ void push_session::do_refuse(push_refusal why) {
             break;
     }
     res.prepare_payload();
-    log_->warn("push {}: refused ({}) {}", peer_, to_string(why), std::string(request_->get().target()));
+    // Anyone can cause this, as often as they like: one line per burst, and
+    // never the token a refused request may carry.
+    if (const auto unlogged = refusal_log_->admit()) {
+        log_->warn("push {}: refused ({}) {}{}", peer_, to_string(why),
+                   redact_credentials(request_->get().target()),
+                   *unlogged ? " (" + std::to_string(*unlogged) + " more refused since the last line)"
+                             : std::string());
+    }
     http::async_write(beast::get_lowest_layer(ws_), *refusal_,
                       beast::bind_front_handler(&push_session::on_refused, shared_from_this()));
 }

@@ -14,6 +14,7 @@
 
 #include <spdlog/logger.h>
 
+#include "base/log_burst.hpp"
 #include "base/net.hpp"
 #include "ingest/frame_parser.hpp"
 #include "ingest/line_handler.hpp"
@@ -36,8 +37,10 @@ const char* to_string(push_refusal r);
 
 class push_session : public std::enable_shared_from_this<push_session> {
 public:
+    // `refusal_log` is shared by every session of a listener: refusals are
+    // logged once per burst across them all.
     push_session(tcp::socket socket, int line, const listen_options& options, line_handler& handler,
-                 std::shared_ptr<spdlog::logger> log);
+                 std::shared_ptr<spdlog::logger> log, std::shared_ptr<log_burst> refusal_log);
 
     // `refuse_with`: answer the upgrade with this refusal whatever it holds.
     void run(std::optional<push_refusal> refuse_with = std::nullopt);
@@ -67,6 +70,7 @@ private:
     listen_options options_;
     line_handler& handler_;
     std::shared_ptr<spdlog::logger> log_;
+    std::shared_ptr<log_burst> refusal_log_;
     std::string peer_;
     std::optional<push_refusal> refuse_with_;
     bool open_ = false;

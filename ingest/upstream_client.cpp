@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/connection_ending.hpp"
+#include "base/redact.hpp"
 #include "ingest/frame_receipt.hpp"
 
 namespace splitstream::ingest {
@@ -16,7 +17,9 @@ namespace splitstream::ingest {
 upstream_client::created upstream_client::create(net::any_io_executor executor, upstream_options options,
                                                  line_handler& handler, std::shared_ptr<spdlog::logger> log) {
     auto url = parse_ws_url(options.url);
-    if (!url) return {nullptr, "upstream " + options.name + ": not a ws:// or wss:// URL: " + options.url};
+    if (!url)
+        return {nullptr, "upstream " + options.name +
+                             ": not a ws:// or wss:// URL: " + redact_credentials(options.url)};
     if (!options.ca_file.empty() && !std::ifstream(options.ca_file))
         return {nullptr, "upstream " + options.name + ": cannot read CA file " + options.ca_file};
     auto client = std::make_shared<upstream_client>(std::move(executor), std::move(options), std::move(*url),
@@ -185,7 +188,7 @@ void upstream_client::on_ws_handshake(beast::error_code ec) {
     if (ec) return attempt_failed("websocket", ec);
     phase_ = phase::open;
     backoff_.reset();
-    log_->info("upstream {} connected to {}{}", options_.name, options_.url,
+    log_->info("upstream {} connected to {}{}", options_.name, redact_credentials(options_.url),
                since_ ? " since " + std::to_string(*since_) : std::string());
     handler_.on_line_up(options_.line, since_);
     if (phase_ != phase::open) return;
@@ -245,9 +248,10 @@ void upstream_client::attempt_failed(std::string_view step, beast::error_code ec
         log_->error(
             "upstream {} ({}): TLS handshake failed: {}; give the issuing CA with --ca-file "
             "(--insecure-skip-verify only in a lab); retrying",
-            options_.name, options_.url, error);
+            options_.name, redact_credentials(options_.url), error);
     } else {
-        log_->warn("upstream {} ({}): {} failed: {}", options_.name, options_.url, step, error);
+        log_->warn("upstream {} ({}): {} failed: {}", options_.name, redact_credentials(options_.url), step,
+                   error);
     }
     handler_.on_line_attempt_failed(options_.line, step, error);
     if (phase_ == phase::stopped) return;

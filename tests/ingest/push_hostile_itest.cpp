@@ -8,11 +8,13 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/metrics.hpp"
@@ -185,6 +187,67 @@ TEST(PushHostile, AFeedThatOnlyJumpsIsReportedStalledAndLoggedOncePerBurst) {
     EXPECT_EQ(p.sink.applied, clean_seqs(1, 20));
     EXPECT_NE(p.ingest.health_json().find("\"feed_stalled\":false"), std::string::npos)
         << p.ingest.health_json();
+}
+
+// ---------------------------------------------------------------- the log
+
+// Sends one raw HTTP request and reads the status line of the answer.
+net::awaitable<void> raw_request(tcp::endpoint at, std::string request, unsigned& status) {
+    beast::tcp_stream stream(co_await net::this_coro::executor);
+    stream.expires_after(2s);
+    co_await stream.async_connect(at, net::use_awaitable);
+    co_await net::async_write(stream, net::buffer(request), net::use_awaitable);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    co_await http::async_read(stream, buffer, res, net::use_awaitable);
+    status = res.result_int();
+}
+
+std::string upgrade_request(std::string_view target, std::string_view extra_headers = {}) {
+    return "GET " + std::string(target) +
+           " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+           "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" +
+           std::string(extra_headers) + "\r\n";
+}
+
+TEST(PushHostile, RefusedRequestsNeverLogATokenAndLogOncePerBurst) {
+    push_ingest p;
+    std::vector<std::string> requests;
+    // Wrong tokens of every form, and the right token on a request that is
+    // not a WebSocket upgrade (refused 426): none may reach the log.
+    for (int i = 0; i < 100; ++i)
+        requests.push_back(upgrade_request("/feed?token=guess-" + std::to_string(i)));
+    for (int i = 0; i < 50; ++i)
+        requests.push_back(upgrade_request("/feed?x=1&access_token=guess-at-" + std::to_string(i)));
+    for (int i = 0; i < 49; ++i)
+        requests.push_back(
+            upgrade_request("/feed", "Authorization: Bearer guess-hdr-" + std::to_string(i) + "\r\n"));
+    requests.push_back("GET /feed?token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    std::vector<unsigned> status(requests.size());
+    std::size_t done = 0;
+    for (std::size_t i = 0; i < requests.size(); ++i)
+        net::co_spawn(p.ioc, raw_request(p.at, requests[i], status[i]), [&](std::exception_ptr) { ++done; });
+    run_until(p.ioc, [&] { return done == requests.size(); });
+    EXPECT_EQ(std::count(status.begin(), status.end(), 401u), 199);
+    EXPECT_EQ(status.back(), 426u);
+    const auto text = p.log.text.str();
+    EXPECT_EQ(text.find("guess"), std::string::npos) << text;
+    EXPECT_EQ(text.find(token), std::string::npos) << text;
+    EXPECT_LE(p.log.lines_with("refused ("), 2) << "one line per burst, not one per request: " << text;
+    EXPECT_GE(p.log.lines_with("refused ("), 1);
+
+    // After the interval the next refusal is logged with the count of those
+    // that were not.
+    std::this_thread::sleep_for(1100ms);
+    unsigned last = 0;
+    done = 0;
+    net::co_spawn(p.ioc, raw_request(p.at, upgrade_request("/feed?token=guess-late"), last),
+                  [&](std::exception_ptr) { ++done; });
+    run_until(p.ioc, [&] { return done == 1; });
+    EXPECT_EQ(last, 401u);
+    EXPECT_NE(p.log.text.str().find("more refused since the last line)"), std::string::npos)
+        << p.log.text.str();
+    EXPECT_NE(p.log.text.str().find("/feed?token=***"), std::string::npos) << p.log.text.str();
 }
 
 }  // namespace
