@@ -51,7 +51,7 @@ const char* to_string(push_refusal r) {
 }
 
 push_session::push_session(tcp::socket socket, int line, const listen_options& options, line_handler& handler,
-                           std::shared_ptr<spdlog::logger> log, std::shared_ptr<log_burst> refusal_log)
+                           std::shared_ptr<spdlog::logger> log, std::shared_ptr<push_listener_state> shared)
     : ws_(std::move(socket)),
       stale_timer_(ws_.get_executor()),
       parser_(parser_options{.max_frame_bytes = options.read_message_max}),
@@ -59,14 +59,17 @@ push_session::push_session(tcp::socket socket, int line, const listen_options& o
       options_(options),
       handler_(handler),
       log_(std::move(log)),
-      refusal_log_(std::move(refusal_log)) {
+      shared_(std::move(shared)) {
     beast::error_code ec;
     const auto ep = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
     peer_ = ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
 }
 
-void push_session::run(std::optional<push_refusal> refuse_with) {
-    refuse_with_ = refuse_with;
+push_session::~push_session() {
+    if (holds_slot_) --shared_->authenticated;
+}
+
+void push_session::run() {
     do_read_request();
 }
 
@@ -108,9 +111,14 @@ void push_session::on_read_request(beast::error_code ec, std::size_t) {
         log_->debug("push {}: upgrade request not read: {}", peer_, ec.message());
         return;
     }
-    if (refuse_with_) return do_refuse(*refuse_with_);
+    decided_ = true;
     if (!websocket::is_upgrade(request_->get())) return do_refuse(push_refusal::not_websocket);
     if (options_.token.empty() || !authorised()) return do_refuse(push_refusal::unauthorized);
+    // Slots go to authenticated pushers only: an unauthenticated socket
+    // never takes the place of the timing system.
+    if (shared_->authenticated >= options_.max_connections) return do_refuse(push_refusal::too_many);
+    holds_slot_ = true;
+    ++shared_->authenticated;
 
     beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(websocket::stream_base::timeout{
@@ -156,7 +164,7 @@ void push_session::do_refuse(push_refusal why) {
     res.prepare_payload();
     // Anyone can cause this, as often as they like: one line per burst, and
     // never the token a refused request may carry.
-    if (const auto unlogged = refusal_log_->admit()) {
+    if (const auto unlogged = shared_->refusal_log.admit()) {
         log_->warn("push {}: refused ({}) {}{}", peer_, to_string(why),
                    redact_credentials(request_->get().target()),
                    *unlogged ? " (" + std::to_string(*unlogged) + " more refused since the last line)"

@@ -189,8 +189,6 @@ TEST(PushHostile, AFeedThatOnlyJumpsIsReportedStalledAndLoggedOncePerBurst) {
         << p.ingest.health_json();
 }
 
-// ---------------------------------------------------------------- the log
-
 // Sends one raw HTTP request and reads the status line of the answer.
 net::awaitable<void> raw_request(tcp::endpoint at, std::string request, unsigned& status) {
     beast::tcp_stream stream(co_await net::this_coro::executor);
@@ -209,6 +207,74 @@ std::string upgrade_request(std::string_view target, std::string_view extra_head
            "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" +
            std::string(extra_headers) + "\r\n";
 }
+
+// ---------------------------------------------------------------- slots
+
+// Opens `n` sockets that send nothing, and keeps them open.
+std::vector<std::unique_ptr<tcp::socket>> idle_sockets(net::io_context& ioc, tcp::endpoint at, int n) {
+    std::vector<std::unique_ptr<tcp::socket>> out;
+    for (int i = 0; i < n; ++i) {
+        auto s = std::make_unique<tcp::socket>(ioc);
+        s->connect(at);
+        out.push_back(std::move(s));
+    }
+    ioc.run_for(50ms);  // the listener accepts them
+    return out;
+}
+
+TEST(PushHostile, IdleUnauthenticatedSocketsDoNotKeepThePusherOut) {
+    push_ingest p(listen_options{.max_connections = 4, .max_pending = 8});
+    // More idle sockets than slots, and more than the pending bound.
+    auto idle = idle_sockets(p.ioc, p.at, 20);
+    std::exception_ptr failed;
+    bool done = false;
+    net::co_spawn(p.ioc, push_batches(p.at, {feed_frames(1, last_seq)}, 0ms),
+                  [&](std::exception_ptr e) { failed = e, done = true; });
+    run_until(
+        p.ioc, [&] { return done && p.sink.disconnected == 1; }, 3s);
+    EXPECT_EQ(failed, nullptr) << "the pusher was refused while idle sockets were open";
+    EXPECT_EQ(p.sink.applied, clean_seqs());
+}
+
+TEST(PushHostile, SlotsAreCountedForAuthenticatedPushersOnly) {
+    push_ingest p(listen_options{.max_connections = 1});
+    // One authenticated pusher holds the only slot.
+    websocket::stream<beast::tcp_stream> holder(p.ioc);
+    bool held = false;
+    auto hold = [&]() -> net::awaitable<void> {
+        co_await beast::get_lowest_layer(holder).async_connect(p.at, net::use_awaitable);
+        co_await holder.async_handshake("127.0.0.1", "/feed?token=" + token, net::use_awaitable);
+        co_await holder.async_write(net::buffer(feed_lines()[0]), net::use_awaitable);
+        held = true;
+    };
+    net::co_spawn(p.ioc, hold(), [](std::exception_ptr) {});
+    run_until(p.ioc, [&] { return held; });
+    ASSERT_TRUE(held);
+
+    // A second authenticated pusher is refused 503; an unauthenticated one 401.
+    unsigned second = 0, stranger = 0;
+    int done = 0;
+    net::co_spawn(p.ioc, raw_request(p.at, upgrade_request("/feed?token=" + token), second),
+                  [&](std::exception_ptr) { ++done; });
+    net::co_spawn(p.ioc, raw_request(p.at, upgrade_request("/feed?token=nope"), stranger),
+                  [&](std::exception_ptr) { ++done; });
+    run_until(p.ioc, [&] { return done == 2; });
+    EXPECT_EQ(second, 503u);
+    EXPECT_EQ(stranger, 401u);
+
+    // Once the holder leaves, its slot is free again.
+    beast::get_lowest_layer(holder).close();
+    run_until(p.ioc, [&] { return p.sink.disconnected == 1; });
+    bool pushed = false;
+    std::exception_ptr failed;
+    net::co_spawn(p.ioc, push_batches(p.at, {feed_frames(1, last_seq)}, 0ms),
+                  [&](std::exception_ptr e) { failed = e, pushed = true; });
+    run_until(p.ioc, [&] { return pushed && p.sink.disconnected == 2; });
+    EXPECT_EQ(failed, nullptr);
+    EXPECT_EQ(p.sink.applied, clean_seqs());
+}
+
+// ---------------------------------------------------------------- the log
 
 TEST(PushHostile, RefusedRequestsNeverLogATokenAndLogOncePerBurst) {
     push_ingest p;
