@@ -26,6 +26,13 @@ string_response make_response(const request& req, http::status status, std::stri
     res.set(http::field::content_type, content_type);
     res.set(http::field::cache_control, "no-store");
     res.keep_alive(req.keep_alive());
+    if (req.method() == http::verb::head) {
+        // The headers a GET would get, Content-Length included, and no body:
+        // body bytes after a HEAD answer would be read by a keep-alive
+        // client or proxy as the start of the next response.
+        res.content_length(body.size());
+        return res;
+    }
     res.body() = std::move(body);
     res.prepare_payload();
     return res;
