@@ -180,6 +180,15 @@ http::message_generator handle_request(request&& req, const route_context& ctx) 
         ctx.metrics.count_refusal(refusal::bad_request);
         return error_response(req, http::status::bad_request, "bad_request", "malformed request target");
     }
+    // The connection limit holds for every request, not only upgrades: a
+    // flood of plain requests costs the server as much.
+    if (ctx.connections > ctx.options.max_connections) {
+        ctx.metrics.count_refusal(refusal::connection_limit);
+        auto res = error_response(req, http::status::service_unavailable, "too_many_connections",
+                                  "connection limit reached; retry later");
+        res.keep_alive(false);
+        return res;
+    }
     const std::string& path = target->path;
     const bool api = path.starts_with("/v1/");
     if (api && !origin_allowed(req, ctx.options)) {

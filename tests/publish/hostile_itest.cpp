@@ -447,5 +447,31 @@ TEST_F(hostile_clients, head_answers_have_the_get_headers_and_no_body) {
     expect_bystander_served();
 }
 
+TEST_F(hostile_clients, plain_requests_beyond_max_connections_get_503) {
+    auto o = options();
+    o.max_connections = 2;  // the bystander holds one
+    start(o);
+    auto second = std::make_shared<ws_client>(ioc);
+    second->start(srv->port(), "/v1/stream");
+    ASSERT_TRUE(run_until(ioc, [&] { return second->count_type("hello") == 1; }));
+    auto over_ws = std::make_shared<ws_client>(ioc);
+    over_ws->start(srv->port(), "/v1/stream");
+    ASSERT_TRUE(run_until(ioc, [&] { return over_ws->ended; }));
+    EXPECT_EQ(over_ws->http_status, 503u);
+    for (const std::string path : {"/healthz", "/v1/events", "/"}) {
+        auto over_http = raw_until_ended({"GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"});
+        EXPECT_TRUE(over_http->got_status(503)) << path << ": " << over_http->received;
+        EXPECT_NE(over_http->received.find("too_many_connections"), std::string::npos);
+    }
+    EXPECT_EQ(refused("connection_limit"), 4u);
+
+    // Below the limit again, plain requests are served.
+    second->close_normally();
+    ASSERT_TRUE(run_until(ioc, [&] { return second->ended && srv->connections() == 1; }));
+    auto ok = raw_until_ended({"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"});
+    EXPECT_TRUE(ok->got_status(200)) << ok->received;
+    expect_bystander_served();
+}
+
 }  // namespace
 }  // namespace splitstream::publish
