@@ -198,8 +198,10 @@ bool service::ready() const {
 }
 
 std::string service::health_json() const {
-    return health_members(
+    std::string out = health_members(
         {.upstreams_connected = upstreams_connected_, .feed_seq = last_feed_seq_, .recovered = recovered_});
+    if (ingest_) out += "," + ingest_->health_json();
+    return out;
 }
 
 }  // namespace splitstream::daemon

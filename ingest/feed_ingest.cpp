@@ -40,7 +40,8 @@ feed_ingest::feed_ingest(net::any_io_executor executor, ingest_options options, 
       registry_(metrics),
       log_(std::move(log)),
       sequencer_(options_.sequencing),
-      gap_timer_(executor) {
+      gap_timer_(executor),
+      too_far_log_(options_.rejected_log_interval) {
     for (std::size_t i = 0; i < options_.upstreams.size(); ++i) {
         auto& up = options_.upstreams[i];
         up.line = static_cast<int>(i);
@@ -84,6 +85,9 @@ feed_ingest::feed_ingest(net::any_io_executor executor, ingest_options options, 
     epochs_ = &metrics.make_counter("ingest_epoch_changes_total", "Feed epoch changes (upstream restarts).");
     foreign_epoch_ = &metrics.make_counter("ingest_foreign_epoch_total",
                                            "Frames dropped from a line still on another epoch.");
+    too_far_ = &metrics.make_counter(
+        "ingest_seq_too_far_total",
+        "Frames dropped because their seq was more than max_jump ahead of the last applied.");
     held_ = &metrics.make_gauge("ingest_held_messages", "Messages held behind a gap.");
     for (int r = 0; r < feed::reject_reason_count; ++r) {
         rejected_.push_back(
@@ -217,16 +221,63 @@ void feed_ingest::on_line_frame(sequenced_frame in) {
     m.frames->inc();
     const auto duplicates = sequencer_.duplicates(line);
     const auto firsts = sequencer_.first_deliveries(line);
+    const auto last_before = sequencer_.last_applied();
+    const auto seq = in.outcome.ok() ? std::optional(in.outcome.message().seq) : in.outcome.seq;
     auto step = sequencer_.offer(std::move(in), sequencer::clock::now());
     m.duplicates->inc(sequencer_.duplicates(line) - duplicates);
     m.first_delivery->inc(sequencer_.first_deliveries(line) - firsts);
+    track_progress(step, last_before);
     if (step.what == verdict::foreign_epoch) foreign_epoch_->inc();
+    if (step.what == verdict::too_far) refuse_too_far(line, seq.value_or(0), last_before);
     if (step.what == verdict::overflow) {
         hold_overflows_->inc();
         log_->warn("hold buffer full ({} messages) behind seq {}: resuming", sequencer_.held(),
                    sequencer_.last_applied());
     }
     handle(std::move(step));
+}
+
+void feed_ingest::refuse_too_far(int line, std::uint64_t seq, std::uint64_t last) {
+    too_far_->inc();
+    // A hostile or broken line can send this on every frame: one line per burst.
+    if (const auto unlogged = too_far_log_.admit()) {
+        log_->warn(
+            "frame seq {} from line {} is more than {} ahead of seq {}: refused{}", seq, line_name(line),
+            options_.sequencing.max_jump, last,
+            *unlogged ? " (" + std::to_string(*unlogged) + " more since the last line)" : std::string());
+    }
+}
+
+// Progress is the sequence moving (or a new epoch). A feed that receives
+// frames but cannot place them (held behind a gap, too far ahead, or only
+// duplicates after a gap was given up) is stalled once that lasts
+// `stall_after`.
+void feed_ingest::track_progress(const sequencer_step& step, std::uint64_t last_before) {
+    const auto now = std::chrono::steady_clock::now();
+    if (sequencer_.last_applied() != last_before || step.epoch) {
+        last_progress_ = now;
+        stalled_since_.reset();
+        skipped_since_progress_ = false;
+        if (!step.skipped) return;
+    }
+    if (step.skipped) skipped_since_progress_ = true;
+    const bool stuck = step.what == verdict::held || step.what == verdict::too_far ||
+                       step.what == verdict::overflow ||
+                       (step.what == verdict::duplicate && skipped_since_progress_);
+    if (stuck && !stalled_since_) stalled_since_ = now;
+}
+
+bool feed_ingest::stalled(std::chrono::steady_clock::time_point now) const {
+    return stalled_since_ && now - *stalled_since_ >= options_.stall_after;
+}
+
+std::string feed_ingest::health_json() const {
+    const auto now = std::chrono::steady_clock::now();
+    std::string age = "null";
+    if (last_progress_)
+        age = std::to_string(
+            std::chrono::duration_cast<std::chrono::milliseconds>(now - *last_progress_).count());
+    return "\"feed_seq_age_ms\":" + age + ",\"feed_stalled\":" + (stalled(now) ? "true" : "false");
 }
 
 void feed_ingest::handle(sequencer_step step) {
@@ -321,7 +372,10 @@ void feed_ingest::on_gap_timer(beast::error_code ec) {
     // Aborted: stop(), or re-armed for another deadline.
     if (ec || stopped_) return;
     gap_timer_at_.reset();
-    handle(sequencer_.tick(sequencer::clock::now()));
+    const auto last_before = sequencer_.last_applied();
+    auto step = sequencer_.tick(sequencer::clock::now());
+    track_progress(step, last_before);
+    handle(std::move(step));
 }
 
 }  // namespace splitstream::ingest

@@ -19,6 +19,7 @@
 
 #include <spdlog/logger.h>
 
+#include "base/log_burst.hpp"
 #include "base/metrics.hpp"
 #include "base/net.hpp"
 #include "ingest/feed_listener.hpp"
@@ -36,6 +37,9 @@ struct ingest_options {
     std::optional<listen_options> listen{};     // push ingest; off when empty
     sequencer_options sequencing{};
     std::chrono::milliseconds rejected_log_interval{1'000};  // one log line per burst of rejections
+    // Frames held, refused as too far, or duplicates after a skipped gap,
+    // with no progress for this long: health says the feed is stalled.
+    std::chrono::milliseconds stall_after{5'000};
 };
 
 class feed_ingest final : private line_handler {
@@ -64,6 +68,13 @@ public:
     std::optional<tcp::endpoint> listen_endpoint() const;
     const sequencer& sequencing() const { return sequencer_; }
 
+    // Members for the daemon's `/healthz` JSON object:
+    // `"feed_seq_age_ms":N` (ms since the sequence last advanced; null
+    // before it ever did) and `"feed_stalled":true|false` (frames arrive but
+    // none advances the sequence since `stall_after`).
+    std::string health_json() const;
+    bool stalled(std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now()) const;
+
 private:
     struct line_metrics {
         counter* frames = nullptr;
@@ -87,6 +98,8 @@ private:
     void on_line_attempt_failed(int line, std::string_view step, std::string_view error) override;
 
     void handle(sequencer_step step);
+    void track_progress(const sequencer_step& step, std::uint64_t last_before);
+    void refuse_too_far(int line, std::uint64_t seq, std::uint64_t last);
     void deliver_rejected(const sequenced_frame& in);
     void arm_gap_timer();
     void on_gap_timer(beast::error_code ec);
@@ -119,6 +132,11 @@ private:
     std::vector<counter*> rejected_;  // by feed::reject_reason
     std::chrono::steady_clock::time_point last_reject_log_{};
     std::uint64_t rejects_unlogged_ = 0;
+    counter* too_far_ = nullptr;
+    log_burst too_far_log_;
+    std::optional<std::chrono::steady_clock::time_point> last_progress_;
+    std::optional<std::chrono::steady_clock::time_point> stalled_since_;
+    bool skipped_since_progress_ = false;
 };
 
 }  // namespace splitstream::ingest

@@ -58,6 +58,23 @@ void feed_listener::stop() {
     sessions_.clear();
 }
 
+// Connections that have not authenticated yet are bounded by their
+// handshake deadline and by max_pending. At the bound the oldest goes, not
+// the newest: whoever holds many idle sockets cannot keep a real pusher
+// from being read.
+void feed_listener::make_room_for_pending() {
+    std::size_t pending = 0;
+    for (const auto& weak : sessions_)
+        if (auto session = weak.lock(); session && session->pending()) ++pending;
+    for (auto& weak : sessions_) {
+        if (pending < options_.max_pending) return;
+        if (auto session = weak.lock(); session && session->pending()) {
+            session->stop();
+            --pending;
+        }
+    }
+}
+
 void feed_listener::do_accept() {
     // Sessions share the listener's executor: the line handler they report
     // to is not thread-safe.
@@ -71,12 +88,11 @@ void feed_listener::on_accept(beast::error_code ec, tcp::socket socket) {
         if (ec == net::error::operation_aborted) return;
     } else {
         std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
-        auto session =
-            std::make_shared<push_session>(std::move(socket), next_line_++, options_, handler_, log_);
-        std::optional<push_refusal> refuse;
-        if (sessions_.size() >= options_.max_connections) refuse = push_refusal::too_many;
+        make_room_for_pending();
+        auto session = std::make_shared<push_session>(std::move(socket), next_line_++, options_, handler_,
+                                                      log_, shared_);
         sessions_.push_back(session);
-        session->run(refuse);
+        session->run();
     }
     do_accept();
 }

@@ -39,6 +39,7 @@ public:
 private:
     void do_accept();
     void on_accept(beast::error_code ec, tcp::socket socket);
+    void make_room_for_pending();
 
     net::any_io_executor executor_;
     listen_options options_;
@@ -47,6 +48,7 @@ private:
     line_handler& handler_;
     std::shared_ptr<spdlog::logger> log_;
     std::vector<std::weak_ptr<push_session>> sessions_;
+    std::shared_ptr<push_listener_state> shared_ = std::make_shared<push_listener_state>();
     bool stopped_ = false;
 };
 

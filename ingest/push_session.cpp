@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/redact.hpp"
 #include "base/request_target.hpp"
 #include "ingest/frame_receipt.hpp"
 
@@ -36,21 +37,25 @@ const char* to_string(push_refusal r) {
 }
 
 push_session::push_session(tcp::socket socket, int line, const listen_options& options, line_handler& handler,
-                           std::shared_ptr<spdlog::logger> log)
+                           std::shared_ptr<spdlog::logger> log, std::shared_ptr<push_listener_state> shared)
     : ws_(std::move(socket)),
       stale_timer_(ws_.get_executor()),
       parser_(parser_options{.max_frame_bytes = options.read_message_max}),
       line_(line),
       options_(options),
       handler_(handler),
-      log_(std::move(log)) {
+      log_(std::move(log)),
+      shared_(std::move(shared)) {
     beast::error_code ec;
     const auto ep = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
     peer_ = ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
 }
 
-void push_session::run(std::optional<push_refusal> refuse_with) {
-    refuse_with_ = refuse_with;
+push_session::~push_session() {
+    if (holds_slot_) --shared_->authenticated;
+}
+
+void push_session::run() {
     do_read_request();
 }
 
@@ -97,9 +102,14 @@ void push_session::on_read_request(beast::error_code ec, std::size_t) {
         log_->debug("push {}: upgrade request not read: {}", peer_, ec.message());
         return;
     }
-    if (refuse_with_) return do_refuse(*refuse_with_);
+    decided_ = true;
     if (!websocket::is_upgrade(request_->get())) return do_refuse(push_refusal::not_websocket);
     if (options_.token.empty() || !authorised()) return do_refuse(push_refusal::unauthorized);
+    // Slots go to authenticated pushers only: an unauthenticated socket
+    // never takes the place of the timing system.
+    if (shared_->authenticated >= options_.max_connections) return do_refuse(push_refusal::too_many);
+    holds_slot_ = true;
+    ++shared_->authenticated;
 
     beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(websocket::stream_base::timeout{
@@ -143,7 +153,14 @@ void push_session::do_refuse(push_refusal why) {
             break;
     }
     res.prepare_payload();
-    log_->warn("push {}: refused ({}) {}", peer_, to_string(why), std::string(request_->get().target()));
+    // Anyone can cause this, as often as they like: one line per burst, and
+    // never the token a refused request may carry.
+    if (const auto unlogged = shared_->refusal_log.admit()) {
+        log_->warn("push {}: refused ({}) {}{}", peer_, to_string(why),
+                   redact_credentials(request_->get().target()),
+                   *unlogged ? " (" + std::to_string(*unlogged) + " more refused since the last line)"
+                             : std::string());
+    }
     http::async_write(beast::get_lowest_layer(ws_), *refusal_,
                       beast::bind_front_handler(&push_session::on_refused, shared_from_this()));
 }

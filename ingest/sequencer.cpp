@@ -1,5 +1,6 @@
 #include "ingest/sequencer.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace splitstream::ingest {
@@ -49,17 +50,7 @@ void sequencer::line_down(int line) {
 
 sequencer_step sequencer::offer(sequenced_frame in, clock::time_point now) {
     const auto& outcome = in.outcome;
-    if (!outcome.ok()) {
-        // A refused frame without a seq cannot be placed; the sink still
-        // hears about it at once.
-        if (!outcome.seq) {
-            auto step = step_of(verdict::applied);
-            step.apply.push_back(std::move(in));
-            return step;
-        }
-        const auto seq = *outcome.seq;
-        return offer_data(std::move(in), seq, now);
-    }
+    if (!outcome.ok()) return offer_refused(std::move(in), now);
     switch (outcome.message().type()) {
         case feed::message_type::hello:
             return offer_hello(std::move(in), now);
@@ -74,6 +65,24 @@ sequencer_step sequencer::offer(sequenced_frame in, clock::time_point now) {
     }
     const auto seq = outcome.message().seq;
     return offer_data(std::move(in), seq, now);
+}
+
+sequencer_step sequencer::offer_refused(sequenced_frame in, clock::time_point now) {
+    const auto seq = in.outcome.seq;
+    if (seq && tracking_) {
+        auto& line = lines_[in.frame.line];
+        if (!line.epoch.empty() && line.epoch != epoch_) return step_of(verdict::foreign_epoch);
+        // Its place exists when valid frames made it: the next seq, or a hole
+        // below the highest held seq or the seq a heartbeat said was sent.
+        // Anywhere else the seq is only what a broken or hostile frame says.
+        const auto frontier =
+            std::max(hold_.empty() ? last_applied_ + 1 : hold_.rbegin()->first, heartbeat_ahead_);
+        if (*seq <= frontier) return offer_data(std::move(in), *seq, now);
+    }
+    // Not placed: the sink still hears about it at once.
+    auto step = step_of(verdict::applied);
+    step.apply.push_back(std::move(in));
+    return step;
 }
 
 sequencer_step sequencer::offer_hello(sequenced_frame in, clock::time_point) {
@@ -104,6 +113,7 @@ sequencer_step sequencer::offer_heartbeat(sequenced_frame in, clock::time_point 
     auto& line = lines_[in.frame.line];
     if (!line.epoch.empty() && line.epoch != epoch_) return step_of(verdict::foreign_epoch);
     const auto seq = in.outcome.message().seq;
+    if (tracking_ && too_far(seq)) return step_of(verdict::too_far);
     auto step = step_of(verdict::applied);
     step.apply.push_back(std::move(in));
     if (tracking_ && seq > last_applied_ && seq > heartbeat_ahead_) {
@@ -120,12 +130,13 @@ sequencer_step sequencer::offer_data(sequenced_frame in, std::uint64_t seq, cloc
         // No hello and no recovered position: the first message seen starts
         // the order.
         tracking_ = true;
-        last_applied_ = seq - 1;
+        last_applied_ = seq == 0 ? 0 : seq - 1;
     }
     if (seq <= last_applied_ || hold_.contains(seq)) {
         ++line.duplicates;
         return step_of(verdict::duplicate);
     }
+    if (too_far(seq)) return step_of(verdict::too_far);
     sequencer_step step;
     if (seq == last_applied_ + 1) {
         ++line.first;

@@ -23,7 +23,13 @@
 //   feed is missing, which opens a gap like a held message would.
 // - A frame the parser refused but whose seq it could read takes that seq's
 //   place in the order (so a bad frame never leaves a gap that a reconnect
-//   cannot fill); a refused frame without a seq is passed through at once.
+//   cannot fill), but only a place that valid frames already made: the next
+//   seq, or a hole below a held message or a heartbeat's seq. It never
+//   opens a gap, starts tracking or moves the feed forward by itself; any
+//   other refused frame (and one without a seq) is passed through at once.
+// - A data message or heartbeat more than `max_jump` seqs ahead of the last
+//   applied is refused (`too_far`) and changes nothing: one bad frame must
+//   not open a gap that, once skipped, turns the real feed into duplicates.
 // - A line's data is dropped while that line's last hello named another
 //   epoch than the current one (a lagging redundant line after a restart).
 
@@ -43,6 +49,7 @@ struct sequencer_options {
     std::size_t hold_max = 10'000;               // held messages, at most
     std::chrono::milliseconds gap_timeout{500};  // time a gap may stay open
     int gap_retries = 3;                         // reconnects per gap before it is skipped
+    std::uint64_t max_jump = 10'000;             // seqs ahead of the last applied; further: too_far
 };
 
 // One frame as a line delivered it, parsed (or refused).
@@ -71,6 +78,7 @@ enum class verdict {
     absorbed,       // a hello of the current epoch; nothing to do
     foreign_epoch,  // dropped: the line's hello named another epoch
     overflow,       // dropped: hold buffer full; `reconnect` is set
+    too_far,        // dropped: seq more than max_jump ahead of the last applied
     none,           // a tick with nothing to report
 };
 
@@ -120,6 +128,10 @@ private:
     sequencer_step offer_hello(sequenced_frame in, clock::time_point now);
     sequencer_step offer_heartbeat(sequenced_frame in, clock::time_point now);
     sequencer_step offer_data(sequenced_frame in, std::uint64_t seq, clock::time_point now);
+    sequencer_step offer_refused(sequenced_frame in, clock::time_point now);
+    bool too_far(std::uint64_t seq) const {
+        return seq > last_applied_ && seq - last_applied_ > options_.max_jump;
+    }
     void release(sequencer_step& step);
     void open_gap_if_needed(sequencer_step& step, std::uint64_t upto, clock::time_point now);
 

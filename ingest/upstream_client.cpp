@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/connection_ending.hpp"
+#include "base/redact.hpp"
 #include "ingest/frame_receipt.hpp"
 #include "ingest/tls_client.hpp"
 
@@ -12,8 +13,8 @@ upstream_client::created upstream_client::create(net::any_io_executor executor, 
                                                  line_handler& handler, std::shared_ptr<spdlog::logger> log) {
     auto url = parse_ws_url(options.url);
     if (!url)
-        return {nullptr,
-                "upstream " + options.name + ": bad URL " + options.url + ": " + ws_url_problem(options.url)};
+        return {nullptr, "upstream " + options.name + ": bad URL " + redact_credentials(options.url) + ": " +
+                             ws_url_problem(options.url)};
     auto client = std::make_shared<upstream_client>(std::move(executor), std::move(options), std::move(*url),
                                                     handler, log);
     // For ws:// too: an unreadable --ca-file is an error at start whatever
@@ -169,7 +170,7 @@ void upstream_client::on_ws_handshake(beast::error_code ec) {
     if (ec) return attempt_failed("websocket", ec);
     phase_ = phase::open;
     backoff_.reset();
-    log_->info("upstream {} connected to {}{}", options_.name, options_.url,
+    log_->info("upstream {} connected to {}{}", options_.name, redact_credentials(options_.url),
                since_ ? " since " + std::to_string(*since_) : std::string());
     handler_.on_line_up(options_.line, since_);
     if (phase_ != phase::open) return;
@@ -224,10 +225,11 @@ void upstream_client::attempt_failed(std::string_view step, beast::error_code ec
     if (step == "tls" && tls_ && certificate_refused(ec)) {
         // The one failure a retry never fixes: say what to change.
         error = tls_failure_text(ec, tls_->next_layer());
-        log_->error("upstream {} ({}): TLS handshake failed: {}; {}; retrying", options_.name, options_.url,
-                    error, refused_certificate_advice);
+        log_->error("upstream {} ({}): TLS handshake failed: {}; {}; retrying", options_.name,
+                    redact_credentials(options_.url), error, refused_certificate_advice);
     } else {
-        log_->warn("upstream {} ({}): {} failed: {}", options_.name, options_.url, step, error);
+        log_->warn("upstream {} ({}): {} failed: {}", options_.name, redact_credentials(options_.url), step,
+                   error);
     }
     handler_.on_line_attempt_failed(options_.line, step, error);
     if (phase_ == phase::stopped) return;

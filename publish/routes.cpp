@@ -26,6 +26,13 @@ string_response make_response(const request& req, http::status status, std::stri
     res.set(http::field::content_type, content_type);
     res.set(http::field::cache_control, "no-store");
     res.keep_alive(req.keep_alive());
+    if (req.method() == http::verb::head) {
+        // The headers a GET would get, Content-Length included, and no body:
+        // body bytes after a HEAD answer would be read by a keep-alive
+        // client or proxy as the start of the next response.
+        res.content_length(body.size());
+        return res;
+    }
     res.body() = std::move(body);
     res.prepare_payload();
     return res;
@@ -172,6 +179,15 @@ http::message_generator handle_request(request&& req, const route_context& ctx) 
     if (!target) {
         ctx.metrics.count_refusal(refusal::bad_request);
         return error_response(req, http::status::bad_request, "bad_request", "malformed request target");
+    }
+    // The connection limit holds for every request, not only upgrades: a
+    // flood of plain requests costs the server as much.
+    if (ctx.connections > ctx.options.max_connections) {
+        ctx.metrics.count_refusal(refusal::connection_limit);
+        auto res = error_response(req, http::status::service_unavailable, "too_many_connections",
+                                  "connection limit reached; retry later");
+        res.keep_alive(false);
+        return res;
     }
     const std::string& path = target->path;
     const bool api = path.starts_with("/v1/");

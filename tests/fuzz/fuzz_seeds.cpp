@@ -3,7 +3,9 @@
 // OUT_DIR/frame_parser: one file per distinct frame type, plus a few lines;
 // OUT_DIR/engine: each race whole, and its first half;
 // OUT_DIR/client_message: subscribe/ping ops, bare and as masked frames;
-// OUT_DIR/journal_reader: a journal of each race, whole and torn.
+// OUT_DIR/journal_reader: a journal of each race, whole and torn;
+// OUT_DIR/sequencer: op streams (see sequencer_fuzz.cpp): a clean feed, a
+// gap filled late, a far seq, refused frames, a new epoch.
 // The hand-written seeds in tests/fuzz/corpus/ are used as well.
 #include <cstdio>
 #include <filesystem>
@@ -78,6 +80,30 @@ int main(int argc, char** argv) {
     first[0] = static_cast<char>(first[0] & 0x7F);
     write(out / "client_message", "fragments",
           std::string(1, '\0') + first + masked_frame(0x0, R"("ping"})"));
+
+    // Sequencer ops: the low nibble picks the op, bit 4 a seq near the
+    // position (2 bytes, signed delta) rather than anywhere (8 bytes), bits
+    // 5-6 the line; nibble 9 and up is the next seq in order.
+    auto op = [](int code, std::int16_t delta, int line = 0) {
+        std::string s(1, static_cast<char>(code | 0x10 | line << 5));
+        s.push_back(static_cast<char>(static_cast<std::uint16_t>(delta) >> 8));
+        s.push_back(static_cast<char>(static_cast<std::uint16_t>(delta) & 0xFF));
+        return s;
+    };
+    auto far = [](int code, std::uint64_t seq) {
+        std::string s(1, static_cast<char>(code));
+        for (int i = 7; i >= 0; --i) s.push_back(static_cast<char>(seq >> (8 * i) & 0xFF));
+        return s;
+    };
+    std::string clean = op(3, 1);
+    for (int i = 0; i < 20; ++i) clean += op(9, 0);
+    write(out / "sequencer", "clean", clean);
+    write(out / "sequencer", "late", op(3, 1) + op(0, 3) + op(0, 2) + op(7, 300) + op(0, -1) + op(4, 5, 1));
+    write(out / "sequencer", "far",
+          op(3, 1) + op(9, 0) + far(5, 1'000'000'000'000) + far(0, 1'000'000'000'000) + op(0, 900) +
+              op(7, 900) + op(7, 900) + op(7, 900) + op(9, 0));
+    write(out / "sequencer", "epochs",
+          op(3, 1) + op(9, 0) + op(3, 7, 1) + op(9, 0, 1) + op(8, 0, 1) + op(5, 1) + op(6, 0) + op(4, 3, 2));
 
     for (int a = 2; a < argc; ++a) {
         const fs::path feed = argv[a];

@@ -282,6 +282,82 @@ TEST(Sequencer, RefusedFrameWithASeqTakesItsPlaceInTheOrder) {
     EXPECT_EQ(s.last_applied(), 3u);
 }
 
+TEST(Sequencer, RefusedFrameWithAFarSeqMovesNothing) {
+    sequencer s;
+    s.offer(hello(1, "e1"), t0);
+    s.offer(split(2), t0);
+    // The probe's frame: not a valid message, a seq far ahead.
+    auto step = s.offer(refused(1'000'000'000'000), t0);
+    EXPECT_EQ(step.what, verdict::applied);
+    EXPECT_EQ(step.apply.size(), 1u) << "reported to the sink at once, not placed";
+    EXPECT_FALSE(step.gap);
+    EXPECT_EQ(s.gap_deadline(), std::nullopt);
+    EXPECT_EQ(s.held(), 0u);
+    EXPECT_EQ(s.last_applied(), 2u);
+    // Also a refused frame a few seqs ahead: it has no place that a valid
+    // frame made, so it opens nothing.
+    EXPECT_EQ(s.offer(refused(5), t0).apply.size(), 1u);
+    EXPECT_EQ(s.gap_deadline(), std::nullopt);
+    for (std::uint64_t seq = 3; seq <= 6; ++seq) EXPECT_EQ(seqs(s.offer(split(seq), t0)), seq_list{seq});
+    EXPECT_EQ(s.tick(t0 + 10s).skipped, std::nullopt);
+    EXPECT_EQ(s.last_applied(), 6u);
+}
+
+TEST(Sequencer, RefusedFrameBeforeAnyPositionDoesNotStartTracking) {
+    sequencer s;
+    EXPECT_EQ(s.offer(refused(1'000'000), t0).apply.size(), 1u);
+    EXPECT_EQ(s.resume_position(), std::nullopt);
+    EXPECT_EQ(seqs(s.offer(hello(1, "e1"), t0)), seq_list{1});
+    EXPECT_EQ(seqs(s.offer(split(2), t0)), seq_list{2});
+}
+
+TEST(Sequencer, RefusedFrameFillsAHoleAHeartbeatRevealed) {
+    sequencer s;
+    s.offer(hello(1, "e1"), t0);
+    EXPECT_TRUE(s.offer(heartbeat(3), t0).gap);
+    auto step = s.offer(refused(3), t0);
+    EXPECT_EQ(step.what, verdict::held) << "3 was sent: its place exists";
+    step = s.offer(split(2), t0);
+    ASSERT_EQ(step.apply.size(), 2u);
+    EXPECT_FALSE(step.apply[1].outcome.ok());
+    EXPECT_EQ(s.last_applied(), 3u);
+    EXPECT_EQ(s.gap_deadline(), std::nullopt);
+}
+
+TEST(Sequencer, DataFarAheadIsRefusedAndTheFeedGoesOn) {
+    sequencer s(sequencer_options{.max_jump = 100});
+    s.offer(hello(1, "e1"), t0);
+    s.offer(split(2), t0);
+    auto step = s.offer(split(1'000'000'000'000), t0);
+    EXPECT_EQ(step.what, verdict::too_far);
+    EXPECT_TRUE(step.apply.empty());
+    EXPECT_FALSE(step.gap);
+    EXPECT_EQ(s.held(), 0u);
+    EXPECT_EQ(s.offer(split(103), t0).what, verdict::too_far) << "101 ahead of 2";
+    EXPECT_EQ(s.offer(heartbeat(5'000), t0).what, verdict::too_far);
+    EXPECT_EQ(s.gap_deadline(), std::nullopt);
+    // Nothing was opened, so nothing is ever skipped: the real feed goes on.
+    EXPECT_EQ(s.tick(t0 + 10s).skipped, std::nullopt);
+    for (std::uint64_t seq = 3; seq <= 5; ++seq) EXPECT_EQ(seqs(s.offer(split(seq), t0)), seq_list{seq});
+    EXPECT_EQ(s.duplicates(0), 0u);
+}
+
+TEST(Sequencer, JumpUpToTheBoundIsAnOrdinaryGap) {
+    sequencer s(sequencer_options{.max_jump = 100});
+    s.offer(hello(1, "e1"), t0);
+    auto step = s.offer(split(101), t0);
+    EXPECT_EQ(step.what, verdict::held);
+    ASSERT_TRUE(step.gap);
+    EXPECT_EQ(*step.gap, (seq_range{.first = 2, .last = 100}));
+    EXPECT_EQ(s.offer(heartbeat(101), t0).what, verdict::applied);
+}
+
+TEST(Sequencer, FirstMessageWithSeqZeroDoesNotWrapThePosition) {
+    sequencer s;
+    EXPECT_EQ(s.offer(split(0), t0).what, verdict::duplicate);
+    EXPECT_EQ(seqs(s.offer(split(1), t0)), seq_list{1});
+}
+
 TEST(Sequencer, RecoveredPositionIsResumedAndItsHelloAbsorbed) {
     sequencer s;
     s.set_resume("e1", 120);

@@ -489,6 +489,26 @@ TEST(UpstreamIngest, TokenAndExtraHeaderAreSentToTheUpstream) {
     EXPECT_EQ(up.authorization(0), "Bearer tok-123");
 }
 
+TEST(UpstreamIngest, ATokenInTheUrlNeverReachesTheLog) {
+    net::io_context ioc;
+    // Nothing listens there: every attempt fails and is logged with the URL.
+    tcp::acceptor closed(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
+    const auto port = closed.local_endpoint().port();
+    closed.close();
+    recording_sink sink;
+    metrics_registry metrics;
+    captured_log log;
+    auto options = fast_options(
+        {fast_upstream("ws://127.0.0.1:" + std::to_string(port) + "/feed?token=up-s3cret&since=0")});
+    feed_ingest ingest(ioc.get_executor(), options, sink, metrics, log.logger);
+    ASSERT_EQ(ingest.start(), std::nullopt);
+    run_until(ioc, [&] { return sink.count("connect_failed") >= 1; });
+    ingest.stop();
+    const auto text = log.text.str();
+    EXPECT_NE(text.find("/feed?token=***&since=0"), std::string::npos) << text;
+    EXPECT_EQ(text.find("up-s3cret"), std::string::npos) << text;
+}
+
 TEST(UpstreamIngest, BadOptionsAreReportedByStart) {
     net::io_context ioc;
     recording_sink sink;

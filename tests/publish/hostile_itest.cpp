@@ -428,5 +428,50 @@ TEST_F(hostile_clients, filters_naming_thousands_of_events_are_refused) {
     ASSERT_TRUE(run_until(ioc, [&] { return by_op->ended; }));
 }
 
+TEST_F(hostile_clients, head_answers_have_the_get_headers_and_no_body) {
+    start();
+    for (const std::string path : {"/healthz", "/readyz", "/v1/events", "/no-such-page", "/v1/nothing"}) {
+        // HEAD, then a GET on the same keep-alive connection: any body after
+        // the HEAD answer would be read as the start of the next response.
+        auto c = raw_until_ended({"HEAD " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" +
+                                  "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"});
+        const auto end_of_head = c->received.find("\r\n\r\n");
+        ASSERT_NE(end_of_head, std::string::npos) << path << ": " << c->received;
+        const auto head = c->received.substr(0, end_of_head);
+        const auto rest = c->received.substr(end_of_head + 4);
+        EXPECT_EQ(rest.rfind("HTTP/1.1 200 ", 0), 0u) << path << ": bytes after the HEAD answer: " << rest;
+        const auto length_at = head.find("Content-Length: ");
+        ASSERT_NE(length_at, std::string::npos) << head;
+        EXPECT_NE(head.substr(length_at + 16, 2), "0\r") << "Content-Length is the GET body's: " << head;
+    }
+    expect_bystander_served();
+}
+
+TEST_F(hostile_clients, plain_requests_beyond_max_connections_get_503) {
+    auto o = options();
+    o.max_connections = 2;  // the bystander holds one
+    start(o);
+    auto second = std::make_shared<ws_client>(ioc);
+    second->start(srv->port(), "/v1/stream");
+    ASSERT_TRUE(run_until(ioc, [&] { return second->count_type("hello") == 1; }));
+    auto over_ws = std::make_shared<ws_client>(ioc);
+    over_ws->start(srv->port(), "/v1/stream");
+    ASSERT_TRUE(run_until(ioc, [&] { return over_ws->ended; }));
+    EXPECT_EQ(over_ws->http_status, 503u);
+    for (const std::string path : {"/healthz", "/v1/events", "/"}) {
+        auto over_http = raw_until_ended({"GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"});
+        EXPECT_TRUE(over_http->got_status(503)) << path << ": " << over_http->received;
+        EXPECT_NE(over_http->received.find("too_many_connections"), std::string::npos);
+    }
+    EXPECT_EQ(refused("connection_limit"), 4u);
+
+    // Below the limit again, plain requests are served.
+    second->close_normally();
+    ASSERT_TRUE(run_until(ioc, [&] { return second->ended && srv->connections() == 1; }));
+    auto ok = raw_until_ended({"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"});
+    EXPECT_TRUE(ok->got_status(200)) << ok->received;
+    expect_bystander_served();
+}
+
 }  // namespace
 }  // namespace splitstream::publish
