@@ -85,6 +85,18 @@ command_line::command_line(CLI::App& app, serve_settings defaults)
                    "Also accept pushed feeds on HOST:PORT (needs --feed-token)")
         ->group(up);
     app.add_option("--feed-token", feed_token_, "Bearer token a pushing timing system must send")->group(up);
+    app.add_option("--feed-max-pending", push_.max_pending,
+                   "Pushed-feed connections not yet authenticated, at most (one more closes the oldest)")
+        ->capture_default_str()
+        ->group(up);
+    app.add_option("--max-seq-jump", in.sequencing.max_jump,
+                   "A frame further ahead of the last applied seq is refused, not held")
+        ->capture_default_str()
+        ->group(up);
+    add_duration<std::chrono::milliseconds>(
+        app, "--stall-after-ms", in.stall_after,
+        "Frames arrive but none advances the feed this long: /healthz says stalled")
+        ->group(up);
 
     auto* out = "Subscribers (publish)";
     app.add_option("--listen", listen_, "HTTP and WebSocket address HOST:PORT")
@@ -226,7 +238,7 @@ std::optional<std::string> command_line::resolve() {
         const auto at = parse_host_port(feed_listen_);
         if (!at) return "--feed-listen wants HOST:PORT, got " + feed_listen_;
         if (feed_token_.empty()) return "--feed-listen needs --feed-token";
-        ingest::listen_options l;
+        ingest::listen_options l = push_;
         l.address = at->host;
         l.port = at->port;
         l.token = feed_token_;

@@ -53,7 +53,8 @@ private:
     std::vector<std::string> upstream_headers_;  // NAME:VALUE
     std::string feed_listen_;                    // HOST:PORT; empty: no push listener
     std::string feed_token_;
-    std::string listen_;  // HOST:PORT
+    ingest::listen_options push_;  // the push listener's limits, bound to their flags
+    std::string listen_;           // HOST:PORT
     std::string jwt_secret_file_;
     std::string journal_sync_;
 };

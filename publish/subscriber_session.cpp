@@ -1,3 +1,7 @@
+// The subscriber session of publish/subscriber_session.hpp: one concept,
+// the life of one WebSocket subscriber (upgrade, reads, queue, writes,
+// close), kept in one file so its states and their order read in one place.
+
 #include "publish/subscriber_session.hpp"
 
 #include <algorithm>

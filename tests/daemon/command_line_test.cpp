@@ -141,6 +141,23 @@ TEST(CommandLine, FlagsInOtherUnitsConvert) {
     EXPECT_EQ(o.ingest.sequencing.gap_timeout, 750ms);
 }
 
+TEST(CommandLine, TheFeedsSafetyLimitsHaveFlags) {
+    // The sequencer's jump bound, the stall report and the push listener's
+    // unauthenticated connections: defaults from the structs, flags reach them.
+    const auto d = options_of({"--feed-listen", "127.0.0.1:0", "--feed-token", "t"});
+    ASSERT_TRUE(d.ingest.listen);
+    EXPECT_EQ(d.ingest.sequencing.max_jump, ingest::sequencer_options{}.max_jump);
+    EXPECT_EQ(d.ingest.stall_after, ingest::ingest_options{}.stall_after);
+    EXPECT_EQ(d.ingest.listen->max_pending, ingest::listen_options{}.max_pending);
+
+    const auto o = options_of({"--feed-listen", "127.0.0.1:0", "--feed-token", "t", "--max-seq-jump", "500",
+                               "--stall-after-ms", "1500", "--feed-max-pending", "3"});
+    ASSERT_TRUE(o.ingest.listen);
+    EXPECT_EQ(o.ingest.sequencing.max_jump, 500u);
+    EXPECT_EQ(o.ingest.stall_after, 1500ms);
+    EXPECT_EQ(o.ingest.listen->max_pending, 3u);
+}
+
 TEST(CommandLine, ListenTakesHostAndPortAnEmptyHostIsLoopback) {
     auto o = options_of({"--upstream", "ws://a/feed", "--listen", ":9000"});
     EXPECT_EQ(o.publish.listen_address, "127.0.0.1");

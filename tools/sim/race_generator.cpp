@@ -299,6 +299,10 @@ void builder::enforce_leaders() {
     }
 }
 
+// One function because it is the race's timeline, in the order things
+// happen on the day (start list, DNS, false starts, gun, splits, finishes,
+// IRMs, corrections, results); each step is a call or a short loop, and
+// reading them in sequence is how to check the feed it makes.
 std::vector<timed_message> builder::run() {
     points_ = effective_timing_points(e_);
     for (const auto& inc : e_.incidents)

@@ -152,6 +152,8 @@ incident_kind read_incident_kind(const std::string& s, const std::string& where)
                      "\" (dns, dnf, dq, false_start, photo_correction, record)");
 }
 
+// One function because it is the spec's list of event fields, one line or
+// block a field, in the order docs/simulator.md documents them.
 void read_event_fields(dom::object o, event_spec& e, const std::string& where) {
     if (auto v = opt_string(o, "id", where)) e.id = *v;
     if (auto v = opt_string(o, "name", where)) e.name = *v;
@@ -272,6 +274,9 @@ std::string derived_event_id(const std::string& event, std::int64_t distance, co
     return sex + std::to_string(distance) + "-" + r;
 }
 
+// One function because it reads the results file's schema top to bottom,
+// one field or list a block, in the order docs/simulator.md lists them; the
+// blocks share only `where` and the event being filled.
 event_spec read_results(dom::object o) {
     const std::string where = "results";
     event_spec e;

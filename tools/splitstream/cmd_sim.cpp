@@ -38,6 +38,9 @@ struct sim_config {
     std::string log_level = "info";
 };
 
+// One function because it is the command's checks in the order their
+// errors are reported, then one of two runs (--out or --serve); each step
+// is a call into tools/sim or replay/.
 int run_sim(const sim_config& c) {
     auto log =
         std::make_shared<spdlog::logger>("sim", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
