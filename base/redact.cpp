@@ -3,16 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/request_target.hpp"
+
 namespace splitstream {
 
 namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 // The name lower-cased and percent-decoded, as a server that decodes names
 // would read it (`%74oken` is `token` there too).
@@ -21,8 +16,8 @@ std::string plain_name(std::string_view name) {
     for (std::size_t i = 0; i < name.size(); ++i) {
         char c = name[i];
         if (c == '%' && i + 2 < name.size()) {
-            const int hi = hex_value(name[i + 1]);
-            const int lo = hex_value(name[i + 2]);
+            const int hi = hex_digit_value(name[i + 1]);
+            const int lo = hex_digit_value(name[i + 2]);
             if (hi >= 0 && lo >= 0) {
                 c = static_cast<char>(hi * 16 + lo);
                 i += 2;

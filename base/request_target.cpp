@@ -2,14 +2,14 @@
 
 namespace splitstream {
 
-namespace {
-
-int hex_value(char c) {
+int hex_digit_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
 }
+
+namespace {
 
 std::optional<std::string> decode(std::string_view in, bool plus_is_space) {
     std::string out;
@@ -18,8 +18,8 @@ std::optional<std::string> decode(std::string_view in, bool plus_is_space) {
         const char c = in[i];
         if (c == '%') {
             if (i + 2 >= in.size()) return std::nullopt;
-            const int hi = hex_value(in[i + 1]);
-            const int lo = hex_value(in[i + 2]);
+            const int hi = hex_digit_value(in[i + 1]);
+            const int lo = hex_digit_value(in[i + 2]);
             if (hi < 0 || lo < 0) return std::nullopt;
             out.push_back(static_cast<char>(hi * 16 + lo));
             i += 2;

@@ -18,6 +18,9 @@ struct request_target {
     std::optional<std::string_view> param(std::string_view key) const;
 };
 
+// The value of one hex digit of a %-escape, or -1.
+int hex_digit_value(char c);
+
 // nullopt when the target is not origin-form or has a bad %-escape.
 std::optional<request_target> parse_request_target(std::string_view target);
 
