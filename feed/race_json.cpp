@@ -12,6 +12,28 @@
 
 namespace splitstream::feed {
 
+namespace {
+
+// The start list event and the state were published with the mark and its
+// milliseconds in opposite orders; subscribers may compare bytes, so each
+// keeps its order and both share the rest.
+enum class mark_order { ms_first, text_first };
+
+void write_record_in_force(json_writer& w, const record_entry& r, venue course, mark_order order) {
+    w.begin_object();
+    w.field("kind", to_string(r.kind));
+    if (order == mark_order::ms_first) w.field("mark_ms", r.mark_ms);
+    w.field("mark", format_mark(r.mark_ms, course));
+    if (order == mark_order::text_first) w.field("mark_ms", r.mark_ms);
+    if (!r.holder.empty()) w.field("holder", std::string_view(r.holder));
+    if (!r.country.empty()) w.field("country", std::string_view(r.country));
+    if (!r.area.empty()) w.field("area", std::string_view(r.area));
+    if (r.year) w.field("year", *r.year);
+    w.end_object();
+}
+
+}  // namespace
+
 void race::write_athlete_fields(json_writer& w, const athlete_entry& e) {
     w.field("bib", std::string_view(e.bib));
     w.field("name", std::string_view(e.name));
@@ -50,17 +72,7 @@ void race::emit_startlist(emitter& out) const {
     }
     w.end_array();
     w.key("records").begin_array();
-    for (const auto& r : def_.records) {
-        w.begin_object();
-        w.field("kind", to_string(r.kind));
-        w.field("mark_ms", r.mark_ms);
-        w.field("mark", format_mark(r.mark_ms, def_.course));
-        if (!r.holder.empty()) w.field("holder", std::string_view(r.holder));
-        if (!r.country.empty()) w.field("country", std::string_view(r.country));
-        if (!r.area.empty()) w.field("area", std::string_view(r.area));
-        if (r.year) w.field("year", *r.year);
-        w.end_object();
-    }
+    for (const auto& r : def_.records) write_record_in_force(w, r, def_.course, mark_order::ms_first);
     w.end_array();
     out.end();
 }
@@ -201,17 +213,7 @@ void race::write_state(std::string& out) const {
     for (int i : running_order()) write_athlete_state(w, i, order);
     w.end_array();
     w.key("records_in_force").begin_array();
-    for (const auto& r : def_.records) {
-        w.begin_object();
-        w.field("kind", to_string(r.kind));
-        w.field("mark", format_mark(r.mark_ms, def_.course));
-        w.field("mark_ms", r.mark_ms);
-        if (!r.holder.empty()) w.field("holder", std::string_view(r.holder));
-        if (!r.country.empty()) w.field("country", std::string_view(r.country));
-        if (!r.area.empty()) w.field("area", std::string_view(r.area));
-        if (r.year) w.field("year", *r.year);
-        w.end_object();
-    }
+    for (const auto& r : def_.records) write_record_in_force(w, r, def_.course, mark_order::text_first);
     w.end_array();
     if (phase_ == race_phase::unofficial || phase_ == race_phase::official ||
         phase_ == race_phase::finished) {
