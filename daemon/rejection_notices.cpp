@@ -14,17 +14,13 @@ std::optional<feed::feed_notice> rejection_notices::on_rejected(const feed::reje
     const std::string seq_text = seq ? std::to_string(*seq) : "?";
     // A feed that breaks the rules on every frame must not flood the log.
     if (by_rules) {
-        if (now - last_rule_log_ >= log_interval_) {
-            if (rule_refusals_unlogged_ > 0)
+        if (const auto unlogged = rule_log_.admit(now)) {
+            if (*unlogged > 0)
                 log.warn("frame seq {} refused by the race rules: {}: {} ({} more since the last line)",
-                         seq_text, feed::to_string(why.reason), why.detail, rule_refusals_unlogged_);
+                         seq_text, feed::to_string(why.reason), why.detail, *unlogged);
             else
                 log.warn("frame seq {} refused by the race rules: {}: {}", seq_text,
                          feed::to_string(why.reason), why.detail);
-            last_rule_log_ = now;
-            rule_refusals_unlogged_ = 0;
-        } else {
-            ++rule_refusals_unlogged_;
         }
     }
     if (now - last_notice_ < notice_interval_) return std::nullopt;

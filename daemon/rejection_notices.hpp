@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "base/log_burst.hpp"
 #include "feed/engine.hpp"
 #include "feed/rejection.hpp"
 
@@ -20,7 +21,7 @@ public:
     using clock = std::chrono::steady_clock;
 
     rejection_notices(std::chrono::milliseconds log_interval, std::chrono::milliseconds notice_interval)
-        : log_interval_(log_interval), notice_interval_(notice_interval) {}
+        : notice_interval_(notice_interval), rule_log_(log_interval) {}
 
     // One refused frame (`seq` when readable) at `now`. `by_rules`: refused
     // by the race engine, logged here on `log` when a line is due. Returns
@@ -31,12 +32,10 @@ public:
                                                  clock::time_point now, spdlog::logger& log);
 
 private:
-    std::chrono::milliseconds log_interval_;
     std::chrono::milliseconds notice_interval_;
     clock::time_point last_notice_{};
     std::uint64_t since_notice_ = 0;
-    clock::time_point last_rule_log_{};
-    std::uint64_t rule_refusals_unlogged_ = 0;
+    log_burst rule_log_;  // the race rules' refusals
 };
 
 }  // namespace splitstream::daemon

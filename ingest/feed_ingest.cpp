@@ -41,6 +41,7 @@ feed_ingest::feed_ingest(net::any_io_executor executor, ingest_options options, 
       log_(std::move(log)),
       sequencer_(options_.sequencing),
       gap_timer_(executor),
+      reject_log_(options_.rejected_log_interval),
       too_far_log_(options_.rejected_log_interval) {
     for (std::size_t i = 0; i < options_.upstreams.size(); ++i) {
         auto& up = options_.upstreams[i];
@@ -223,10 +224,11 @@ void feed_ingest::on_line_frame(sequenced_frame in) {
     const auto firsts = sequencer_.first_deliveries(line);
     const auto last_before = sequencer_.last_applied();
     const auto seq = in.outcome.ok() ? std::optional(in.outcome.message().seq) : in.outcome.seq;
-    auto step = sequencer_.offer(std::move(in), sequencer::clock::now());
+    const auto now = sequencer::clock::now();
+    auto step = sequencer_.offer(std::move(in), now);
     m.duplicates->inc(sequencer_.duplicates(line) - duplicates);
     m.first_delivery->inc(sequencer_.first_deliveries(line) - firsts);
-    track_progress(step, last_before);
+    track_progress(step, last_before, now);
     if (step.what == verdict::foreign_epoch) foreign_epoch_->inc();
     if (step.what == verdict::too_far) refuse_too_far(line, seq.value_or(0), last_before);
     if (step.what == verdict::overflow) {
@@ -252,8 +254,8 @@ void feed_ingest::refuse_too_far(int line, std::uint64_t seq, std::uint64_t last
 // frames but cannot place them (held behind a gap, too far ahead, or only
 // duplicates after a gap was given up) is stalled once that lasts
 // `stall_after`.
-void feed_ingest::track_progress(const sequencer_step& step, std::uint64_t last_before) {
-    const auto now = std::chrono::steady_clock::now();
+void feed_ingest::track_progress(const sequencer_step& step, std::uint64_t last_before,
+                                 sequencer::clock::time_point now) {
     if (sequencer_.last_applied() != last_before || step.epoch) {
         last_progress_ = now;
         stalled_since_.reset();
@@ -331,21 +333,16 @@ void feed_ingest::handle(sequencer_step step) {
 void feed_ingest::deliver_rejected(const sequenced_frame& in) {
     const auto& why = in.outcome.rejected();
     rejected_[static_cast<int>(why.reason)]->inc();
-    const auto now = std::chrono::steady_clock::now();
     // One line per burst: a broken upstream must not flood the log.
-    if (now - last_reject_log_ >= options_.rejected_log_interval) {
+    if (const auto unlogged = reject_log_.admit()) {
         const auto seq = in.outcome.seq ? std::to_string(*in.outcome.seq) : std::string("?");
-        if (rejects_unlogged_ > 0) {
+        if (*unlogged > 0) {
             log_->warn("rejected frame seq {} from line {}: {}: {} ({} more since the last line)", seq,
-                       line_name(in.frame.line), feed::to_string(why.reason), why.detail, rejects_unlogged_);
+                       line_name(in.frame.line), feed::to_string(why.reason), why.detail, *unlogged);
         } else {
             log_->warn("rejected frame seq {} from line {}: {}: {}", seq, line_name(in.frame.line),
                        feed::to_string(why.reason), why.detail);
         }
-        last_reject_log_ = now;
-        rejects_unlogged_ = 0;
-    } else {
-        ++rejects_unlogged_;
     }
     sink_.on_rejected(in.frame, why, in.outcome.seq);
 }
@@ -373,8 +370,9 @@ void feed_ingest::on_gap_timer(beast::error_code ec) {
     if (ec || stopped_) return;
     gap_timer_at_.reset();
     const auto last_before = sequencer_.last_applied();
-    auto step = sequencer_.tick(sequencer::clock::now());
-    track_progress(step, last_before);
+    const auto now = sequencer::clock::now();
+    auto step = sequencer_.tick(now);
+    track_progress(step, last_before, now);
     handle(std::move(step));
 }
 

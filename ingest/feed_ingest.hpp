@@ -98,7 +98,8 @@ private:
     void on_line_attempt_failed(int line, std::string_view step, std::string_view error) override;
 
     void handle(sequencer_step step);
-    void track_progress(const sequencer_step& step, std::uint64_t last_before);
+    void track_progress(const sequencer_step& step, std::uint64_t last_before,
+                        sequencer::clock::time_point now);
     void refuse_too_far(int line, std::uint64_t seq, std::uint64_t last);
     void deliver_rejected(const sequenced_frame& in);
     void arm_gap_timer();
@@ -130,8 +131,7 @@ private:
     counter* foreign_epoch_ = nullptr;
     gauge* held_ = nullptr;
     std::vector<counter*> rejected_;  // by feed::reject_reason
-    std::chrono::steady_clock::time_point last_reject_log_{};
-    std::uint64_t rejects_unlogged_ = 0;
+    log_burst reject_log_;            // the parser's refusals
     counter* too_far_ = nullptr;
     log_burst too_far_log_;
     std::optional<std::chrono::steady_clock::time_point> last_progress_;
