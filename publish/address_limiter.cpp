@@ -1,6 +1,17 @@
 #include "publish/address_limiter.hpp"
 
+#include <algorithm>
+
 namespace splitstream::publish {
+
+std::string address_key(const net::ip::address& address) {
+    if (address.is_v4()) return address.to_string();
+    const auto v6 = address.to_v6();
+    if (v6.is_v4_mapped()) return net::ip::make_address_v4(net::ip::v4_mapped, v6).to_string();
+    auto bytes = v6.to_bytes();
+    std::fill(bytes.begin() + 8, bytes.end(), 0);
+    return net::ip::address_v6(bytes).to_string() + "/64";
+}
 
 std::shared_ptr<void> address_limiter::try_acquire(const std::string& address) {
     auto& n = open_[address];

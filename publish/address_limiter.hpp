@@ -10,7 +10,14 @@
 #include <string>
 #include <unordered_map>
 
+#include "base/net.hpp"
+
 namespace splitstream::publish {
+
+// The key a client's address is counted under: IPv4 addresses (also
+// IPv4-mapped IPv6) as they are, IPv6 by their /64 prefix, since a single
+// IPv6 host is routinely given a whole /64 to pick addresses from.
+std::string address_key(const net::ip::address& address);
 
 class address_limiter : public std::enable_shared_from_this<address_limiter> {
 public:

@@ -11,10 +11,19 @@ std::variant<client_op, client_op_error> parse_client_op(simdjson::dom::parser& 
     if (doc["op"].get_string().get(op) != simdjson::SUCCESS)
         return client_op_error{"bad_request", "message has no string \"op\""};
     if (op == "ping") return client_op{};
+    if (op == "refresh") {
+        std::string_view token;
+        if (doc["token"].get_string().get(token) != simdjson::SUCCESS)
+            return client_op_error{"bad_request", "refresh needs a string \"token\""};
+        client_op out;
+        out.op = client_op::kind::refresh;
+        out.token = std::string(token);
+        return out;
+    }
     if (op != "subscribe") {
         // The op is echoed as JSON text later; cap it so a huge one stays small.
-        return client_op_error{
-            "unknown_op", "unknown op '" + std::string(op.substr(0, 64)) + "'; expected subscribe or ping"};
+        return client_op_error{"unknown_op", "unknown op '" + std::string(op.substr(0, 64)) +
+                                                 "'; expected subscribe, refresh or ping"};
     }
     client_op out;
     out.op = client_op::kind::subscribe;

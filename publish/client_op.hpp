@@ -1,6 +1,7 @@
 #pragma once
 // Parses one text message a subscriber sends (PROTOCOL.md: `{"op":"ping"}`,
-// `{"op":"subscribe","events":[...],"types":[...]}`) into an op or an error
+// `{"op":"subscribe","events":[...],"types":[...]}`, `{"op":"refresh",
+// "token":"..."}`) into an op or an error
 // to send back. Pure: no session state, so it can be tested and fuzzed alone.
 
 #include <simdjson.h>
@@ -14,10 +15,11 @@
 namespace splitstream::publish {
 
 struct client_op {
-    enum class kind { ping, subscribe };
+    enum class kind { ping, subscribe, refresh };
     kind op = kind::ping;
     std::vector<std::string> events;  // subscribe only
     std::vector<std::string> types;   // subscribe only
+    std::string token;                // refresh only
 };
 
 struct client_op_error {

@@ -58,6 +58,7 @@ inline constexpr std::uint16_t close_unsupported_data = 1003;
 inline constexpr std::uint16_t close_invalid_payload = 1007;  // e.g. text that is not UTF-8
 inline constexpr std::uint16_t close_too_big = 1009;
 inline constexpr std::uint16_t close_idle_timeout = 4000;
+inline constexpr std::uint16_t close_token_expired = 4001;
 inline constexpr std::uint16_t close_slow_consumer = 4008;
 
 // Appends a FIN frame header for `payload_size` bytes with opcode `op`.

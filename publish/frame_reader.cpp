@@ -4,6 +4,18 @@
 
 namespace splitstream::publish {
 
+namespace {
+
+// RFC 6455 §7.4: the codes a close frame may carry on the wire. 1005, 1006
+// and 1015 are reserved for reporting locally; 1004 and 1016-2999 are
+// unassigned or reserved for the protocol; 3000-4999 belong to applications.
+bool is_valid_close_code(std::uint16_t code) {
+    if (code >= 3000 && code <= 4999) return true;
+    return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014);
+}
+
+}  // namespace
+
 frame_reader::frame_reader(std::size_t max_message) : max_message_(max_message) {}
 
 client_frame_result frame_reader::fail(std::uint16_t code, const char* reason, std::size_t consumed) {
@@ -62,12 +74,19 @@ client_frame_result frame_reader::next(char* data, std::size_t size) {
             message_.assign(bytes);
             return {client_frame_kind::pong, consumed};
         case ws_opcode::close:
+            if (bytes.empty()) {
+                close_code_ = 1005;
+                message_.clear();
+                return {client_frame_kind::close, consumed};
+            }
             if (bytes.size() == 1) return fail(close_protocol_error, "bad close frame", consumed);
-            close_code_ = bytes.size() >= 2
-                              ? static_cast<std::uint16_t>((static_cast<unsigned char>(bytes[0]) << 8) |
-                                                           static_cast<unsigned char>(bytes[1]))
-                              : 1005;
-            message_.assign(bytes.size() >= 2 ? bytes.substr(2) : std::string_view{});
+            close_code_ = static_cast<std::uint16_t>((static_cast<unsigned char>(bytes[0]) << 8) |
+                                                     static_cast<unsigned char>(bytes[1]));
+            if (!is_valid_close_code(close_code_))
+                return fail(close_protocol_error, "close code not allowed on the wire", consumed);
+            message_.assign(bytes.substr(2));
+            if (!simdjson::validate_utf8(message_.data(), message_.size()))
+                return fail(close_invalid_payload, "close reason is not valid UTF-8", consumed);
             return {client_frame_kind::close, consumed};
         case ws_opcode::text:
         case ws_opcode::binary:

@@ -19,11 +19,21 @@ http_session<Stream>::http_session(Stream stream, std::shared_ptr<hub> h, std::s
       address_slot_(std::move(address_slot)),
       over_address_limit_(over_address_limit) {
     hub_->add_connection(*this);
+    if (over_address_limit_) hub_->add_refusing(1);
 }
 
 template <class Stream>
 http_session<Stream>::~http_session() {
+    if (over_address_limit_) hub_->add_refusing(-1);
     hub_->remove_connection(*this);
+}
+
+template <class Stream>
+std::chrono::milliseconds http_session<Stream>::read_deadline() const {
+    // A connection that will only be told 503 gets a short time to say
+    // what it wants: it must not hold the server's resources for long.
+    const auto timeout = hub_->options().request_timeout;
+    return over_address_limit_ ? std::min(timeout, refusal_deadline) : timeout;
 }
 
 template <class Stream>
@@ -31,13 +41,18 @@ route_context http_session<Stream>::context() {
     const auto now =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
             .count();
-    return {hub_->provider(), hub_->registry(), hub_->metrics(), hub_->options(), hub_->connections(), now};
+    return {hub_->provider(),
+            hub_->registry(),
+            hub_->metrics(),
+            hub_->options(),
+            hub_->counted_connections(),
+            now};
 }
 
 template <class Stream>
 void http_session<Stream>::run() {
     if constexpr (std::is_same_v<Stream, tls_stream>) {
-        beast::get_lowest_layer(stream_).expires_after(hub_->options().request_timeout);
+        beast::get_lowest_layer(stream_).expires_after(read_deadline());
         stream_.async_handshake(
             net::ssl::stream_base::server,
             beast::bind_front_handler(&http_session::on_handshake, this->shared_from_this()));
@@ -67,7 +82,7 @@ void http_session<Stream>::do_read() {
     parser_->body_limit(hub_->options().request_body_max);
     // One deadline for the whole request: a client trickling headers
     // (slowloris) or idling on keep-alive is cut off.
-    beast::get_lowest_layer(stream_).expires_after(hub_->options().request_timeout);
+    beast::get_lowest_layer(stream_).expires_after(read_deadline());
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&http_session::on_read, this->shared_from_this()));
 }
@@ -97,7 +112,9 @@ void http_session<Stream>::on_read(beast::error_code ec, std::size_t) {
         // A timeout (slowloris, idle keep-alive) has already closed the
         // socket: nothing can be said to the client, only counted.
         hub_->log().debug("connection {}: read: {}", remote_, ec.message());
-        if (ec == beast::error::timeout) hub_->metrics().count_refusal(refusal::bad_request);
+        if (ec == beast::error::timeout)
+            hub_->metrics().count_refusal(over_address_limit_ ? refusal::connection_limit
+                                                              : refusal::bad_request);
         do_close();
         return;
     }
@@ -139,7 +156,9 @@ void http_session<Stream>::upgrade(request&& req) {
 template <class Stream>
 void http_session<Stream>::send(http::message_generator msg) {
     const bool keep_alive = msg.keep_alive();
-    beast::get_lowest_layer(stream_).expires_after(hub_->options().write_timeout);
+    const auto write_timeout = hub_->options().write_timeout;
+    beast::get_lowest_layer(stream_).expires_after(
+        over_address_limit_ ? std::min(write_timeout, refusal_deadline) : write_timeout);
     beast::async_write(
         stream_, std::move(msg),
         beast::bind_front_handler(&http_session::on_write, this->shared_from_this(), keep_alive));

@@ -5,6 +5,7 @@
 // Owned by its pending operations; registered with the hub for shutdown.
 // Runs on the hub's io_context thread.
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,6 +39,11 @@ private:
     void do_close();
     void refuse(http::status status, std::string_view code, std::string_view message);
     route_context context();
+    // request_timeout, or refusal_deadline for a connection over its
+    // address's limit.
+    std::chrono::milliseconds read_deadline() const;
+
+    static constexpr std::chrono::milliseconds refusal_deadline{1000};
 
     Stream stream_;
     std::shared_ptr<hub> hub_;

@@ -48,6 +48,12 @@ public:
     void shutdown_all();
 
     std::size_t connections() const { return connections_.size(); }
+    // Connections kept only to answer 503 (over the per-address limit):
+    // they do not count against max_connections, so one address cannot
+    // fill the server with them; listener bounds them on their own.
+    void add_refusing(int delta) { refusing_ += delta; }
+    std::size_t refusing() const { return refusing_; }
+    std::size_t counted_connections() const { return connections_.size() - refusing_; }
     std::size_t subscribers() const { return subscribers_.size(); }
     bool stopping() const { return stopping_; }
 
@@ -91,6 +97,7 @@ private:
     bool stopping_ = false;
 
     std::unordered_set<connection*> connections_;
+    std::size_t refusing_ = 0;
     std::vector<subscriber*> subscribers_;
     std::int64_t queued_bytes_ = 0;
     std::uint64_t last_session_id_ = 0;

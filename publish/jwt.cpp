@@ -45,6 +45,10 @@ std::optional<std::string> b64url_decode(std::string_view in) {
             out.push_back(static_cast<char>((acc >> bits) & 0xFF));
         }
     }
+    // One spelling per value (RFC 4648 §3.5): a lone last character holds
+    // no whole byte, and the bits a last character holds beyond the final
+    // byte must be zero, or every signature would have four spellings.
+    if (bits >= 6 || (acc & ((1u << bits) - 1)) != 0) return std::nullopt;
     return out;
 }
 
@@ -66,12 +70,14 @@ bool read_number(simdjson::dom::element el, std::int64_t& out) {
         out = i;
         return true;
     }
+    // A claim such as 1.7e9 is a number of seconds too; one outside int64's
+    // range (or an unsigned beyond it) is malformed, never cast.
     double d = 0;
-    if (el.get_double().get(d) == simdjson::SUCCESS) {
-        out = static_cast<std::int64_t>(d);
-        return true;
-    }
-    return false;
+    if (el.get_double().get(d) != simdjson::SUCCESS) return false;
+    constexpr double limit = 9.2e18;  // below 2^63, so the cast is defined
+    if (!(d > -limit && d < limit)) return false;
+    out = static_cast<std::int64_t>(d);
+    return true;
 }
 
 }  // namespace

@@ -53,22 +53,26 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
         retry_timer_.async_wait(beast::bind_front_handler(&listener::on_retry, shared_from_this()));
         return;
     }
-    if (hub_->connections() >= hub_->options().max_connections + connection_slack) {
-        hub_->metrics().count_refusal(refusal::connection_limit);
-        socket.close(ec);
-        do_accept();
+    if (hub_->counted_connections() >= hub_->options().max_connections + connection_slack) {
+        refuse_at_accept(socket);
         return;
     }
     std::string remote = "?";
-    std::string address = "?";
+    std::string key = "?";
     if (auto ep = socket.remote_endpoint(ec); !ec) {
-        address = ep.address().to_string();
-        remote = address + ":" + std::to_string(ep.port());
+        key = address_key(ep.address());
+        remote = ep.address().to_string() + ":" + std::to_string(ep.port());
     }
     // Over the per-address limit the session still reads the request, so
     // the client gets a 503 that says why instead of a bare reset.
-    auto slot = per_address_->try_acquire(address);
+    auto slot = per_address_->try_acquire(key);
     const bool over_limit = slot == nullptr;
+    // Connections kept to be told 503 are bounded on their own: beyond
+    // that many at once, the rest are closed unanswered.
+    if (over_limit && hub_->refusing() >= connection_slack) {
+        refuse_at_accept(socket);
+        return;
+    }
     if (tls_) {
         std::make_shared<http_session<tls_stream>>(tls_stream(std::move(socket), *tls_), hub_,
                                                    std::move(remote), std::move(slot), over_limit)
@@ -78,6 +82,13 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
                                                      std::move(slot), over_limit)
             ->run();
     }
+    do_accept();
+}
+
+void listener::refuse_at_accept(tcp::socket& socket) {
+    hub_->metrics().count_refusal(refusal::connection_limit);
+    beast::error_code ec;
+    socket.close(ec);
     do_accept();
 }
 

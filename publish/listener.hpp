@@ -28,6 +28,8 @@ private:
     void do_accept();
     void on_accept(beast::error_code ec, tcp::socket socket);
     void on_retry(beast::error_code ec);
+    // Closes a connection unanswered (counted), and accepts the next.
+    void refuse_at_accept(tcp::socket& socket);
 
     net::io_context& ioc_;
     tcp::acceptor acceptor_;

@@ -29,6 +29,10 @@ publish_metrics::publish_metrics(metrics_registry& r)
           r.make_counter("publish_slow_consumer_closes_total",
                          "Subscribers closed with 4008 because their queue exceeded its limit")),
       idle_closes(r.make_counter("publish_idle_closes_total", "Subscribers closed after the idle timeout")),
+      token_expired_closes(r.make_counter("publish_token_expired_closes_total",
+                                          "Subscribers closed with 4001 when their token expired")),
+      token_refreshes(r.make_counter("publish_token_refreshes_total",
+                                     "Tokens replaced on open connections by a refresh op")),
       protocol_errors(
           r.make_counter("publish_protocol_errors_total", "Subscribers closed for a protocol error")),
       http_requests(r.make_counter("publish_http_requests_total", "HTTP requests answered")),

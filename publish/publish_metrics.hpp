@@ -30,6 +30,8 @@ struct publish_metrics {
     counter& frames_sent;
     counter& slow_consumer_closes;
     counter& idle_closes;
+    counter& token_expired_closes;
+    counter& token_refreshes;
     counter& protocol_errors;
     counter& http_requests;
     histogram& latency;

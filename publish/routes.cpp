@@ -64,8 +64,13 @@ void add_cors(string_response& res, const request& req, const server_options& op
 
 std::string_view bearer_token(const request& req, const request_target& target) {
     if (auto it = req.find(http::field::authorization); it != req.end()) {
+        // The scheme is case-insensitive (RFC 7235 §2.1): "BEARER x" too.
         std::string_view v = it->value();
-        if (v.size() > 7 && (v.substr(0, 7) == "Bearer " || v.substr(0, 7) == "bearer ")) return v.substr(7);
+        if (v.size() > 7 && beast::iequals(v.substr(0, 7), "bearer ")) {
+            v.remove_prefix(7);
+            while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+            return v;
+        }
     }
     // Browsers cannot set headers on a WebSocket: a query parameter too.
     return target.param("access_token").value_or(std::string_view{});

@@ -20,6 +20,12 @@ std::int64_t mono_now_ns() {
         .count();
 }
 
+std::int64_t unix_now_s() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 std::string upgrade_response(const std::string& accept_key) {
     std::string r =
         "HTTP/1.1 101 Switching Protocols\r\n"
@@ -80,8 +86,10 @@ void subscriber_session<Stream>::run() {
     join();
     hub_->log().debug("subscriber {} ({}) joined at {}", id_, request_.remote, position_);
     arm_ping();
-    do_read();
     do_write();
+    // Frames the client sent right behind its upgrade request came with it.
+    parse_input();
+    do_read();
 }
 
 template <class Stream>
@@ -96,6 +104,9 @@ void subscriber_session<Stream>::join() {
     std::string hello = R"({"type":"hello","server":"splitstream/)" SPLITSTREAM_VERSION R"(","epoch":)";
     append_json_string(hello, epoch);
     hello += ",\"head\":" + std::to_string(head);
+    // When tokens are in use: when this connection's token runs out, so a
+    // client knows when to send a refresh.
+    if (request_.claims) hello += ",\"token_exp\":" + std::to_string(request_.claims->exp);
     hello += resume ? ",\"resume\":true}" : ",\"resume\":false}";
     auto hello_frame = std::make_shared<frame>(*make_text_frame(hello));
 
@@ -261,6 +272,18 @@ void subscriber_session<Stream>::on_read(beast::error_code ec, std::size_t bytes
     }
     read_buffer_.commit(bytes);
     last_received_ = std::chrono::steady_clock::now();
+    parse_input();
+    do_read();
+}
+
+template <class Stream>
+void subscriber_session<Stream>::parse_input() {
+    if (input_failed_) {
+        // After a protocol error the rest cannot be framed: it is read only
+        // to notice the peer's close, and neither parsed nor counted again.
+        read_buffer_.consume(read_buffer_.size());
+        return;
+    }
     while (state_ != state::closed) {
         auto data = read_buffer_.data();
         const auto r = reader_.next(static_cast<char*>(data.data()), data.size());
@@ -289,16 +312,15 @@ void subscriber_session<Stream>::on_read(beast::error_code ec, std::size_t bytes
                 }
                 break;
             case client_frame_kind::error:
+                input_failed_ = true;
                 hub_->metrics().protocol_errors.inc();
                 hub_->log().debug("subscriber {} ({}) protocol error: {}", id_, request_.remote,
                                   reader_.error_reason());
                 begin_close(reader_.error_code(), std::string(reader_.error_reason()));
-                // The rest of the input cannot be framed; stop parsing it.
                 read_buffer_.consume(read_buffer_.size());
-                break;
+                return;
         }
     }
-    do_read();
 }
 
 template <class Stream>
@@ -324,6 +346,10 @@ void subscriber_session<Stream>::handle_message(std::string_view text) {
         reply(hub_->pong_reply());
         return;
     }
+    if (op.op == client_op::kind::refresh) {
+        refresh_token(op.token);
+        return;
+    }
     auto& events = op.events;
     const auto& types = op.types;
     if (request_.claims && request_.claims->events) {
@@ -341,6 +367,43 @@ void subscriber_session<Stream>::handle_message(std::string_view text) {
     }
     request_.filter = std::move(filter);
     reply(make_text_frame("{\"type\":\"subscribed\"," + filter_json_fields(request_.filter) + "}"));
+}
+
+template <class Stream>
+void subscriber_session<Stream>::refresh_token(std::string_view token) {
+    const auto& secret = hub_->options().jwt_secret;
+    if (secret.empty()) {
+        send_error("bad_request", "this server does not use tokens");
+        return;
+    }
+    auto result = verify_hs256(token, secret, unix_now_s());
+    if (!result.claims) {
+        // The connection keeps its current token, and closes when it expires.
+        send_error("unauthorized",
+                   std::string("token ") + to_string(result.error) + "; the current one stays");
+        return;
+    }
+    // A new token must allow what the subscription already shows: narrow
+    // the subscription first, then refresh with a narrower token.
+    const auto& claims = *result.claims;
+    if (claims.events) {
+        if (request_.filter.events.empty()) {
+            send_error("forbidden",
+                       "the new token does not allow every event; subscribe within its scope first");
+            return;
+        }
+        for (const auto& e : request_.filter.events)
+            if (!claims.allows(e)) {
+                send_error("forbidden", "the new token does not allow event '" + e +
+                                            "'; subscribe within its scope first");
+                return;
+            }
+    }
+    request_.claims = std::move(result.claims);
+    hub_->metrics().token_refreshes.inc();
+    // The timer re-arms for the new expiry when it next fires.
+    reply(make_text_frame("{\"type\":\"refreshed\",\"token_exp\":" + std::to_string(request_.claims->exp) +
+                          "}"));
 }
 
 template <class Stream>
@@ -464,7 +527,29 @@ void subscriber_session<Stream>::on_write(beast::error_code ec) {
 template <class Stream>
 void subscriber_session<Stream>::arm_ping() {
     const auto& opts = hub_->options();
-    timer_.expires_after(std::min(opts.ping_interval, opts.idle_timeout));
+    next_ping_at_ = std::chrono::steady_clock::now() + std::min(opts.ping_interval, opts.idle_timeout);
+    arm_timer();
+}
+
+template <class Stream>
+std::chrono::milliseconds subscriber_session<Stream>::token_left() const {
+    using namespace std::chrono;
+    const auto now = system_clock::now().time_since_epoch();
+    // Capped: a token good for centuries must not overflow the clock.
+    const auto exp =
+        std::min<seconds>(seconds(request_.claims->exp), duration_cast<seconds>(now) + hours(24));
+    return std::max(duration_cast<milliseconds>(exp - now), milliseconds(0));
+}
+
+template <class Stream>
+void subscriber_session<Stream>::arm_timer() {
+    // One timer for pings, the idle check and the token's expiry: whichever
+    // comes first.
+    auto at = next_ping_at_;
+    if (request_.claims) {
+        at = std::min(at, std::chrono::steady_clock::now() + token_left());
+    }
+    timer_.expires_at(at);
     timer_.async_wait(
         beast::bind_front_handler(&subscriber_session::on_ping_timer, this->shared_from_this()));
 }
@@ -472,7 +557,18 @@ void subscriber_session<Stream>::arm_ping() {
 template <class Stream>
 void subscriber_session<Stream>::on_ping_timer(beast::error_code ec) {
     if (ec || state_ != state::open) return;
-    const auto silent = std::chrono::steady_clock::now() - last_received_;
+    if (request_.claims && token_left().count() == 0) {
+        hub_->metrics().token_expired_closes.inc();
+        hub_->log().debug("subscriber {} ({}) token expired", id_, request_.remote);
+        begin_close(close_token_expired, "token expired");
+        return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now < next_ping_at_) {
+        arm_timer();  // woken for a token that was refreshed since
+        return;
+    }
+    const auto silent = now - last_received_;
     if (silent >= hub_->options().idle_timeout) {
         hub_->metrics().idle_closes.inc();
         hub_->log().debug("subscriber {} ({}) idle for {} ms", id_, request_.remote,

@@ -59,6 +59,8 @@ private:
 
     void do_read();
     void on_read(beast::error_code ec, std::size_t bytes);
+    // Handles every whole client frame in read_buffer_.
+    void parse_input();
     void handle_message(std::string_view text);
     void send_error(std::string_view code, std::string_view message);
 
@@ -77,7 +79,13 @@ private:
     // The whole gather write is in the kernel (or failed).
     void on_write(beast::error_code ec);
 
+    void refresh_token(std::string_view token);
+
+    // Schedules the next ping (and the idle check with it), then arm_timer.
     void arm_ping();
+    void arm_timer();
+    // Time until the token expires (0 once it has); only with claims.
+    std::chrono::milliseconds token_left() const;
     void on_ping_timer(beast::error_code ec);
     void begin_close(std::uint16_t code, std::string reason);
     void on_close_timer(beast::error_code ec);
@@ -110,6 +118,7 @@ private:
     beast::flat_buffer read_buffer_;
     frame_reader reader_;
     std::chrono::steady_clock::time_point last_received_;
+    std::chrono::steady_clock::time_point next_ping_at_;
 
     frame_ring queue_;
     std::size_t queued_bytes_ = 0;
@@ -134,6 +143,7 @@ private:
     bool close_queued_ = false;   // the close frame is in queue_
     bool close_sent_ = false;
     bool peer_closed_ = false;
+    bool input_failed_ = false;  // a protocol error: later input is discarded
 };
 
 extern template class subscriber_session<plain_stream>;

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "publish/address_limiter.hpp"
+#include "publish/client_op.hpp"
 #include "publish/filter.hpp"
 #include "publish/frame.hpp"
 #include "publish/frame_reader.hpp"
@@ -102,6 +104,37 @@ TEST(frame_reader, waits_for_partial_frames_and_refuses_bad_ones) {
     EXPECT_EQ(r3.payload(), "bye");
 }
 
+TEST(frame_reader, refuses_close_codes_rfc6455_forbids_on_the_wire_and_reasons_that_are_not_utf8) {
+    auto close_with = [](std::uint16_t code, std::string_view reason = "") {
+        std::string payload{static_cast<char>(code >> 8), static_cast<char>(code & 0xFF)};
+        payload += reason;
+        return client_frame(ws_opcode::close, payload);
+    };
+    for (std::uint16_t code : {0, 999, 1004, 1005, 1006, 1015, 1016, 2000, 2999, 5000, 65535}) {
+        frame_reader r(64);
+        auto f = close_with(code);
+        EXPECT_EQ(r.next(f.data(), f.size()).kind, client_frame_kind::error) << code;
+        EXPECT_EQ(r.error_code(), close_protocol_error) << code;
+    }
+    for (std::uint16_t code :
+         {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4000, 4999}) {
+        frame_reader r(64);
+        auto f = close_with(code, "ok");
+        EXPECT_EQ(r.next(f.data(), f.size()).kind, client_frame_kind::close) << code;
+        EXPECT_EQ(r.close_code(), code);
+        EXPECT_EQ(r.payload(), "ok");
+    }
+    frame_reader empty(64);
+    auto bare = client_frame(ws_opcode::close, "");
+    EXPECT_EQ(empty.next(bare.data(), bare.size()).kind, client_frame_kind::close);
+    EXPECT_EQ(empty.close_code(), 1005);  // no code at all is allowed, and reported as 1005
+
+    frame_reader bad_reason(64);
+    auto f = close_with(1000, "\xC3\x28");
+    EXPECT_EQ(bad_reason.next(f.data(), f.size()).kind, client_frame_kind::error);
+    EXPECT_EQ(bad_reason.error_code(), close_invalid_payload);
+}
+
 TEST(frame_ring, keeps_order_across_growth_and_refuses_beyond_its_bound) {
     frame_ring ring(20, 2);
     for (int i = 0; i < 20; ++i) {
@@ -180,6 +213,53 @@ TEST(jwt, accepts_valid_tokens_and_names_what_is_wrong_with_others) {
     auto all = verify_hs256(sign_hs256(R"({"exp":2000})", "k"), "k", 1000);
     ASSERT_TRUE(all.claims);
     EXPECT_TRUE(all.claims->allows("anything"));
+}
+
+TEST(jwt, each_signature_has_one_spelling_and_out_of_range_numbers_are_malformed) {
+    const auto good = sign_hs256(R"({"exp":2000})", "k");
+    ASSERT_TRUE(verify_hs256(good, "k", 1000).claims);
+    // An HMAC-SHA256 is 32 bytes: 43 characters whose last holds 4 bits of
+    // the final byte and 2 unused bits. Setting an unused bit keeps the
+    // decoded bytes the same, and must still be refused.
+    const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const auto last = alphabet.find(good.back());
+    ASSERT_EQ(last & 3, 0u);
+    for (std::size_t unused = 1; unused < 4; ++unused) {
+        auto respelled = good;
+        respelled.back() = alphabet[last | unused];
+        EXPECT_EQ(verify_hs256(respelled, "k", 1000).error, token_error::malformed) << respelled;
+    }
+    // 45 characters: the last one alone holds 6 bits, no whole byte.
+    EXPECT_EQ(verify_hs256(good + "AA", "k", 1000).error, token_error::malformed);
+
+    for (const char* exp : {"1e300", "-1e300", "18446744073709551615", "9.3e18"})
+        EXPECT_EQ(verify_hs256(sign_hs256(std::string(R"({"exp":)") + exp + "}", "k"), "k", 1000).error,
+                  token_error::malformed)
+            << exp;
+    auto fractional = verify_hs256(sign_hs256(R"({"exp":2000.5})", "k"), "k", 1000);
+    ASSERT_TRUE(fractional.claims);
+    EXPECT_EQ(fractional.claims->exp, 2000);
+}
+
+TEST(address_key, ipv4_as_is_and_ipv6_by_its_64_bit_prefix) {
+    EXPECT_EQ(address_key(net::ip::make_address("192.0.2.7")), "192.0.2.7");
+    EXPECT_EQ(address_key(net::ip::make_address("::ffff:192.0.2.7")), "192.0.2.7");
+    EXPECT_EQ(address_key(net::ip::make_address("2001:db8:1:2:aaaa::1")), "2001:db8:1:2::/64");
+    EXPECT_EQ(address_key(net::ip::make_address("2001:db8:1:2:ffff:1:2:3")),
+              address_key(net::ip::make_address("2001:db8:1:2::9")));
+    EXPECT_NE(address_key(net::ip::make_address("2001:db8:1:3::1")),
+              address_key(net::ip::make_address("2001:db8:1:2::1")));
+}
+
+TEST(client_op, refresh_carries_a_token) {
+    simdjson::dom::parser parser;
+    auto ok = parse_client_op(parser, R"({"op":"refresh","token":"a.b.c"})", 8);
+    ASSERT_TRUE(std::holds_alternative<client_op>(ok));
+    EXPECT_EQ(std::get<client_op>(ok).op, client_op::kind::refresh);
+    EXPECT_EQ(std::get<client_op>(ok).token, "a.b.c");
+    auto missing = parse_client_op(parser, R"({"op":"refresh"})", 8);
+    ASSERT_TRUE(std::holds_alternative<client_op_error>(missing));
+    EXPECT_EQ(std::get<client_op_error>(missing).code, "bad_request");
 }
 
 TEST(websocket_accept_key, matches_rfc6455_example) {
