@@ -189,9 +189,16 @@ void http_session<Stream>::refuse(http::status status, std::string_view code, st
     append_json_string(body, code);
     body += R"(,"message":)";
     append_json_string(body, message);
-    res.body() = body + "}";
+    body += "}";
     res.keep_alive(false);
-    res.prepare_payload();
+    // A HEAD request read whole (the per-address 503) gets the headers
+    // alone, as every other HEAD answer; the connection closes after it.
+    if (parser_ && parser_->is_header_done() && parser_->get().method() == http::verb::head) {
+        res.content_length(body.size());
+    } else {
+        res.body() = std::move(body);
+        res.prepare_payload();
+    }
     send(std::move(res));
 }
 

@@ -64,6 +64,11 @@ TEST_F(hostile_clients, connections_from_one_address_beyond_its_limit_get_503) {
     EXPECT_TRUE(over_http->got_status(503)) << over_http->received;
     EXPECT_NE(over_http->received.find("too_many_connections_from_address"), std::string::npos);
     EXPECT_EQ(refused("connection_limit"), 2u);
+    auto over_head = raw_until_ended({"HEAD /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"});
+    EXPECT_TRUE(over_head->got_status(503)) << over_head->received;
+    EXPECT_EQ(over_head->received.substr(over_head->received.find("\r\n\r\n") + 4), "")
+        << "a HEAD answer carries no body";
+    EXPECT_EQ(refused("connection_limit"), 3u);
 
     // A slot freed is a slot to reuse; everyone admitted is still served.
     subs[0]->close_normally();
