@@ -14,6 +14,12 @@ std::string address_key(const net::ip::address& address) {
 }
 
 std::shared_ptr<void> address_limiter::try_acquire(const std::string& address) {
+    if (limit_ == 0) {
+        // Nothing to count: a non-null pointer that owns nothing (no
+        // allocation per connection).
+        static char unlimited;
+        return std::shared_ptr<void>(std::shared_ptr<void>(), &unlimited);
+    }
     auto& n = open_[address];
     if (limit_ != 0 && n >= limit_) {
         if (n == 0) open_.erase(address);

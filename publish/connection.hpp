@@ -3,6 +3,7 @@
 // to shut it down when the server stops. Implementations live on the
 // server's io_context thread.
 
+#include <chrono>
 #include <cstddef>
 #include <limits>
 #include <span>
@@ -15,8 +16,14 @@ class connection {
 public:
     virtual ~connection() = default;
     // Stop: a subscriber closes with 1001 "going away", an HTTP connection
-    // closes its socket. Called on the io_context thread.
+    // closes its socket. Called on the io_context thread. Never ends this or
+    // any other connection's life synchronously.
     virtual void shutdown() = 0;
+
+    // The hub's list of open connections runs through them (two pointers
+    // each instead of a hash-set node).
+    connection* prev_connection = nullptr;
+    connection* next_connection = nullptr;
 };
 
 // A WebSocket subscriber as the hub's fan-out sees it.
@@ -34,6 +41,10 @@ public:
     virtual void kick() = 0;
     // The stream epoch changed: the subscriber's positions mean nothing now.
     virtual void epoch_changed() = 0;
+    // The hub's periodic turn (one timer for every subscriber, instead of
+    // one each): pings, the idle and token deadlines, and giving back the
+    // memory of a subscriber that went idle.
+    virtual void tick(std::chrono::steady_clock::time_point now) = 0;
 
     std::size_t hub_index = std::numeric_limits<std::size_t>::max();  // owned by the hub
 };

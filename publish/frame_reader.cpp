@@ -32,6 +32,11 @@ client_frame_result frame_reader::finish_message(ws_opcode op, std::size_t consu
     return {client_frame_kind::text, consumed};
 }
 
+void frame_reader::release_memory() {
+    std::string().swap(message_);
+    if (!in_fragment_) std::string().swap(fragments_);
+}
+
 client_frame_result frame_reader::next(char* data, std::size_t size) {
     const auto* p = reinterpret_cast<unsigned char*>(data);
     if (size < 2) return {};

@@ -42,7 +42,12 @@ public:
     std::string_view payload() const { return message_; }
     std::uint16_t close_code() const { return close_code_; }
     std::uint16_t error_code() const { return error_code_; }
-    std::string_view error_reason() const { return error_reason_; }
+    // A string literal: it outlives the reader.
+    const char* error_reason() const { return error_reason_; }
+
+    // Frees what the last messages left allocated, between messages (an
+    // idle subscriber keeps no message buffers).
+    void release_memory();
 
     // Bytes a single frame (header included) may need in the read buffer.
     std::size_t max_frame_bytes() const { return max_message_ + 14; }

@@ -13,11 +13,14 @@ std::size_t round_up_pow2(std::size_t n) {
 }  // namespace
 
 frame_ring::frame_ring(std::size_t max_messages, std::size_t initial_capacity)
-    : slots_(round_up_pow2(initial_capacity == 0 ? 1 : initial_capacity)), max_(max_messages) {}
+    : initial_(round_up_pow2(initial_capacity == 0 ? 1 : initial_capacity)), max_(max_messages) {}
 
 bool frame_ring::push(frame_ptr f) {
     if (size_ >= max_) return false;
-    if (size_ == slots_.size()) {
+    if (slots_.empty()) {
+        slots_.resize(initial_);
+        head_ = 0;
+    } else if (size_ == slots_.size()) {
         // Grow by doubling, keeping order; rare once a subscriber is warm.
         std::vector<frame_ptr> bigger(slots_.size() * 2);
         for (std::size_t i = 0; i < size_; ++i)
@@ -43,11 +46,14 @@ void frame_ring::truncate(std::size_t keep) {
         slots_[(head_ + size_ - 1) & (slots_.size() - 1)].reset();
         --size_;
     }
-    // Give back a grown buffer: a subscriber being closed keeps no memory.
-    if (size_ == 0 && slots_.size() > 8) {
-        std::vector<frame_ptr>(8).swap(slots_);
-        head_ = 0;
-    }
+    // A subscriber being closed keeps no memory.
+    if (size_ == 0) release();
+}
+
+void frame_ring::release() {
+    if (size_ != 0) return;
+    std::vector<frame_ptr>().swap(slots_);
+    head_ = 0;
 }
 
 }  // namespace splitstream::publish

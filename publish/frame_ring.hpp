@@ -1,8 +1,9 @@
 #pragma once
 // A subscriber's outgoing queue: a ring of shared frame pointers, bounded in
-// messages. Storage starts small and doubles up to the bound, so an idle
-// subscriber costs little and a busy one stops allocating once grown: a push
-// copies one pointer.
+// messages. No storage until the first push; then it starts small and
+// doubles up to the bound, so a busy subscriber stops allocating once grown
+// (a push copies one pointer) and release() gives it all back when the
+// subscriber is idle again.
 
 #include <cstddef>
 #include <vector>
@@ -23,13 +24,20 @@ public:
     void pop(std::size_t n);
     // Drops every frame after the first `keep`.
     void truncate(std::size_t keep);
+    // Frees the storage of an empty ring (the next push allocates again).
+    void release();
+    // The same, only for a ring that never grew past its initial size.
+    void release_if_small() {
+        if (slots_.size() <= initial_) release();
+    }
 
     std::size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
     std::size_t max_messages() const { return max_; }
 
 private:
-    std::vector<frame_ptr> slots_;  // size is a power of two
+    std::vector<frame_ptr> slots_;  // size is a power of two, or 0 before the first push
+    std::size_t initial_;
     std::size_t head_ = 0;
     std::size_t size_ = 0;
     std::size_t max_;

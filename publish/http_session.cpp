@@ -147,8 +147,9 @@ void http_session<Stream>::upgrade(request&& req) {
     sub.address_slot = std::move(address_slot_);
     upgraded_ = true;
     const auto leftover = buffer_.data();
-    auto session = std::make_shared<subscriber_session<Stream>>(
-        std::move(stream_), hub_, std::move(sub),
+    using transport = subscriber_transport<Stream>;
+    auto session = std::make_shared<subscriber_session<typename transport::type>>(
+        transport::adopt(std::move(stream_), hub_->context()), hub_, std::move(sub),
         std::string_view(static_cast<const char*>(leftover.data()), leftover.size()));
     session->run();
 }

@@ -16,7 +16,9 @@ hub::hub(net::io_context& ioc, state_provider& provider, server_options options,
       history_(options_.history_max_events, options_.history_max_bytes),
       flush_timer_(ioc),
       ping_frame_(make_control_frame(ws_opcode::ping, {})),
-      pong_reply_(make_text_frame(R"({"type":"pong"})")) {
+      pong_reply_(make_text_frame(R"({"type":"pong"})")),
+      read_scratch_(64 * 1024),
+      tick_timer_(ioc) {
     pending_.reserve(64);
 }
 
@@ -86,19 +88,77 @@ void hub::flush() {
 }
 
 void hub::add_connection(connection& c) {
-    connections_.insert(&c);
-    metrics_.connections.set(static_cast<std::int64_t>(connections_.size()));
+    c.prev_connection = nullptr;
+    c.next_connection = first_connection_;
+    if (first_connection_) first_connection_->prev_connection = &c;
+    first_connection_ = &c;
+    ++connection_count_;
+    metrics_.connections.set(static_cast<std::int64_t>(connection_count_));
 }
 
 void hub::remove_connection(connection& c) {
-    connections_.erase(&c);
-    metrics_.connections.set(static_cast<std::int64_t>(connections_.size()));
+    if (c.prev_connection)
+        c.prev_connection->next_connection = c.next_connection;
+    else
+        first_connection_ = c.next_connection;
+    if (c.next_connection) c.next_connection->prev_connection = c.prev_connection;
+    c.prev_connection = c.next_connection = nullptr;
+    --connection_count_;
+    metrics_.connections.set(static_cast<std::int64_t>(connection_count_));
 }
 
 void hub::add_subscriber(subscriber& s) {
     s.hub_index = subscribers_.size();
     subscribers_.push_back(&s);
     metrics_.subscribers.set(static_cast<std::int64_t>(subscribers_.size()));
+    if (!ticking_ && !stopping_) {
+        ticking_ = true;
+        arm_tick();
+    }
+}
+
+void hub::arm_tick() {
+    // Often enough for the shortest deadline a subscriber keeps (a second
+    // for token expiry, a quarter of the ping and idle periods); with the
+    // defaults, once a second.
+    const auto period =
+        std::clamp<std::chrono::milliseconds>(std::min(options_.ping_interval, options_.idle_timeout) / 4,
+                                              std::chrono::milliseconds(5), std::chrono::milliseconds(1000));
+    tick_timer_.expires_after(period);
+    // As with the flush timer: a cancelled wait touches nothing.
+    tick_timer_.async_wait([this](beast::error_code ec) {
+        if (!ec) on_tick();
+    });
+}
+
+void hub::on_tick() {
+    if (stopping_) {
+        ticking_ = false;
+        return;
+    }
+    const auto now = clock::now();
+    // Backwards: a tick that closes its subscriber swaps the last one (seen
+    // already) into its place.
+    for (std::size_t i = subscribers_.size(); i-- > 0;)
+        if (i < subscribers_.size()) subscribers_[i]->tick(now);
+    if (subscribers_.empty()) {
+        ticking_ = false;
+        return;
+    }
+    arm_tick();
+}
+
+std::unique_ptr<write_gather> hub::take_gather() {
+    if (spare_gathers_.empty()) return std::make_unique<write_gather>();
+    auto g = std::move(spare_gathers_.back());
+    spare_gathers_.pop_back();
+    return g;
+}
+
+void hub::give_back(std::unique_ptr<write_gather> g) {
+    // A few spares cover the writes that start and end within one turn of
+    // the loop; a burst of connections must not leave a kilobyte each.
+    if (g && spare_gathers_.size() < 64) spare_gathers_.push_back(std::move(g));
 }
 
 void hub::remove_subscriber(subscriber& s) {
@@ -114,10 +174,12 @@ void hub::remove_subscriber(subscriber& s) {
 void hub::shutdown_all() {
     stopping_ = true;
     flush_timer_.cancel();
-    // shutdown() may end a connection synchronously; iterate over a copy.
-    std::vector<connection*> all(connections_.begin(), connections_.end());
-    for (auto* c : all)
-        if (connections_.count(c)) c->shutdown();
+    tick_timer_.cancel();
+    for (auto* c = first_connection_; c != nullptr;) {
+        auto* next = c->next_connection;  // shutdown() ends no connection synchronously
+        c->shutdown();
+        c = next;
+    }
 }
 
 }  // namespace splitstream::publish

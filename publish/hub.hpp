@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "publish/publish_metrics.hpp"
 #include "publish/server_options.hpp"
 #include "publish/state_provider.hpp"
+#include "publish/write_gather.hpp"
 
 namespace splitstream::publish {
 
@@ -47,13 +49,13 @@ public:
     // Shuts every connection down (server stop).
     void shutdown_all();
 
-    std::size_t connections() const { return connections_.size(); }
+    std::size_t connections() const { return connection_count_; }
     // Connections kept only to answer 503 (over the per-address limit):
     // they do not count against max_connections, so one address cannot
     // fill the server with them; listener bounds them on their own.
     void add_refusing(int delta) { refusing_ += delta; }
     std::size_t refusing() const { return refusing_; }
-    std::size_t counted_connections() const { return connections_.size() - refusing_; }
+    std::size_t counted_connections() const { return connection_count_ - refusing_; }
     std::size_t subscribers() const { return subscribers_.size(); }
     bool stopping() const { return stopping_; }
 
@@ -73,12 +75,23 @@ public:
     spdlog::logger& log() { return *log_; }
     simdjson::dom::parser& json_parser() { return json_parser_; }
     const frame_ptr& ping_frame() const { return ping_frame_; }
+
+    // Gather-write buffers for a subscriber's write in flight; given back
+    // when its queue is drained.
+    std::unique_ptr<write_gather> take_gather();
+    void give_back(std::unique_ptr<write_gather> g);
+    // Where plain subscribers read into: their reads complete one at a time
+    // on this thread, so one buffer serves all; only a partial frame is
+    // kept by the subscriber.
+    std::span<char> read_scratch() { return read_scratch_; }
     const frame_ptr& pong_reply() const { return pong_reply_; }
 
 private:
     using clock = std::chrono::steady_clock;
     void schedule_flush();
     void flush();
+    void arm_tick();
+    void on_tick();
 
     net::io_context& ioc_;
     state_provider& provider_;
@@ -96,15 +109,21 @@ private:
     std::vector<subscriber*> to_kick_;   // offered frames, no write in flight
     bool stopping_ = false;
 
-    std::unordered_set<connection*> connections_;
+    connection* first_connection_ = nullptr;  // a list through the connections
+    std::size_t connection_count_ = 0;
     std::size_t refusing_ = 0;
     std::vector<subscriber*> subscribers_;
     std::int64_t queued_bytes_ = 0;
     std::uint64_t last_session_id_ = 0;
 
     simdjson::dom::parser json_parser_;  // for subscriber ops; one thread
+
     frame_ptr ping_frame_;
     frame_ptr pong_reply_;
+    std::vector<std::unique_ptr<write_gather>> spare_gathers_;
+    std::vector<char> read_scratch_;
+    net::steady_timer tick_timer_;
+    bool ticking_ = false;
 };
 
 }  // namespace splitstream::publish

@@ -46,18 +46,17 @@ subscriber_session<Stream>::subscriber_session(Stream stream, std::shared_ptr<hu
                                                subscription_request request, std::string_view already_read)
     : stream_(std::move(stream)),
       hub_(std::move(h)),
-      request_(std::move(request)),
+      filter_(std::move(request.filter)),
+      claims_(request.claims ? std::make_unique<token_claims>(std::move(*request.claims)) : nullptr),
+      remote_(std::move(request.remote)),
+      address_slot_(std::move(request.address_slot)),
       id_(hub_->next_session_id()),
-      timer_(hub_->context()),
-      read_buffer_(hub_->options().read_message_max + 64),
+      partial_(already_read.empty() ? nullptr : std::make_unique<std::string>(already_read)),
       reader_(hub_->options().read_message_max),
       last_received_(std::chrono::steady_clock::now()),
-      queue_(hub_->options().queue_max_messages) {
-    if (!already_read.empty()) {
-        auto n = std::min(already_read.size(), read_buffer_.max_size());
-        net::buffer_copy(read_buffer_.prepare(n), net::buffer(already_read.data(), n));
-        read_buffer_.commit(n);
-    }
+      queue_(hub_->options().queue_max_messages),
+      batch_(request.batch) {
+    joining_ = std::make_unique<subscription_request>(std::move(request));
     hub_->add_connection(*this);
 }
 
@@ -66,52 +65,62 @@ subscriber_session<Stream>::~subscriber_session() {
     hub_->add_queued_bytes(-static_cast<std::int64_t>(queued_bytes_));
     hub_->remove_subscriber(*this);
     hub_->remove_connection(*this);
-    hub_->log().debug("subscriber {} ({}) gone", id_, request_.remote);
+    hub_->log().debug("subscriber {} ({}) gone", id_, remote_);
 }
 
 template <class Stream>
 void subscriber_session<Stream>::run() {
     beast::error_code ec;
-    auto& socket = beast::get_lowest_layer(stream_).socket();
+    auto& socket = socket_of(stream_);
     socket.set_option(tcp::no_delay(true), ec);
     if (hub_->options().socket_send_buffer > 0)
         socket.set_option(net::socket_base::send_buffer_size(hub_->options().socket_send_buffer), ec);
-    // The HTTP side's deadline must not fire on a long-lived subscriber.
-    beast::get_lowest_layer(stream_).expires_never();
+    if constexpr (plain) {
+        // Reads happen when the socket is readable, and must never block.
+        socket.non_blocking(true, ec);
+    } else {
+        // The HTTP side's deadline must not fire on a long-lived subscriber.
+        beast::get_lowest_layer(stream_).expires_never();
+    }
 
+    auto request = std::move(joining_);
     auto response = std::make_shared<frame>();
-    response->bytes = upgrade_response(request_.accept_key);
+    response->bytes = upgrade_response(request->accept_key);
     push_unchecked(std::move(response));
     hub_->add_subscriber(*this);
-    join();
-    hub_->log().debug("subscriber {} ({}) joined at {}", id_, request_.remote, position_);
-    arm_ping();
+    join(*request);
+    request.reset();
+    hub_->log().debug("subscriber {} ({}) joined at {}", id_, remote_, position_);
+    next_ping_at_ = last_received_ + std::min(hub_->options().ping_interval, hub_->options().idle_timeout);
     do_write();
     // Frames the client sent right behind its upgrade request came with it.
-    parse_input();
+    if (partial_) {
+        const auto early = std::move(partial_);
+        take_input(early->data(), early->size());
+    }
     do_read();
 }
 
 template <class Stream>
-void subscriber_session<Stream>::join() {
+void subscriber_session<Stream>::join(const subscription_request& request) {
     const auto& retained = hub_->retained();
     auto& provider = hub_->provider();
     const std::uint64_t head = hub_->head();
     const std::string epoch = provider.epoch();
     const bool resume =
-        request_.since && (!request_.epoch || *request_.epoch == epoch) && retained.covers(*request_.since);
+        request.since && (!request.epoch || *request.epoch == epoch) && retained.covers(*request.since);
 
     std::string hello = R"({"type":"hello","server":"splitstream/)" SPLITSTREAM_VERSION R"(","epoch":)";
     append_json_string(hello, epoch);
     hello += ",\"head\":" + std::to_string(head);
     // When tokens are in use: when this connection's token runs out, so a
     // client knows when to send a refresh.
-    if (request_.claims) hello += ",\"token_exp\":" + std::to_string(request_.claims->exp);
+    if (claims_) hello += ",\"token_exp\":" + std::to_string(claims_->exp);
     hello += resume ? ",\"resume\":true}" : ",\"resume\":false}";
     auto hello_frame = std::make_shared<frame>(*make_text_frame(hello));
 
     if (resume) {
-        position_ = *request_.since;
+        position_ = *request.since;
         hello_frame->seq = position_;
         push_unchecked(std::move(hello_frame));
         catching_up_ = true;
@@ -124,8 +133,8 @@ void subscriber_session<Stream>::join() {
     position_ = head;
     std::vector<frame_ptr> snapshots;
     for (const auto& id : provider.event_ids()) {
-        if (!request_.filter.wants_event(id)) continue;
-        if (request_.claims && !request_.claims->allows(id)) continue;
+        if (!filter_.wants_event(id)) continue;
+        if (claims_ && !claims_->allows(id)) continue;
         auto state = provider.snapshot_json(id);
         if (!state) continue;
         std::string json = "{\"type\":\"snapshot\",\"seq\":" + std::to_string(head) + ",\"event\":";
@@ -163,7 +172,7 @@ void subscriber_session<Stream>::refill_from_history() {
         if (queued_bytes_ >= opts.queue_max_bytes / 2 || queue_.size() >= opts.queue_max_messages / 2) return;
         const auto& e = retained.at(i);
         position_ = e.seq;
-        if (request_.filter.matches(e.type, e.event)) push_unchecked(e.frame);
+        if (filter_.matches(e.type, e.event)) push_unchecked(e.frame);
     }
     catching_up_ = false;
 }
@@ -194,7 +203,7 @@ bool subscriber_session<Stream>::offer(std::span<const history_entry> batch) {
     for (const auto& e : batch) {
         if (e.seq <= position_) continue;
         position_ = e.seq;
-        if (!request_.filter.matches(e.type, e.event)) continue;
+        if (!filter_.matches(e.type, e.event)) continue;
         if (!enqueue(e.frame)) {
             mark_slow();
             return false;
@@ -224,9 +233,9 @@ void subscriber_session<Stream>::on_slow() {
     hub_->log().warn(
         "subscriber {} ({}) closed: slow consumer, queue {} msgs / {} bytes over limit {} msgs / {} bytes, "
         "delivered up to seq {}",
-        id_, request_.remote, queue_.size(), queued_bytes_, hub_->options().queue_max_messages,
+        id_, remote_, queue_.size(), queued_bytes_, hub_->options().queue_max_messages,
         hub_->options().queue_max_bytes, written_position_);
-    begin_close(close_slow_consumer, {});
+    begin_close(close_slow_consumer, "");
 }
 
 template <class Stream>
@@ -252,43 +261,82 @@ void subscriber_session<Stream>::reply(frame_ptr f) {
 template <class Stream>
 void subscriber_session<Stream>::do_read() {
     if (state_ == state::closed) return;
-    const auto room = read_buffer_.max_size() - read_buffer_.size();
-    if (room == 0) {
-        begin_close(close_too_big, "message too big");
-        return;
+    if constexpr (plain) {
+        // A handler of one shared pointer: the smallest operation Asio can
+        // keep pending for each idle subscriber.
+        stream_.async_wait(net::socket_base::wait_read, [self = this->shared_from_this()](
+                                                            beast::error_code ec) { self->on_readable(ec); });
+    } else {
+        constexpr std::size_t tls_read_size = 4096;
+        if (!tls_read_buffer_) tls_read_buffer_ = std::make_unique<char[]>(tls_read_size);
+        stream_.async_read_some(
+            net::buffer(tls_read_buffer_.get(), tls_read_size),
+            beast::bind_front_handler(&subscriber_session::on_read, this->shared_from_this()));
     }
-    io_target(stream_).async_read_some(
-        read_buffer_.prepare(std::min<std::size_t>(room, 512)),
-        beast::bind_front_handler(&subscriber_session::on_read, this->shared_from_this()));
+}
+
+template <class Stream>
+void subscriber_session<Stream>::on_readable(beast::error_code ec) {
+    if (!ec) {
+        // One read per wake-up keeps the loop fair; what is left wakes the
+        // wait again at once.
+        auto scratch = hub_->read_scratch();
+        const auto n = socket_of(stream_).read_some(net::buffer(scratch.data(), scratch.size()), ec);
+        if (ec == net::error::would_block || ec == net::error::try_again) {
+            do_read();
+            return;
+        }
+        if (!ec) {
+            take_input(scratch.data(), n);
+            do_read();
+            return;
+        }
+    }
+    on_read(ec, 0);
 }
 
 template <class Stream>
 void subscriber_session<Stream>::on_read(beast::error_code ec, std::size_t bytes) {
     if (ec) {
         if (!is_ordinary_ending(ec) && state_ == state::open)
-            hub_->log().debug("subscriber {} ({}) read: {}", id_, request_.remote, ec.message());
+            hub_->log().debug("subscriber {} ({}) read: {}", id_, remote_, ec.message());
         close_transport();
         return;
     }
-    read_buffer_.commit(bytes);
-    last_received_ = std::chrono::steady_clock::now();
-    parse_input();
-    do_read();
+    if constexpr (!plain) {
+        take_input(tls_read_buffer_.get(), bytes);
+        do_read();
+    }
 }
 
 template <class Stream>
-void subscriber_session<Stream>::parse_input() {
-    if (input_failed_) {
-        // After a protocol error the rest cannot be framed: it is read only
-        // to notice the peer's close, and neither parsed nor counted again.
-        read_buffer_.consume(read_buffer_.size());
+void subscriber_session<Stream>::take_input(char* data, std::size_t size) {
+    last_received_ = std::chrono::steady_clock::now();
+    // After a protocol error the rest cannot be framed: it is read only to
+    // notice the peer's close, and neither parsed nor counted again.
+    if (input_failed_ || size == 0) return;
+    if (!partial_) {
+        const auto used = parse_frames(data, size);
+        if (used < size && !input_failed_) partial_ = std::make_unique<std::string>(data + used, size - used);
         return;
     }
-    while (state_ != state::closed) {
-        auto data = read_buffer_.data();
-        const auto r = reader_.next(static_cast<char*>(data.data()), data.size());
+    // The rest of a frame begun in an earlier read.
+    partial_->append(data, size);
+    const auto used = parse_frames(partial_->data(), partial_->size());
+    if (input_failed_ || used == partial_->size()) {
+        partial_.reset();  // nothing kept between frames
+        return;
+    }
+    partial_->erase(0, used);
+}
+
+template <class Stream>
+std::size_t subscriber_session<Stream>::parse_frames(char* data, std::size_t size) {
+    std::size_t used = 0;
+    while (state_ != state::closed && used < size) {
+        const auto r = reader_.next(data + used, size - used);
         if (r.consumed == 0) break;
-        read_buffer_.consume(r.consumed);
+        used += r.consumed;
         switch (r.kind) {
             case client_frame_kind::none:
             case client_frame_kind::pong:
@@ -306,7 +354,7 @@ void subscriber_session<Stream>::parse_input() {
                 peer_closed_ = true;
                 if (state_ == state::open) {
                     const auto code = reader_.close_code();
-                    begin_close(code == 1005 ? close_normal : code, {});
+                    begin_close(code == 1005 ? close_normal : code, "");
                 } else if (close_sent_) {
                     close_transport();
                 }
@@ -314,13 +362,13 @@ void subscriber_session<Stream>::parse_input() {
             case client_frame_kind::error:
                 input_failed_ = true;
                 hub_->metrics().protocol_errors.inc();
-                hub_->log().debug("subscriber {} ({}) protocol error: {}", id_, request_.remote,
+                hub_->log().debug("subscriber {} ({}) protocol error: {}", id_, remote_,
                                   reader_.error_reason());
-                begin_close(reader_.error_code(), std::string(reader_.error_reason()));
-                read_buffer_.consume(read_buffer_.size());
-                return;
+                begin_close(reader_.error_code(), reader_.error_reason());
+                return size;
         }
     }
+    return used;
 }
 
 template <class Stream>
@@ -352,21 +400,21 @@ void subscriber_session<Stream>::handle_message(std::string_view text) {
     }
     auto& events = op.events;
     const auto& types = op.types;
-    if (request_.claims && request_.claims->events) {
+    if (claims_ && claims_->events) {
         for (const auto& e : events)
-            if (!request_.claims->allows(e)) {
+            if (!claims_->allows(e)) {
                 send_error("forbidden", "token does not allow event '" + e + "'");
                 return;
             }
-        if (events.empty()) events = *request_.claims->events;
+        if (events.empty()) events = *claims_->events;
     }
     subscription_filter filter;
     if (auto err = make_filter(std::move(events), types, filter)) {
         send_error("bad_request", *err);
         return;
     }
-    request_.filter = std::move(filter);
-    reply(make_text_frame("{\"type\":\"subscribed\"," + filter_json_fields(request_.filter) + "}"));
+    filter_ = std::move(filter);
+    reply(make_text_frame("{\"type\":\"subscribed\"," + filter_json_fields(filter_) + "}"));
 }
 
 template <class Stream>
@@ -387,23 +435,21 @@ void subscriber_session<Stream>::refresh_token(std::string_view token) {
     // the subscription first, then refresh with a narrower token.
     const auto& claims = *result.claims;
     if (claims.events) {
-        if (request_.filter.events.empty()) {
+        if (filter_.events.empty()) {
             send_error("forbidden",
                        "the new token does not allow every event; subscribe within its scope first");
             return;
         }
-        for (const auto& e : request_.filter.events)
+        for (const auto& e : filter_.events)
             if (!claims.allows(e)) {
                 send_error("forbidden", "the new token does not allow event '" + e +
                                             "'; subscribe within its scope first");
                 return;
             }
     }
-    request_.claims = std::move(result.claims);
+    claims_ = std::make_unique<token_claims>(std::move(*result.claims));
     hub_->metrics().token_refreshes.inc();
-    // The timer re-arms for the new expiry when it next fires.
-    reply(make_text_frame("{\"type\":\"refreshed\",\"token_exp\":" + std::to_string(request_.claims->exp) +
-                          "}"));
+    reply(make_text_frame("{\"type\":\"refreshed\",\"token_exp\":" + std::to_string(claims_->exp) + "}"));
 }
 
 template <class Stream>
@@ -418,24 +464,26 @@ void subscriber_session<Stream>::do_write() {
         push_unchecked(make_close_frame(close_code_, reason));
         close_queued_ = true;
     }
-    const std::size_t n = request_.batch ? gather_batch() : gather_frames();
+    if (!gather_) gather_ = hub_->take_gather();
+    const std::size_t n = batch_ ? gather_batch() : gather_frames();
     writing_ = true;
     // One write in flight; every queued frame in one gather write.
-    write_first_ = 0;
-    write_last_ = n;
+    gather_->first = 0;
+    gather_->last = n;
     write_some();
 }
 
 template <class Stream>
 std::size_t subscriber_session<Stream>::gather_frames() {
-    const std::size_t limit = std::min(queue_.size(), max_gather);
+    auto& bufs = gather_->bufs;
+    const std::size_t limit = std::min(queue_.size(), bufs.size());
     std::size_t n = 0;
     std::size_t bytes = 0;
     while (n < limit) {
         const auto& f = queue_.at(n);
         if (n > 0 && bytes + wire(*f).size() > max_gather_bytes) break;
         bytes += wire(*f).size();
-        bufs_[n++] = net::buffer(wire(*f));
+        bufs[n++] = net::buffer(wire(*f));
     }
     in_flight_ = n;
     return n;
@@ -445,7 +493,8 @@ template <class Stream>
 std::size_t subscriber_session<Stream>::gather_batch() {
     // One buffer a line: the header, then each payload with the newline
     // stored after it, the last without.
-    const std::size_t limit = std::min(queue_.size(), max_gather - 1);
+    auto& bufs = gather_->bufs;
+    const std::size_t limit = std::min(queue_.size(), bufs.size() - 1);
     std::size_t frames = 0;
     std::size_t payload = 0;
     while (frames < limit) {
@@ -458,19 +507,20 @@ std::size_t subscriber_session<Stream>::gather_batch() {
     }
     if (frames <= 1) return gather_frames();  // nothing to merge
     payload -= 1;                             // no newline after the last line
+    auto& header = gather_->batch_header;
     std::size_t n = 0;
-    bufs_[n++] =
-        net::buffer(batch_header_.data(), write_frame_header(batch_header_.data(), ws_opcode::text, payload));
-    for (std::size_t i = 0; i + 1 < frames; ++i) bufs_[n++] = net::buffer(payload_line(*queue_.at(i)));
-    bufs_[n++] = net::buffer(payload_of(*queue_.at(frames - 1)));
+    bufs[n++] = net::buffer(header.data(), write_frame_header(header.data(), ws_opcode::text, payload));
+    for (std::size_t i = 0; i + 1 < frames; ++i) bufs[n++] = net::buffer(payload_line(*queue_.at(i)));
+    bufs[n++] = net::buffer(payload_of(*queue_.at(frames - 1)));
     in_flight_ = frames;
     return n;
 }
 
 template <class Stream>
 void subscriber_session<Stream>::write_some() {
+    auto& g = *gather_;
     io_target(stream_).async_write_some(
-        buffer_view{bufs_.data() + write_first_, bufs_.data() + write_last_},
+        buffer_view{g.bufs.data() + g.first, g.bufs.data() + g.last},
         beast::bind_front_handler(&subscriber_session::on_write_some, this->shared_from_this()));
 }
 
@@ -480,10 +530,10 @@ void subscriber_session<Stream>::on_write_some(beast::error_code ec, std::size_t
         on_write(ec);
         return;
     }
-    while (write_first_ < write_last_ && bytes >= bufs_[write_first_].size())
-        bytes -= bufs_[write_first_++].size();
-    if (write_first_ < write_last_) {
-        bufs_[write_first_] += bytes;  // a partial write: the rest of this buffer first
+    auto& g = *gather_;
+    while (g.first < g.last && bytes >= g.bufs[g.first].size()) bytes -= g.bufs[g.first++].size();
+    if (g.first < g.last) {
+        g.bufs[g.first] += bytes;  // a partial write: the rest of this buffer first
         write_some();
         return;
     }
@@ -495,7 +545,8 @@ void subscriber_session<Stream>::on_write(beast::error_code ec) {
     writing_ = false;
     if (ec) {
         if (!is_ordinary_ending(ec))
-            hub_->log().debug("subscriber {} ({}) write: {}", id_, request_.remote, ec.message());
+            hub_->log().debug("subscriber {} ({}) write: {}", id_, remote_, ec.message());
+        hub_->give_back(std::move(gather_));
         close_transport();
         return;
     }
@@ -521,14 +572,14 @@ void subscriber_session<Stream>::on_write(beast::error_code ec) {
         return;
     }
     if (catching_up_ && state_ == state::open) refill_from_history();
+    if (queue_.empty() && !close_pending_) {
+        // Drained: the gather goes back to the hub, and a ring that never
+        // grew is freed at once (it is cheap to make again), so the memory
+        // a burst of joins uses is reused by the next joins, not left behind.
+        hub_->give_back(std::move(gather_));
+        queue_.release_if_small();
+    }
     do_write();
-}
-
-template <class Stream>
-void subscriber_session<Stream>::arm_ping() {
-    const auto& opts = hub_->options();
-    next_ping_at_ = std::chrono::steady_clock::now() + std::min(opts.ping_interval, opts.idle_timeout);
-    arm_timer();
 }
 
 template <class Stream>
@@ -536,58 +587,46 @@ std::chrono::milliseconds subscriber_session<Stream>::token_left() const {
     using namespace std::chrono;
     const auto now = system_clock::now().time_since_epoch();
     // Capped: a token good for centuries must not overflow the clock.
-    const auto exp =
-        std::min<seconds>(seconds(request_.claims->exp), duration_cast<seconds>(now) + hours(24));
+    const auto exp = std::min<seconds>(seconds(claims_->exp), duration_cast<seconds>(now) + hours(24));
     return std::max(duration_cast<milliseconds>(exp - now), milliseconds(0));
 }
 
 template <class Stream>
-void subscriber_session<Stream>::arm_timer() {
-    // One timer for pings, the idle check and the token's expiry: whichever
-    // comes first.
-    auto at = next_ping_at_;
-    if (request_.claims) {
-        at = std::min(at, std::chrono::steady_clock::now() + token_left());
-    }
-    timer_.expires_at(at);
-    timer_.async_wait(
-        beast::bind_front_handler(&subscriber_session::on_ping_timer, this->shared_from_this()));
-}
-
-template <class Stream>
-void subscriber_session<Stream>::on_ping_timer(beast::error_code ec) {
-    if (ec || state_ != state::open) return;
-    if (request_.claims && token_left().count() == 0) {
+void subscriber_session<Stream>::tick(std::chrono::steady_clock::time_point now) {
+    if (state_ != state::open) return;
+    if (claims_ && token_left().count() == 0) {
         hub_->metrics().token_expired_closes.inc();
-        hub_->log().debug("subscriber {} ({}) token expired", id_, request_.remote);
+        hub_->log().debug("subscriber {} ({}) token expired", id_, remote_);
         begin_close(close_token_expired, "token expired");
-        return;
-    }
-    const auto now = std::chrono::steady_clock::now();
-    if (now < next_ping_at_) {
-        arm_timer();  // woken for a token that was refreshed since
         return;
     }
     const auto silent = now - last_received_;
     if (silent >= hub_->options().idle_timeout) {
         hub_->metrics().idle_closes.inc();
-        hub_->log().debug("subscriber {} ({}) idle for {} ms", id_, request_.remote,
+        hub_->log().debug("subscriber {} ({}) idle for {} ms", id_, remote_,
                           std::chrono::duration_cast<std::chrono::milliseconds>(silent).count());
         begin_close(close_idle_timeout, "idle timeout");
         return;
     }
-    // Pings go through the queue like everything else; a live client's pong
-    // resets the idle clock.
-    reply(hub_->ping_frame());
-    arm_ping();
+    if (now >= next_ping_at_) {
+        // Pings go through the queue like everything else; a live client's
+        // pong resets the idle clock.
+        const auto& opts = hub_->options();
+        next_ping_at_ = now + std::min(opts.ping_interval, opts.idle_timeout);
+        reply(hub_->ping_frame());
+        return;
+    }
+    // Idle since the last turn: give back what activity grew.
+    if (!writing_ && queue_.empty()) queue_.release();
+    reader_.release_memory();
 }
 
 template <class Stream>
-void subscriber_session<Stream>::begin_close(std::uint16_t code, std::string reason) {
+void subscriber_session<Stream>::begin_close(std::uint16_t code, const char* reason) {
     if (state_ != state::open) return;
     state_ = state::closing;
     close_code_ = code;
-    close_reason_ = std::move(reason);
+    close_reason_ = reason;
     catching_up_ = false;
     // Frames not yet handed to the kernel are dropped now: a closing
     // subscriber keeps no memory beyond the write in flight.
@@ -598,8 +637,8 @@ void subscriber_session<Stream>::begin_close(std::uint16_t code, std::string rea
     hub_->add_queued_bytes(-static_cast<std::int64_t>(dropped));
     hub_->remove_subscriber(*this);
     close_pending_ = true;
-    timer_.expires_after(hub_->options().close_timeout);
-    timer_.async_wait(
+    close_timer_ = std::make_unique<net::steady_timer>(hub_->context(), hub_->options().close_timeout);
+    close_timer_->async_wait(
         beast::bind_front_handler(&subscriber_session::on_close_timer, this->shared_from_this()));
     do_write();
 }
@@ -607,7 +646,7 @@ void subscriber_session<Stream>::begin_close(std::uint16_t code, std::string rea
 template <class Stream>
 void subscriber_session<Stream>::on_close_timer(beast::error_code ec) {
     if (ec) return;
-    hub_->log().debug("subscriber {} ({}) close handshake timed out", id_, request_.remote);
+    hub_->log().debug("subscriber {} ({}) close handshake timed out", id_, remote_);
     close_transport();
 }
 
@@ -616,14 +655,14 @@ void subscriber_session<Stream>::close_transport() {
     if (state_ == state::closed) return;
     state_ = state::closed;
     beast::error_code ec;
-    auto& socket = beast::get_lowest_layer(stream_).socket();
+    auto& socket = socket_of(stream_);
     socket.shutdown(tcp::socket::shutdown_both, ec);
     socket.close(ec);
-    timer_.cancel();
+    if (close_timer_) close_timer_->cancel();
     hub_->remove_subscriber(*this);
 }
 
-template class subscriber_session<plain_stream>;
+template class subscriber_session<plain_socket>;
 template class subscriber_session<tls_stream>;
 
 }  // namespace splitstream::publish

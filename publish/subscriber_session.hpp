@@ -15,7 +15,9 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <type_traits>
 
 #include "base/net.hpp"
 #include "publish/connection.hpp"
@@ -24,6 +26,7 @@
 #include "publish/hub.hpp"
 #include "publish/subscription_request.hpp"
 #include "publish/transport.hpp"
+#include "publish/write_gather.hpp"
 
 namespace splitstream::publish {
 
@@ -44,12 +47,14 @@ public:
     bool offer(std::span<const history_entry> batch) override;
     void kick() override;
     void epoch_changed() override;
+    void tick(std::chrono::steady_clock::time_point now) override;
     void shutdown() override;
 
 private:
-    enum class state { open, closing, closed };
+    enum class state : std::uint8_t { open, closing, closed };
+    static constexpr bool plain = std::is_same_v<Stream, plain_socket>;
 
-    void join();
+    void join(const subscription_request& request);
     void refill_from_history();
     bool enqueue(const frame_ptr& f);
     void push_unchecked(frame_ptr f);
@@ -57,16 +62,25 @@ private:
     void mark_slow();
     void on_slow();
 
+    // Reading. A plain subscriber waits for readability with no buffer of
+    // its own and reads into the hub's scratch buffer; a TLS subscriber
+    // reads through its stream into a buffer it keeps.
     void do_read();
+    void on_readable(beast::error_code ec);
     void on_read(beast::error_code ec, std::size_t bytes);
-    // Handles every whole client frame in read_buffer_.
-    void parse_input();
+    // Takes bytes read: handles every whole frame and keeps the rest of a
+    // partial one in partial_.
+    void take_input(char* data, std::size_t size);
+    // Handles the whole frames at the start of [data, data + size); returns
+    // the bytes used.
+    std::size_t parse_frames(char* data, std::size_t size);
     void handle_message(std::string_view text);
+    void refresh_token(std::string_view token);
     void send_error(std::string_view code, std::string_view message);
 
     void do_write();
-    // Fills bufs_ for the next write of queue_'s first frames; returns the
-    // number of buffers and sets in_flight_.
+    // Fills the gather for the next write of queue_'s first frames; returns
+    // the number of buffers and sets in_flight_.
     std::size_t gather_frames();
     // batch=1: the leading text frames as one text frame, their payloads
     // separated by newlines (the frames stay shared, nothing is copied).
@@ -79,20 +93,14 @@ private:
     // The whole gather write is in the kernel (or failed).
     void on_write(beast::error_code ec);
 
-    void refresh_token(std::string_view token);
-
-    // Schedules the next ping (and the idle check with it), then arm_timer.
-    void arm_ping();
-    void arm_timer();
     // Time until the token expires (0 once it has); only with claims.
     std::chrono::milliseconds token_left() const;
-    void on_ping_timer(beast::error_code ec);
-    void begin_close(std::uint16_t code, std::string reason);
+    void begin_close(std::uint16_t code, const char* reason);
     void on_close_timer(beast::error_code ec);
     void close_transport();
 
-    // A view of the first n slots of bufs_: a buffer sequence that costs
-    // nothing to copy into the write operation.
+    // A view of the first n slots of the gather: a buffer sequence that
+    // costs nothing to copy into the write operation.
     struct buffer_view {
         using value_type = net::const_buffer;
         using const_iterator = const net::const_buffer*;
@@ -101,44 +109,47 @@ private:
         const_iterator begin() const { return first; }
         const_iterator end() const { return last; }
     };
-    // One gather write carries at most this many buffers (frames, or a
-    // batch's header and lines: the most one sendmsg takes through Asio)
+    // One gather write carries at most write_gather::max_buffers buffers
     // and (beyond its first frame) this many bytes: large enough that a
     // subscriber behind by a burst catches up in a few syscalls, small
     // enough to keep the time one write holds the loop bounded.
-    static constexpr std::size_t max_gather = 64;
     static constexpr std::size_t max_gather_bytes = 256 * 1024;
 
+    // Members are ordered for size: an idle subscriber is mostly this
+    // object, so each byte here is a megabyte at a million subscribers.
     Stream stream_;
     std::shared_ptr<hub> hub_;
-    subscription_request request_;
+    // What the subscriber sees, from its upgrade request (the join's own
+    // fields, `since`, `epoch` and the accept key, are used once in run()).
+    subscription_filter filter_;
+    std::unique_ptr<token_claims> claims_;           // when tokens are in use
+    std::string remote_;                             // "address:port", for logs
+    std::shared_ptr<void> address_slot_;             // this connection's per-address slot
+    std::unique_ptr<subscription_request> joining_;  // until run()
     std::uint64_t id_;
-    net::steady_timer timer_;
 
-    beast::flat_buffer read_buffer_;
+    std::unique_ptr<std::string> partial_;  // the start of a frame not complete yet
+    struct no_buffer {};
+    [[no_unique_address]] std::conditional_t<plain, no_buffer, std::unique_ptr<char[]>> tls_read_buffer_;
     frame_reader reader_;
     std::chrono::steady_clock::time_point last_received_;
     std::chrono::steady_clock::time_point next_ping_at_;
 
     frame_ring queue_;
     std::size_t queued_bytes_ = 0;
-    std::size_t in_flight_ = 0;  // frames at the front of queue_ being written
-    // The gather write: frames, or a batch's header and lines; bufs_[first,
-    // last) is what the kernel has not taken yet.
-    std::array<net::const_buffer, max_gather> bufs_;
-    std::size_t write_first_ = 0;
-    std::size_t write_last_ = 0;
-    std::array<char, max_frame_header> batch_header_{};
-    bool writing_ = false;
+    std::size_t in_flight_ = 0;                       // frames at the front of queue_ being written
+    std::unique_ptr<write_gather> gather_;            // only while a write is in flight
+    std::unique_ptr<net::steady_timer> close_timer_;  // only while closing
 
     std::uint64_t position_ = 0;          // last seq offered to this subscriber
     std::uint64_t written_position_ = 0;  // the client has everything up to here once written
-    bool catching_up_ = false;            // replaying history; live batches are skipped
-    bool slow_marked_ = false;
-
-    state state_ = state::open;
+    const char* close_reason_ = "";
     std::uint16_t close_code_ = 0;
-    std::string close_reason_;
+    state state_ = state::open;
+    bool batch_ = false;  // several events per frame (`batch=1`)
+    bool writing_ = false;
+    bool catching_up_ = false;  // replaying history; live batches are skipped
+    bool slow_marked_ = false;
     bool close_pending_ = false;  // a close frame goes out once in-flight frames are written
     bool close_queued_ = false;   // the close frame is in queue_
     bool close_sent_ = false;
@@ -146,7 +157,7 @@ private:
     bool input_failed_ = false;  // a protocol error: later input is discarded
 };
 
-extern template class subscriber_session<plain_stream>;
+extern template class subscriber_session<plain_socket>;
 extern template class subscriber_session<tls_stream>;
 
 }  // namespace splitstream::publish
