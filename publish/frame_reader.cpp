@@ -27,14 +27,15 @@ client_frame_result frame_reader::fail(std::uint16_t code, const char* reason, s
 client_frame_result frame_reader::finish_message(ws_opcode op, std::size_t consumed) {
     if (op != ws_opcode::text) return {client_frame_kind::binary, consumed};
     // RFC 6455 §8.1: a text message that is not UTF-8 fails the connection.
-    if (!simdjson::validate_utf8(message_.data(), message_.size()))
+    if (!simdjson::validate_utf8(payload_.data(), payload_.size()))
         return fail(close_invalid_payload, "text message is not valid UTF-8", consumed);
     return {client_frame_kind::text, consumed};
 }
 
 void frame_reader::release_memory() {
-    std::string().swap(message_);
-    if (!in_fragment_) std::string().swap(fragments_);
+    if (in_fragment_) return;
+    payload_ = {};
+    std::string().swap(fragments_);
 }
 
 client_frame_result frame_reader::next(char* data, std::size_t size) {
@@ -73,15 +74,15 @@ client_frame_result frame_reader::next(char* data, std::size_t size) {
 
     switch (op) {
         case ws_opcode::ping:
-            message_.assign(bytes);
+            payload_ = bytes;
             return {client_frame_kind::ping, consumed};
         case ws_opcode::pong:
-            message_.assign(bytes);
+            payload_ = bytes;
             return {client_frame_kind::pong, consumed};
         case ws_opcode::close:
             if (bytes.empty()) {
                 close_code_ = 1005;
-                message_.clear();
+                payload_ = {};
                 return {client_frame_kind::close, consumed};
             }
             if (bytes.size() == 1) return fail(close_protocol_error, "bad close frame", consumed);
@@ -89,8 +90,8 @@ client_frame_result frame_reader::next(char* data, std::size_t size) {
                                                      static_cast<unsigned char>(bytes[1]));
             if (!is_valid_close_code(close_code_))
                 return fail(close_protocol_error, "close code not allowed on the wire", consumed);
-            message_.assign(bytes.substr(2));
-            if (!simdjson::validate_utf8(message_.data(), message_.size()))
+            payload_ = bytes.substr(2);
+            if (!simdjson::validate_utf8(payload_.data(), payload_.size()))
                 return fail(close_invalid_payload, "close reason is not valid UTF-8", consumed);
             return {client_frame_kind::close, consumed};
         case ws_opcode::text:
@@ -98,7 +99,7 @@ client_frame_result frame_reader::next(char* data, std::size_t size) {
             if (in_fragment_)
                 return fail(close_protocol_error, "new message inside a fragmented one", consumed);
             if (fin) {
-                message_.assign(bytes);
+                payload_ = bytes;
                 return finish_message(op, consumed);
             }
             in_fragment_ = true;
@@ -110,8 +111,7 @@ client_frame_result frame_reader::next(char* data, std::size_t size) {
             fragments_.append(bytes);
             if (!fin) return {client_frame_kind::none, consumed};
             in_fragment_ = false;
-            message_.swap(fragments_);
-            fragments_.clear();
+            payload_ = fragments_;
             return finish_message(fragment_op_, consumed);
     }
     return fail(close_protocol_error, "unknown opcode", consumed);

@@ -39,7 +39,11 @@ public:
     // unmasking it in place. consumed == 0 means more bytes are needed.
     client_frame_result next(char* data, std::size_t size);
 
-    std::string_view payload() const { return message_; }
+    // The message, control payload or close reason of the last result: a
+    // view into the caller's bytes (unmasked in place), or into the reader
+    // for a message that came in fragments. Valid until the next call or
+    // until the caller's bytes change.
+    std::string_view payload() const { return payload_; }
     std::uint16_t close_code() const { return close_code_; }
     std::uint16_t error_code() const { return error_code_; }
     // A string literal: it outlives the reader.
@@ -57,8 +61,8 @@ private:
     client_frame_result finish_message(ws_opcode op, std::size_t consumed);
 
     std::size_t max_message_;
-    std::string message_;    // the message being assembled, or the last result
-    std::string fragments_;  // a fragmented data message in progress
+    std::string_view payload_;
+    std::string fragments_;  // a fragmented data message in progress, or the last one
     ws_opcode fragment_op_ = ws_opcode::continuation;
     bool in_fragment_ = false;
     std::uint16_t close_code_ = 1005;

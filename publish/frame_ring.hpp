@@ -3,10 +3,12 @@
 // messages. No storage until the first push; then it starts small and
 // doubles up to the bound, so a busy subscriber stops allocating once grown
 // (a push copies one pointer) and release() gives it all back when the
-// subscriber is idle again.
+// subscriber is idle again. Every idle subscriber carries one, so it is
+// kept to a pointer and four counters.
 
 #include <cstddef>
-#include <vector>
+#include <cstdint>
+#include <memory>
 
 #include "publish/frame.hpp"
 
@@ -18,7 +20,7 @@ public:
 
     // False, and nothing stored, when the ring already holds max_messages.
     bool push(frame_ptr f);
-    const frame_ptr& at(std::size_t i) const { return slots_[(head_ + i) & (slots_.size() - 1)]; }
+    const frame_ptr& at(std::size_t i) const { return slots_[(head_ + i) & (capacity_ - 1)]; }
     const frame_ptr& front() const { return at(0); }
     // Drops the first n frames (n <= size()).
     void pop(std::size_t n);
@@ -28,7 +30,7 @@ public:
     void release();
     // The same, only for a ring that never grew past its initial size.
     void release_if_small() {
-        if (slots_.size() <= initial_) release();
+        if (capacity_ <= initial_) release();
     }
 
     std::size_t size() const { return size_; }
@@ -36,10 +38,13 @@ public:
     std::size_t max_messages() const { return max_; }
 
 private:
-    std::vector<frame_ptr> slots_;  // size is a power of two, or 0 before the first push
-    std::size_t initial_;
-    std::size_t head_ = 0;
-    std::size_t size_ = 0;
+    void grow();
+
+    std::unique_ptr<frame_ptr[]> slots_;
+    std::uint32_t capacity_ = 0;  // a power of two, or 0 before the first push
+    std::uint32_t head_ = 0;
+    std::uint32_t size_ = 0;
+    std::uint32_t initial_;
     std::size_t max_;
 };
 

@@ -8,6 +8,7 @@
 
 #include "base/connection_ending.hpp"
 #include "publish/client_op.hpp"
+#include "publish/exact_allocator.hpp"
 #include "publish/json_text.hpp"
 
 namespace splitstream::publish {
@@ -264,8 +265,9 @@ void subscriber_session<Stream>::do_read() {
     if constexpr (plain) {
         // A handler of one shared pointer: the smallest operation Asio can
         // keep pending for each idle subscriber.
-        stream_.async_wait(net::socket_base::wait_read, [self = this->shared_from_this()](
-                                                            beast::error_code ec) { self->on_readable(ec); });
+        auto on_readable = [self = this->shared_from_this()](beast::error_code ec) { self->on_readable(ec); };
+        stream_.async_wait(net::socket_base::wait_read,
+                           net::bind_allocator(exact_allocator<void>(), std::move(on_readable)));
     } else {
         constexpr std::size_t tls_read_size = 4096;
         if (!tls_read_buffer_) tls_read_buffer_ = std::make_unique<char[]>(tls_read_size);
@@ -485,7 +487,7 @@ std::size_t subscriber_session<Stream>::gather_frames() {
         bytes += wire(*f).size();
         bufs[n++] = net::buffer(wire(*f));
     }
-    in_flight_ = n;
+    in_flight_ = static_cast<std::uint16_t>(n);
     return n;
 }
 
@@ -512,7 +514,7 @@ std::size_t subscriber_session<Stream>::gather_batch() {
     bufs[n++] = net::buffer(header.data(), write_frame_header(header.data(), ws_opcode::text, payload));
     for (std::size_t i = 0; i + 1 < frames; ++i) bufs[n++] = net::buffer(payload_line(*queue_.at(i)));
     bufs[n++] = net::buffer(payload_of(*queue_.at(frames - 1)));
-    in_flight_ = frames;
+    in_flight_ = static_cast<std::uint16_t>(frames);
     return n;
 }
 

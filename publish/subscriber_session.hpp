@@ -137,7 +137,6 @@ private:
 
     frame_ring queue_;
     std::size_t queued_bytes_ = 0;
-    std::size_t in_flight_ = 0;                       // frames at the front of queue_ being written
     std::unique_ptr<write_gather> gather_;            // only while a write is in flight
     std::unique_ptr<net::steady_timer> close_timer_;  // only while closing
 
@@ -145,6 +144,7 @@ private:
     std::uint64_t written_position_ = 0;  // the client has everything up to here once written
     const char* close_reason_ = "";
     std::uint16_t close_code_ = 0;
+    std::uint16_t in_flight_ = 0;  // frames at the front of queue_ being written (at most a gather's)
     state state_ = state::open;
     bool batch_ = false;  // several events per frame (`batch=1`)
     bool writing_ = false;
