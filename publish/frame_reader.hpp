@@ -52,6 +52,8 @@ public:
     // Frees what the last messages left allocated, between messages (an
     // idle subscriber keeps no message buffers).
     void release_memory();
+    // Bytes release_memory() would give back.
+    std::size_t buffered_bytes() const { return fragments_.capacity() > 15 ? fragments_.capacity() : 0; }
 
     // Bytes a single frame (header included) may need in the read buffer.
     std::size_t max_frame_bytes() const { return max_message_ + 14; }

@@ -36,6 +36,8 @@ public:
     std::size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
     std::size_t max_messages() const { return max_; }
+    // Slots allocated (0 when released).
+    std::size_t capacity() const { return capacity_; }
 
 private:
     void grow();

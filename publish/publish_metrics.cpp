@@ -22,6 +22,10 @@ publish_metrics::publish_metrics(metrics_registry& r)
     : subscribers(r.make_gauge("publish_subscribers", "WebSocket subscribers connected")),
       connections(r.make_gauge("publish_connections", "Open connections (HTTP and WebSocket)")),
       queue_bytes(r.make_gauge("publish_queue_bytes", "Bytes queued for subscribers and not yet written")),
+      buffer_bytes(
+          r.make_gauge("publish_subscriber_buffer_bytes",
+                       "Buffers subscribers hold beyond their fixed size (queue slots, partial input, "
+                       "write state); given back within a second of going idle")),
       history_events(r.make_gauge("publish_history_events", "Derived events retained for resume")),
       history_bytes(r.make_gauge("publish_history_bytes", "Bytes retained for resume")),
       frames_sent(r.make_counter("publish_frames_sent_total", "WebSocket frames written to subscribers")),

@@ -25,6 +25,7 @@ struct publish_metrics {
     gauge& subscribers;
     gauge& connections;
     gauge& queue_bytes;
+    gauge& buffer_bytes;
     gauge& history_events;
     gauge& history_bytes;
     counter& frames_sent;

@@ -64,6 +64,7 @@ subscriber_session<Stream>::subscriber_session(Stream stream, std::shared_ptr<hu
 template <class Stream>
 subscriber_session<Stream>::~subscriber_session() {
     hub_->add_queued_bytes(-static_cast<std::int64_t>(queued_bytes_));
+    hub_->metrics().buffer_bytes.add(-static_cast<std::int64_t>(reported_buffer_bytes_));
     hub_->remove_subscriber(*this);
     hub_->remove_connection(*this);
     hub_->log().debug("subscriber {} ({}) gone", id_, remote_);
@@ -616,11 +617,26 @@ void subscriber_session<Stream>::tick(std::chrono::steady_clock::time_point now)
         const auto& opts = hub_->options();
         next_ping_at_ = now + std::min(opts.ping_interval, opts.idle_timeout);
         reply(hub_->ping_frame());
-        return;
     }
     // Idle since the last turn: give back what activity grew.
     if (!writing_ && queue_.empty()) queue_.release();
     reader_.release_memory();
+    report_buffers();
+}
+
+template <class Stream>
+std::size_t subscriber_session<Stream>::buffer_bytes() const {
+    std::size_t n = queue_.capacity() * sizeof(frame_ptr) + reader_.buffered_bytes();
+    if (partial_) n += partial_->capacity();
+    if (gather_) n += sizeof(write_gather);
+    return n;
+}
+
+template <class Stream>
+void subscriber_session<Stream>::report_buffers() {
+    const auto now = static_cast<std::uint32_t>(std::min<std::size_t>(buffer_bytes(), UINT32_MAX));
+    hub_->metrics().buffer_bytes.add(static_cast<std::int64_t>(now) - reported_buffer_bytes_);
+    reported_buffer_bytes_ = now;
 }
 
 template <class Stream>

@@ -98,6 +98,10 @@ private:
     void begin_close(std::uint16_t code, const char* reason);
     void on_close_timer(beast::error_code ec);
     void close_transport();
+    // Bytes of buffers held beyond the object (ring slots, partial input,
+    // the gather, message fragments), and the hub's gauge of them.
+    std::size_t buffer_bytes() const;
+    void report_buffers();
 
     // A view of the first n slots of the gather: a buffer sequence that
     // costs nothing to copy into the write operation.
@@ -140,8 +144,9 @@ private:
     std::unique_ptr<write_gather> gather_;            // only while a write is in flight
     std::unique_ptr<net::steady_timer> close_timer_;  // only while closing
 
-    std::uint64_t position_ = 0;          // last seq offered to this subscriber
-    std::uint64_t written_position_ = 0;  // the client has everything up to here once written
+    std::uint32_t reported_buffer_bytes_ = 0;  // in the hub's gauge
+    std::uint64_t position_ = 0;               // last seq offered to this subscriber
+    std::uint64_t written_position_ = 0;       // the client has everything up to here once written
     const char* close_reason_ = "";
     std::uint16_t close_code_ = 0;
     std::uint16_t in_flight_ = 0;  // frames at the front of queue_ being written (at most a gather's)

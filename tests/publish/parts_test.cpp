@@ -164,6 +164,28 @@ history_entry entry(std::uint64_t seq, std::size_t size = 10) {
     return {seq, feed::event_type::split, "A", f};
 }
 
+TEST(frame_ring, holds_no_storage_until_used_and_gives_it_back) {
+    frame_ring ring(1000, 8);
+    EXPECT_EQ(ring.capacity(), 0u);  // an idle subscriber's ring costs nothing
+    auto f = std::make_shared<frame>();
+    ASSERT_TRUE(ring.push(f));
+    EXPECT_EQ(ring.capacity(), 8u);
+    ring.pop(1);
+    ring.release_if_small();
+    EXPECT_EQ(ring.capacity(), 0u);  // drained and never grown: freed at once
+    for (int i = 0; i < 40; ++i) ASSERT_TRUE(ring.push(f));
+    EXPECT_EQ(ring.capacity(), 64u);
+    ring.pop(40);
+    ring.release_if_small();
+    EXPECT_EQ(ring.capacity(), 64u);  // grown: kept for the next burst...
+    ring.release();
+    EXPECT_EQ(ring.capacity(), 0u);  // ...until the subscriber is idle
+    ASSERT_TRUE(ring.push(f));
+    EXPECT_EQ(ring.front(), f);
+    ring.release();
+    EXPECT_EQ(ring.capacity(), 8u) << "a ring that holds frames is not released";
+}
+
 TEST(history, evicts_by_count_and_bytes_and_reports_what_it_covers) {
     history h(3, 1 << 20);
     h.reset(10);

@@ -11,6 +11,7 @@
 #include <numeric>
 
 #include "prometheus_text.hpp"
+#include "publish/frame.hpp"
 #include "publish/jwt.hpp"
 #include "test_support.hpp"
 
@@ -316,6 +317,39 @@ TEST_F(publish_server, slow_consumer_is_closed_with_4008_while_the_others_get_ev
               "slow consumer, resume with since=" + std::to_string(seqs.back()));
     EXPECT_TRUE(run_until(ioc, [&] { return srv->subscribers() == 20; }));
     EXPECT_LT(queued.value(), static_cast<std::int64_t>(o.queue_max_bytes));
+}
+
+TEST_F(publish_server, a_subscriber_gives_back_its_buffers_when_it_goes_idle) {
+    auto o = options();
+    o.socket_send_buffer = 16 * 1024;
+    start(o);
+    auto reader = connect("/v1/stream", {}, /*read=*/false, /*rcvbuf=*/4096);
+    ASSERT_TRUE(run_until(ioc, [&] { return reader->open && srv->subscribers() == 1; }));
+    auto& held = registry.make_gauge("publish_subscriber_buffer_bytes", "");
+
+    // A burst the client does not read yet: its queue grows and stays.
+    const int burst = 300;
+    publish_events(burst, event_type::split, "A", 1000);
+    ASSERT_TRUE(run_until(
+        ioc, [&] { return held.value() > 0; }, 3000ms))
+        << "the gauge never saw the queue";
+    const auto busy = held.value();
+    EXPECT_GE(busy, static_cast<std::int64_t>(64 * sizeof(frame_ptr))) << "a ring grown for a burst";
+
+    // It reads everything, then goes quiet: within a tick or two of being
+    // idle its buffers are given back.
+    reader->start_reading();
+    ASSERT_TRUE(
+        run_until(ioc, [&] { return reader->event_seqs().size() == static_cast<std::size_t>(burst); }));
+    ASSERT_TRUE(run_until(
+        ioc, [&] { return held.value() == 0; }, 3000ms))
+        << "still holding " << held.value() << " bytes (" << busy << " while busy)";
+    EXPECT_TRUE(reader->open);
+
+    // And it grows again when needed: nothing was lost by giving back.
+    publish_events(10, event_type::split, "A", 10);
+    ASSERT_TRUE(
+        run_until(ioc, [&] { return reader->event_seqs().size() == static_cast<std::size_t>(burst + 10); }));
 }
 
 TEST_F(publish_server, tokens_are_required_checked_and_scoped) {
