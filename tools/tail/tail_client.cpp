@@ -308,7 +308,11 @@ int run_tail(const tail_options& options, std::ostream& out, std::shared_ptr<spd
     while (!client->done() && ioc.run_one() > 0) {
     }
     signals.cancel();
-    ioc.run();
+    // Every line was flushed as printed, so nothing is left to wait for but
+    // the completions of the closed socket. Beast's WebSocket keeps its
+    // ping timer until it fires (up to half the idle timeout, seconds
+    // away), so the loop gets a short bound instead of running dry.
+    ioc.run_for(stop_grace);
     return 0;
 }
 
