@@ -1,7 +1,6 @@
 // `splitstream sim`: generates a championship session and writes it as JSON
 // Lines or serves it as an upstream timing feed.
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -11,6 +10,7 @@
 #include <utility>
 
 #include "base/host_port.hpp"
+#include "daemon/logging.hpp"
 #include "replay/live_player.hpp"
 #include "replay/play_speed.hpp"
 #include "tools/sim/session.hpp"
@@ -42,9 +42,7 @@ struct sim_config {
 // errors are reported, then one of two runs (--out or --serve); each step
 // is a call into tools/sim or replay/.
 int run_sim(const sim_config& c) {
-    auto log =
-        std::make_shared<spdlog::logger>("sim", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
-    log->set_level(spdlog::level::from_str(c.log_level));
+    auto log = daemon::make_command_log("sim", c.log_level);
     if (c.print_default_spec) {
         std::cout << sim::default_session_json();
         return 0;

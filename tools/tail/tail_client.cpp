@@ -156,7 +156,7 @@ void tail_client::on_handshake(beast::error_code ec) {
     if (ec) return schedule_reconnect(ec, "handshake");
     ++stats_.connects;
     backoff_.reset();
-    log_->debug("tail: connected to {}{}", opt_.url, target());
+    log_->debug("connected to {}{}", opt_.url, target());
     do_read();
 }
 
@@ -209,7 +209,7 @@ bool tail_client::wanted_event(std::string_view event) const {
 void tail_client::handle(std::string_view frame) {
     simdjson::dom::element el;
     if (parser_.parse(frame.data(), frame.size()).get(el) != simdjson::SUCCESS) {
-        log_->warn("tail: a frame that is not JSON ({} bytes), skipped", frame.size());
+        log_->warn("a frame that is not JSON ({} bytes), skipped", frame.size());
         return;
     }
     std::string_view type, event, text;
@@ -221,7 +221,7 @@ void tail_client::handle(std::string_view frame) {
         std::string_view epoch;
         if (el["epoch"].get_string().get(epoch) == simdjson::SUCCESS && epoch != stats_.epoch) {
             // A new epoch numbers its events from the start again.
-            if (!stats_.epoch.empty()) log_->info("tail: new epoch {} (was {})", epoch, stats_.epoch);
+            if (!stats_.epoch.empty()) log_->info("new epoch {} (was {})", epoch, stats_.epoch);
             stats_.epoch = std::string(epoch);
             stats_.last_seq = 0;
         }
@@ -273,13 +273,13 @@ void tail_client::schedule_reconnect(beast::error_code ec, const char* what) {
     const auto delay = backoff_.next();
     if (tls_ && std::string_view(what) == "tls" && ingest::certificate_refused(ec))
         // The one failure a retry never fixes: say what to change.
-        log_->error("tail: TLS handshake failed: {}; {}; retrying in {} ms",
+        log_->error("TLS handshake failed: {}; {}; retrying in {} ms",
                     ingest::tls_failure_text(ec, tls_->next_layer()), ingest::refused_certificate_advice,
                     delay.count());
     else if (is_ordinary_ending(ec) || ec == beast::error::timeout)  // the tail reconnects
-        log_->info("tail: {}: {}; reconnecting in {} ms", what, ec.message(), delay.count());
+        log_->info("{}: {}; reconnecting in {} ms", what, ec.message(), delay.count());
     else
-        log_->warn("tail: {}: {}; reconnecting in {} ms", what, ec.message(), delay.count());
+        log_->warn("{}: {}; reconnecting in {} ms", what, ec.message(), delay.count());
     close_socket();
     buffer_.consume(buffer_.size());
     backoff_timer_.expires_after(delay);
@@ -295,7 +295,7 @@ int run_tail(const tail_options& options, std::ostream& out, std::shared_ptr<spd
     net::io_context ioc{1};
     auto made = tail_client::create(ioc, options, out, log);
     if (!made.client) {
-        log->error("tail: {}", made.error);
+        log->error("{}", made.error);
         return 1;
     }
     auto client = std::move(made.client);
