@@ -3,6 +3,7 @@
 #include "tools/tail/tail_client.hpp"
 
 #include "base/connection_ending.hpp"
+#include "tools/tail/snapshot_line.hpp"
 
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
@@ -180,26 +181,6 @@ bool wanted(const std::vector<std::string>& allowed, std::string_view v) {
     return allowed.empty() || std::find(allowed.begin(), allowed.end(), v) != allowed.end();
 }
 
-// "Men's 1500 metres Final: started, 12 athletes, leader Josh KERR (GBR)"
-std::string snapshot_summary(simdjson::dom::element state) {
-    std::string_view name, status;
-    if (state["name"].get_string().get(name) != simdjson::SUCCESS) name = "event";
-    if (state["status"].get_string().get(status) != simdjson::SUCCESS) status = "unknown";
-    std::string out = std::string(name) + ": " + std::string(status);
-    simdjson::dom::array athletes;
-    if (state["athletes"].get_array().get(athletes) == simdjson::SUCCESS)
-        out += ", " + std::to_string(athletes.size()) + " athletes";
-    std::string_view leader, country;
-    simdjson::dom::object lead;
-    if (state["leader"].get_object().get(lead) == simdjson::SUCCESS &&
-        lead["name"].get_string().get(leader) == simdjson::SUCCESS) {
-        out += ", leader " + std::string(leader);
-        if (lead["country"].get_string().get(country) == simdjson::SUCCESS)
-            out += " (" + std::string(country) + ")";
-    }
-    return out;
-}
-
 }  // namespace
 
 bool tail_client::wanted_event(std::string_view event) const {
@@ -234,7 +215,7 @@ void tail_client::handle(std::string_view frame) {
         if (opt_.format == tail_format::json)
             print(frame, event, text, type);
         else if (wanted_event(event))
-            print(frame, event, snapshot_summary(el["state"]), type);
+            print(frame, event, snapshot_line(el["state"]), type);
         return;
     }
     std::uint64_t seq = 0;
