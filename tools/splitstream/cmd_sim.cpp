@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -29,6 +30,7 @@ struct sim_config {
     std::uint64_t seed = 1;
     std::string speed = "1";
     bool loop = false;
+    bool wall_clock = false;
     bool print_default_spec = false;
     std::int64_t heartbeat_ms = 1000;
     double drop_rate = 0, dup_rate = 0, reorder_rate = 0, corrupt_rate = 0;
@@ -73,6 +75,12 @@ int run_sim(const sim_config& c) {
         if (!spec.events.empty()) e.start_offset_ms = spec.events.back().start_offset_ms + 60000;
         spec.events.push_back(std::move(e));
     }
+    if (c.wall_clock)
+        // Whole seconds, so the timestamps read as a clock does.
+        spec.start_unix_ms = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count() *
+                             1000;
     auto rec = sim::build_session(spec, c.seed);
 
     if (!c.out.empty()) {
@@ -154,6 +162,11 @@ command add_sim(CLI::App& root) {
     app->add_option("--speed", c->speed, "Serving speed: 1 (real time), N (N times faster) or max")
         ->capture_default_str();
     app->add_flag("--loop", c->loop, "Serving: start again after the end, as a new epoch");
+    app->add_flag(
+        "--wall-clock", c->wall_clock,
+        "The session starts now: timestamps (ts) carry this machine's clock instead of the spec's "
+        "start,\nso pages and tickers show the time of day it is (the output then differs from run to "
+        "run)");
     app->add_option("--heartbeat-ms", c->heartbeat_ms, "Serving: heartbeat interval when idle (at most 2000)")
         ->capture_default_str()
         ->check(CLI::Range(100, 2000));
