@@ -96,7 +96,7 @@ TEST(cli_messages, serve_help_shows_no_path_of_the_build_machine) {
     EXPECT_EQ(o.output.find("publish/web"), std::string::npos) << o.output;
 }
 
-TEST(cli_messages, tail_and_serve_log_in_one_format) {
+TEST(cli_messages, tail_sim_and_serve_log_in_one_format) {
     // Both lines: "YYYY-MM-DD HH:MM:SS.mmm LEVEL NAME message".
     const auto tail = run("tail ws://127.0.0.1:1 --duration 0.3");
     const auto serve =
@@ -104,6 +104,11 @@ TEST(cli_messages, tail_and_serve_log_in_one_format) {
     const std::regex line(R"((^|\n)\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \w+ +(tail|main|replay) +\S)");
     EXPECT_TRUE(std::regex_search(tail.output, line)) << tail.output;
     EXPECT_TRUE(std::regex_search(serve.output, line)) << serve.output;
+    const auto sim =
+        run("sim --seed 1 --out " + (std::filesystem::path(::testing::TempDir()) / "fmt.jsonl").string());
+    EXPECT_TRUE(std::regex_search(sim.output,
+                                  std::regex(R"(^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} info +sim +wrote )")))
+        << sim.output;
     EXPECT_EQ(tail.output.find("[tail]"), std::string::npos) << tail.output;
 }
 

@@ -50,26 +50,26 @@ int run_sim(const sim_config& c) {
         return 0;
     }
     if (c.out.empty() == c.serve.empty()) {
-        log->error("sim: give exactly one of --out FILE or --serve HOST:PORT");
+        log->error("give exactly one of --out FILE or --serve HOST:PORT");
         return 2;
     }
     auto speed = replay::parse_play_speed(c.speed);
     if (!speed) {
-        log->error("sim: --speed must be a positive factor or max, not {}", c.speed);
+        log->error("--speed must be a positive factor or max, not {}", c.speed);
         return 2;
     }
 
     sim::session_spec spec;
     if (!c.spec.empty()) {
         auto loaded = sim::load_session_spec(c.spec);
-        if (!loaded.ok()) return log->error("sim: {}", loaded.error), 1;
+        if (!loaded.ok()) return log->error("{}", loaded.error), 1;
         spec = std::move(*loaded.value);
     } else if (c.results.empty()) {
         spec = sim::default_session();
     }
     if (!c.results.empty()) {
         auto loaded = sim::load_results_file(c.results);
-        if (!loaded.ok()) return log->error("sim: {}", loaded.error), 1;
+        if (!loaded.ok()) return log->error("{}", loaded.error), 1;
         // A results race joins the session after its last event's startlist.
         auto e = std::move(*loaded.value);
         if (!spec.events.empty()) e.start_offset_ms = spec.events.back().start_offset_ms + 60000;
@@ -89,11 +89,11 @@ int run_sim(const sim_config& c) {
             return std::cout.good() ? 0 : 1;
         }
         std::ofstream out(c.out, std::ios::binary | std::ios::trunc);
-        if (!out) return log->error("sim: cannot write {}", c.out), 1;
+        if (!out) return log->error("cannot write {}", c.out), 1;
         sim::write_jsonl(rec, out);
         out.close();
-        if (!out) return log->error("sim: writing {} failed", c.out), 1;
-        log->info("sim: wrote {} frames of {} events to {} (seed {})", rec.frames.size(), spec.events.size(),
+        if (!out) return log->error("writing {} failed", c.out), 1;
+        log->info("wrote {} frames of {} events to {} (seed {})", rec.frames.size(), spec.events.size(),
                   c.out, c.seed);
         return 0;
     }
@@ -101,7 +101,7 @@ int run_sim(const sim_config& c) {
     replay::feed_server_options opt;
     auto address = parse_host_port(c.serve);
     if (!address) {
-        log->error("sim: --serve wants HOST:PORT, not {}", c.serve);
+        log->error("--serve wants HOST:PORT, not {}", c.serve);
         return 2;
     }
     opt.host = std::move(address->host);
@@ -129,7 +129,7 @@ int run_sim(const sim_config& c) {
             f.silence_at.push_back({.seq = std::stoull(s.substr(0, colon)),
                                     .duration = std::chrono::milliseconds(std::stoll(s.substr(colon + 1)))});
         } catch (const std::exception&) {
-            log->error("sim: --silence-at wants SEQ:MS, not {}", s);
+            log->error("--silence-at wants SEQ:MS, not {}", s);
             return 2;
         }
     }
