@@ -47,8 +47,9 @@ for p in "$port" "$feed_port"; do
 done
 
 # --wall-clock: the session starts now, so the pages' times of day are the
-# viewer's own (the built-in session is otherwise dated Budapest 2023).
-"$bin" sim --seed "$seed" --serve "127.0.0.1:$feed_port" --loop --wall-clock >"$work/sim.log" 2>&1 &
+# viewer's own (the built-in session is otherwise dated Budapest 2023). It
+# plays once: a second pass (--loop) would carry the first pass's times.
+"$bin" sim --seed "$seed" --serve "127.0.0.1:$feed_port" --wall-clock >"$work/sim.log" 2>&1 &
 pids+=($!)
 "$bin" serve --upstream "ws://127.0.0.1:$feed_port/feed" --listen "127.0.0.1:$port" \
   --journal "$work/demo.journal" >"$work/serve.log" 2>&1 &
@@ -85,7 +86,8 @@ cat <<EOT
   events    http://127.0.0.1:$port/v1/events
   metrics   http://127.0.0.1:$port/metrics
 The men's 1500 m final (Budapest 2023 start list and results) gets its
-gun about a minute in; three more events follow. The program is
+gun about a minute in; three more events follow, and the results stay up
+once the session ends (about 25 minutes). The program is
 $bin (\`cmake --install build/release --prefix ~/.local\`
 puts it on your PATH). Live ticker below; Ctrl-C stops everything.
 
