@@ -117,6 +117,8 @@ TEST(Stop, ServeWithAHundredSubscribersEndsWithinASecondOfSigint) {
     const auto status = serve.proc.wait_for_exit(10s);
     const auto took = std::chrono::steady_clock::now() - sent;
 
+    RecordProperty("stop_ms",
+                   static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
     ASSERT_TRUE(status.has_value()) << "serve still running 10 s after SIGINT";
     EXPECT_EQ(*status, 0);
     EXPECT_LT(took, 1s) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
@@ -140,6 +142,8 @@ TEST(Stop, TailEndsWithinASecondOfSigint) {
     const auto status = tail.wait_for_exit(10s);
     const auto took = std::chrono::steady_clock::now() - sent;
 
+    RecordProperty("stop_ms",
+                   static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
     ASSERT_TRUE(status.has_value()) << "tail still running 10 s after SIGINT";
     EXPECT_EQ(*status, 0);
     EXPECT_LT(took, 1s) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
