@@ -51,7 +51,7 @@ command_line::command_line(CLI::App& app, serve_settings defaults)
     app.add_option("--upstream", upstream_urls_,
                    "Timing feed URL, ws:// or wss://; give it twice for redundant A/B lines")
         ->group(up)
-        ->expected(0, 8);
+        ->expected(1, 8);
     app.add_option("--upstream-token", upstream_.bearer_token, "Bearer token sent to the upstream")
         ->group(up);
     app.add_option("--upstream-header", upstream_headers_, "Extra handshake header NAME:VALUE (repeatable)")
@@ -154,8 +154,10 @@ command_line::command_line(CLI::App& app, serve_settings defaults)
         ->group(out);
     app.add_option("--tls-cert", p.tls_cert_file, "PEM certificate: serve wss:// and https://")->group(out);
     app.add_option("--tls-key", p.tls_key_file, "PEM private key for --tls-cert")->group(out);
+    // The default is found beside the program (daemon/installed_pages.hpp):
+    // --help names where, not the path of one machine.
     app.add_option("--web-dir", p.web_dir, "Directory of the web pages (empty: none)")
-        ->capture_default_str()
+        ->default_str("the pages installed with the program")
         ->group(out);
 
     auto* j = "Journal and recovery";
@@ -223,6 +225,7 @@ std::optional<std::string> command_line::resolve() {
     auto& p = settings_.service.publish;
     in.upstreams.clear();
     for (const auto& url : upstream_urls_) {
+        if (url.empty()) return "--upstream wants a URL (ws://HOST:PORT/PATH or wss://...), got an empty one";
         ingest::upstream_options u = upstream_;
         u.url = url;
         for (const auto& h : upstream_headers_) {

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -45,6 +46,27 @@ TEST(sim_cli, the_same_seed_writes_the_same_file_and_another_seed_another) {
     EXPECT_NE(a, slurp(dir / "c.jsonl"));
     EXPECT_EQ(a.rfind("{\"seq\":1,\"type\":\"hello\"", 0), 0u);
     std::filesystem::remove_all(dir);
+}
+
+// The first frame's ts as seconds since the epoch (UTC).
+std::int64_t first_ts(const std::string& feed) {
+    const auto at = feed.find("\"ts\":\"");
+    if (at == std::string::npos) return 0;
+    std::tm tm{};
+    if (strptime(feed.substr(at + 6, 19).c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr) return 0;
+    return static_cast<std::int64_t>(timegm(&tm));
+}
+
+TEST(sim_cli, wall_clock_stamps_the_session_from_now_and_without_it_the_spec_start_stays) {
+    int status = -1;
+    const auto now = static_cast<std::int64_t>(std::time(nullptr));
+    const auto live = run("sim --seed 9 --wall-clock --out -", status);
+    ASSERT_EQ(status, 0);
+    EXPECT_LE(std::abs(first_ts(live) - now), 5) << live.substr(0, 120);
+    const auto recorded = run("sim --seed 9 --out -", status);
+    ASSERT_EQ(status, 0);
+    EXPECT_EQ(recorded.rfind("{\"seq\":1,\"type\":\"hello\",\"ts\":\"2023-08-23T19:14:00.000Z\"", 0), 0u)
+        << recorded.substr(0, 120);
 }
 
 TEST(sim_cli, help_explains_every_option) {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { Client, applyEvent, raceFromSnapshot, runningOrder, raceClock, formatClock, formatGap }
+import { Client, applyEvent, boardPosition, clockNote, raceFromSnapshot, runningOrder, raceClock, formatClock, formatGap }
   from '../../publish/web/js/splitstream.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -127,6 +127,30 @@ test('a snapshot as the engine writes it restores the same state', () => {
   assert.equal(r.pointM, 600);
   applyEvent(r, ev(11, 'split', { bib: '2', distance_m: 600, elapsed_ms: 86100, position: 2, behind_ms: 100 }));
   assert.equal(runningOrder(r)[1].gap_ms, 100);
+});
+
+test('the overlay numbers nobody before the gun: a start list shows lanes or nothing, places come with times (issue 22)', () => {
+  const columns = (r) => runningOrder(r).map((a) => [a.bib, boardPosition(a, r)]);
+  for (const [bib, shown] of columns(build(2))) {
+    assert.equal(shown.place, null, `${bib} has no place before a time`);
+    assert.equal(shown.text, '', `${bib}: no lanes in this start list, so nothing`);
+  }
+  const laned = raceFromSnapshot('W100-F', {}, 0);
+  applyEvent(laned, ev(1, 'startlist', { name: "Women's 100 metres Final", distance_m: 100, athletes: [
+    { bib: '7', name: 'Zoe Z', country: 'USA', lane: 4 }, { bib: '8', name: 'Amy A', country: 'JAM', lane: 5 }] }));
+  assert.deepEqual(columns(laned).map(([bib, s]) => [bib, s.text, s.place]), [['7', '4', null], ['8', '5', null]]);
+
+  // After the first split only those with a time are placed.
+  const first = columns(build(3));
+  assert.deepEqual(first.map(([bib, s]) => [bib, s.place]), [['2', 1], ['1', null], ['3', null]]);
+  // With the results, places are the official ones; a DNF shows its code.
+  assert.deepEqual(columns(build(14)).map(([bib, s]) => [bib, s.text]), [['1', '1'], ['2', '2'], ['3', 'DNF']]);
+});
+
+test('the pages say whose clock their times are', () => {
+  const note = clockNote('Europe/Budapest');
+  assert.match(note, /timing system's clock/);
+  assert.match(note, /your time zone \(Europe\/Budapest\)/);
 });
 
 test('formatting: clock, gaps rounded up to the hundredth', () => {

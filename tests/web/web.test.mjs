@@ -499,11 +499,15 @@ describe('web pages in a real browser', () => {
     await page.goto(`${run.base}/`);
     const row = await waitFor('the event row', () => page.evaluate((id) => {
       const tr = document.querySelector(`tr[data-event="${CSS.escape(id)}"]`);
-      return tr && { status: tr.dataset.status, links: [...tr.querySelectorAll('a')].map((a) => a.getAttribute('href')) };
+      return tr && { status: tr.dataset.status, links: [...tr.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+        weight: Number(getComputedStyle(tr.querySelector('td.status')).fontWeight) };
     }, run.eventId), WAIT_MS);
     await page.screenshot({ path: path.join(artifacts, 'index.png') });
     await page.close();
     assert.equal(row.status, 'official');
+    // The final state reads as the strongest (issue 22: "finished" was bold
+    // and green, "official" plain).
+    assert.ok(row.weight >= 800, `official in bold (font-weight ${row.weight})`);
     const id = encodeURIComponent(run.eventId);
     assert.deepEqual(row.links, [`ticker?event=${id}`, `graphics?event=${id}`]);
   });

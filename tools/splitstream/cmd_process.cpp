@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "feed/engine.hpp"
 #include "ingest/file_processor.hpp"
 #include "tools/splitstream/commands.hpp"
@@ -31,7 +33,11 @@ int run_process(const process_options& o) {
             return 2;
         }
         in = &file;
-    }
+    } else if (::isatty(STDIN_FILENO) == 1)
+        // Otherwise a user who forgot the file sees a command that hangs.
+        std::fprintf(stderr,
+                     "splitstream process: reading the feed from the terminal (JSON Lines; Ctrl-D ends); "
+                     "give a FILE or pipe one in\n");
     std::ios::sync_with_stdio(false);
     feed::engine engine;
     std::string out;

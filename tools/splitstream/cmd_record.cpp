@@ -3,7 +3,6 @@
 // kind `received`), with its receive times; the players parse and apply it
 // later. Reconnects resume with `?since=` after the last seq recorded.
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -16,6 +15,7 @@
 #include <string>
 
 #include "base/net.hpp"
+#include "daemon/logging.hpp"
 #include "ingest/line_handler.hpp"
 #include "ingest/upstream_client.hpp"
 #include "replay/journal_writer.hpp"
@@ -96,9 +96,7 @@ std::string default_epoch() {
 }
 
 int run_record(const record_cli_options& o) {
-    auto log =
-        std::make_shared<spdlog::logger>("replay", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
-    log->set_level(spdlog::level::from_str(o.log_level));
+    auto log = daemon::make_command_log("replay", o.log_level);
 
     replay::writer_options wo{.path = o.journal,
                               .epoch = o.epoch,

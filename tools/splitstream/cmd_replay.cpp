@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/host_port.hpp"
+#include "daemon/logging.hpp"
 #include "replay/live_player.hpp"
 #include "replay/offline_player.hpp"
 #include "replay/play_speed.hpp"
@@ -58,7 +59,7 @@ int run_live(const replay_cli_options& o) {
     live.speed = *speed;
     live.loop = o.loop;
     live.spin_before_due = std::chrono::microseconds(static_cast<std::int64_t>(o.spin_ms * 1000));
-    live.log = replay::make_live_player_logger();
+    live.log = daemon::make_command_log("replay", "info");
     // --from/--to may be ISO times, made relative to the recording's start.
     // A bad time is reported before an unreadable file, as a usage error.
     auto loaded = replay::load_recording(o.input);

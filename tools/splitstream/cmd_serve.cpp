@@ -8,13 +8,10 @@
 #include <memory>
 
 #include "daemon/command_line.hpp"
+#include "daemon/installed_pages.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/run.hpp"
 #include "tools/splitstream/commands.hpp"
-
-#ifndef SPLITSTREAM_WEB_DIR
-#define SPLITSTREAM_WEB_DIR ""
-#endif
 
 namespace splitstream::cli {
 
@@ -24,7 +21,7 @@ command add_serve(CLI::App& root) {
         "Run the daemon: ingest a live timing feed, keep race state, journal every frame, and serve derived "
         "events to subscribers (WebSocket /v1/stream), the HTTP API, metrics and the web pages.");
     daemon::serve_settings defaults;
-    defaults.service.publish.web_dir = SPLITSTREAM_WEB_DIR;  // the pages of the tree this was built from
+    defaults.service.publish.web_dir = daemon::installed_web_dir(daemon::this_program());
     auto flags = std::make_shared<daemon::command_line>(*app, std::move(defaults));
     return {app, [flags] {
                 auto done = flags->finish();

@@ -1,9 +1,9 @@
 // `splitstream sim`: generates a championship session and writes it as JSON
 // Lines or serves it as an upstream timing feed.
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "base/host_port.hpp"
+#include "daemon/logging.hpp"
 #include "replay/live_player.hpp"
 #include "replay/play_speed.hpp"
 #include "tools/sim/session.hpp"
@@ -29,6 +30,7 @@ struct sim_config {
     std::uint64_t seed = 1;
     std::string speed = "1";
     bool loop = false;
+    bool wall_clock = false;
     bool print_default_spec = false;
     std::int64_t heartbeat_ms = 1000;
     double drop_rate = 0, dup_rate = 0, reorder_rate = 0, corrupt_rate = 0;
@@ -42,39 +44,43 @@ struct sim_config {
 // errors are reported, then one of two runs (--out or --serve); each step
 // is a call into tools/sim or replay/.
 int run_sim(const sim_config& c) {
-    auto log =
-        std::make_shared<spdlog::logger>("sim", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
-    log->set_level(spdlog::level::from_str(c.log_level));
+    auto log = daemon::make_command_log("sim", c.log_level);
     if (c.print_default_spec) {
         std::cout << sim::default_session_json();
         return 0;
     }
     if (c.out.empty() == c.serve.empty()) {
-        log->error("sim: give exactly one of --out FILE or --serve HOST:PORT");
+        log->error("give exactly one of --out FILE or --serve HOST:PORT");
         return 2;
     }
     auto speed = replay::parse_play_speed(c.speed);
     if (!speed) {
-        log->error("sim: --speed must be a positive factor or max, not {}", c.speed);
+        log->error("--speed must be a positive factor or max, not {}", c.speed);
         return 2;
     }
 
     sim::session_spec spec;
     if (!c.spec.empty()) {
         auto loaded = sim::load_session_spec(c.spec);
-        if (!loaded.ok()) return log->error("sim: {}", loaded.error), 1;
+        if (!loaded.ok()) return log->error("{}", loaded.error), 1;
         spec = std::move(*loaded.value);
     } else if (c.results.empty()) {
         spec = sim::default_session();
     }
     if (!c.results.empty()) {
         auto loaded = sim::load_results_file(c.results);
-        if (!loaded.ok()) return log->error("sim: {}", loaded.error), 1;
+        if (!loaded.ok()) return log->error("{}", loaded.error), 1;
         // A results race joins the session after its last event's startlist.
         auto e = std::move(*loaded.value);
         if (!spec.events.empty()) e.start_offset_ms = spec.events.back().start_offset_ms + 60000;
         spec.events.push_back(std::move(e));
     }
+    if (c.wall_clock)
+        // Whole seconds, so the timestamps read as a clock does.
+        spec.start_unix_ms = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count() *
+                             1000;
     auto rec = sim::build_session(spec, c.seed);
 
     if (!c.out.empty()) {
@@ -83,11 +89,11 @@ int run_sim(const sim_config& c) {
             return std::cout.good() ? 0 : 1;
         }
         std::ofstream out(c.out, std::ios::binary | std::ios::trunc);
-        if (!out) return log->error("sim: cannot write {}", c.out), 1;
+        if (!out) return log->error("cannot write {}", c.out), 1;
         sim::write_jsonl(rec, out);
         out.close();
-        if (!out) return log->error("sim: writing {} failed", c.out), 1;
-        log->info("sim: wrote {} frames of {} events to {} (seed {})", rec.frames.size(), spec.events.size(),
+        if (!out) return log->error("writing {} failed", c.out), 1;
+        log->info("wrote {} frames of {} events to {} (seed {})", rec.frames.size(), spec.events.size(),
                   c.out, c.seed);
         return 0;
     }
@@ -95,7 +101,7 @@ int run_sim(const sim_config& c) {
     replay::feed_server_options opt;
     auto address = parse_host_port(c.serve);
     if (!address) {
-        log->error("sim: --serve wants HOST:PORT, not {}", c.serve);
+        log->error("--serve wants HOST:PORT, not {}", c.serve);
         return 2;
     }
     opt.host = std::move(address->host);
@@ -123,7 +129,7 @@ int run_sim(const sim_config& c) {
             f.silence_at.push_back({.seq = std::stoull(s.substr(0, colon)),
                                     .duration = std::chrono::milliseconds(std::stoll(s.substr(colon + 1)))});
         } catch (const std::exception&) {
-            log->error("sim: --silence-at wants SEQ:MS, not {}", s);
+            log->error("--silence-at wants SEQ:MS, not {}", s);
             return 2;
         }
     }
@@ -156,6 +162,11 @@ command add_sim(CLI::App& root) {
     app->add_option("--speed", c->speed, "Serving speed: 1 (real time), N (N times faster) or max")
         ->capture_default_str();
     app->add_flag("--loop", c->loop, "Serving: start again after the end, as a new epoch");
+    app->add_flag(
+        "--wall-clock", c->wall_clock,
+        "The session starts now: timestamps (ts) carry this machine's clock instead of the spec's "
+        "start,\nso pages and tickers show the time of day it is (the output then differs from run to "
+        "run)");
     app->add_option("--heartbeat-ms", c->heartbeat_ms, "Serving: heartbeat interval when idle (at most 2000)")
         ->capture_default_str()
         ->check(CLI::Range(100, 2000));

@@ -1,11 +1,11 @@
 // `splitstream tail`: print a splitstream stream as ticker lines or JSON.
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <iostream>
 #include <memory>
 
+#include "daemon/logging.hpp"
 #include "tools/splitstream/commands.hpp"
 #include "tools/tail/tail_client.hpp"
 
@@ -26,9 +26,7 @@ struct tail_config {
 };
 
 int run_tail_command(const tail_config& c) {
-    auto log =
-        std::make_shared<spdlog::logger>("tail", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
-    log->set_level(spdlog::level::from_str(c.log_level));
+    auto log = daemon::make_command_log("tail", c.log_level);
     tail::tail_options opt;
     opt.url = c.url;
     opt.format = c.json ? tail::tail_format::json : tail::tail_format::ticker;

@@ -3,6 +3,7 @@
 #include "tools/tail/tail_client.hpp"
 
 #include "base/connection_ending.hpp"
+#include "tools/tail/snapshot_line.hpp"
 
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
@@ -156,7 +157,7 @@ void tail_client::on_handshake(beast::error_code ec) {
     if (ec) return schedule_reconnect(ec, "handshake");
     ++stats_.connects;
     backoff_.reset();
-    log_->debug("tail: connected to {}{}", opt_.url, target());
+    log_->debug("connected to {}{}", opt_.url, target());
     do_read();
 }
 
@@ -180,26 +181,6 @@ bool wanted(const std::vector<std::string>& allowed, std::string_view v) {
     return allowed.empty() || std::find(allowed.begin(), allowed.end(), v) != allowed.end();
 }
 
-// "Men's 1500 metres Final: started, 12 athletes, leader Josh KERR (GBR)"
-std::string snapshot_summary(simdjson::dom::element state) {
-    std::string_view name, status;
-    if (state["name"].get_string().get(name) != simdjson::SUCCESS) name = "event";
-    if (state["status"].get_string().get(status) != simdjson::SUCCESS) status = "unknown";
-    std::string out = std::string(name) + ": " + std::string(status);
-    simdjson::dom::array athletes;
-    if (state["athletes"].get_array().get(athletes) == simdjson::SUCCESS)
-        out += ", " + std::to_string(athletes.size()) + " athletes";
-    std::string_view leader, country;
-    simdjson::dom::object lead;
-    if (state["leader"].get_object().get(lead) == simdjson::SUCCESS &&
-        lead["name"].get_string().get(leader) == simdjson::SUCCESS) {
-        out += ", leader " + std::string(leader);
-        if (lead["country"].get_string().get(country) == simdjson::SUCCESS)
-            out += " (" + std::string(country) + ")";
-    }
-    return out;
-}
-
 }  // namespace
 
 bool tail_client::wanted_event(std::string_view event) const {
@@ -209,7 +190,7 @@ bool tail_client::wanted_event(std::string_view event) const {
 void tail_client::handle(std::string_view frame) {
     simdjson::dom::element el;
     if (parser_.parse(frame.data(), frame.size()).get(el) != simdjson::SUCCESS) {
-        log_->warn("tail: a frame that is not JSON ({} bytes), skipped", frame.size());
+        log_->warn("a frame that is not JSON ({} bytes), skipped", frame.size());
         return;
     }
     std::string_view type, event, text;
@@ -221,7 +202,7 @@ void tail_client::handle(std::string_view frame) {
         std::string_view epoch;
         if (el["epoch"].get_string().get(epoch) == simdjson::SUCCESS && epoch != stats_.epoch) {
             // A new epoch numbers its events from the start again.
-            if (!stats_.epoch.empty()) log_->info("tail: new epoch {} (was {})", epoch, stats_.epoch);
+            if (!stats_.epoch.empty()) log_->info("new epoch {} (was {})", epoch, stats_.epoch);
             stats_.epoch = std::string(epoch);
             stats_.last_seq = 0;
         }
@@ -234,7 +215,7 @@ void tail_client::handle(std::string_view frame) {
         if (opt_.format == tail_format::json)
             print(frame, event, text, type);
         else if (wanted_event(event))
-            print(frame, event, snapshot_summary(el["state"]), type);
+            print(frame, event, snapshot_line(el["state"]), type);
         return;
     }
     std::uint64_t seq = 0;
@@ -273,13 +254,13 @@ void tail_client::schedule_reconnect(beast::error_code ec, const char* what) {
     const auto delay = backoff_.next();
     if (tls_ && std::string_view(what) == "tls" && ingest::certificate_refused(ec))
         // The one failure a retry never fixes: say what to change.
-        log_->error("tail: TLS handshake failed: {}; {}; retrying in {} ms",
+        log_->error("TLS handshake failed: {}; {}; retrying in {} ms",
                     ingest::tls_failure_text(ec, tls_->next_layer()), ingest::refused_certificate_advice,
                     delay.count());
     else if (is_ordinary_ending(ec) || ec == beast::error::timeout)  // the tail reconnects
-        log_->info("tail: {}: {}; reconnecting in {} ms", what, ec.message(), delay.count());
+        log_->info("{}: {}; reconnecting in {} ms", what, ec.message(), delay.count());
     else
-        log_->warn("tail: {}: {}; reconnecting in {} ms", what, ec.message(), delay.count());
+        log_->warn("{}: {}; reconnecting in {} ms", what, ec.message(), delay.count());
     close_socket();
     buffer_.consume(buffer_.size());
     backoff_timer_.expires_after(delay);
@@ -295,7 +276,7 @@ int run_tail(const tail_options& options, std::ostream& out, std::shared_ptr<spd
     net::io_context ioc{1};
     auto made = tail_client::create(ioc, options, out, log);
     if (!made.client) {
-        log->error("tail: {}", made.error);
+        log->error("{}", made.error);
         return 1;
     }
     auto client = std::move(made.client);
@@ -308,7 +289,11 @@ int run_tail(const tail_options& options, std::ostream& out, std::shared_ptr<spd
     while (!client->done() && ioc.run_one() > 0) {
     }
     signals.cancel();
-    ioc.run();
+    // Every line was flushed as printed, so nothing is left to wait for but
+    // the completions of the closed socket. Beast's WebSocket keeps its
+    // ping timer until it fires (up to half the idle timeout, seconds
+    // away), so the loop gets a short bound instead of running dry.
+    ioc.run_for(stop_grace);
     return 0;
 }
 

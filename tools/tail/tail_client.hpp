@@ -132,6 +132,10 @@ private:
     bool stopped_ = false;
 };
 
+// How long a stopped client's loop may still run to finish the completions
+// of its closed socket; the process exits after it at the latest.
+inline constexpr std::chrono::milliseconds stop_grace{100};
+
 // Runs a tail client until it stops (count, duration) or SIGINT/SIGTERM.
 // Returns 0, or 1 for a bad URL or TLS set-up (logged).
 int run_tail(const tail_options& options, std::ostream& out, std::shared_ptr<spdlog::logger> log);

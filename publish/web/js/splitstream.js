@@ -51,6 +51,14 @@ export function formatTime(iso) {
   return `${pad(d.getHours(), 2)}:${pad(d.getMinutes(), 2)}:${pad(d.getSeconds(), 2)}`;
 }
 
+// Whose clock the pages' times of day are: a feed message's `ts` is stamped
+// by the timing system, which may run on another clock (or a recording's
+// day) than the viewer's; the pages show it in the viewer's time zone.
+export function clockNote(timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone) {
+  const zone = timeZone ? ` (${timeZone})` : '';
+  return `Times are the timing system's clock, shown in your time zone${zone}.`;
+}
+
 // Sorts record/flag kinds so the most important comes first (WR before PB).
 export function sortFlags(flags) {
   const rank = (k) => {
@@ -414,6 +422,22 @@ export function runningOrder(race) {
     }
     return { ...a, position: i + 1, rank, gap_ms: gap, at_m: at };
   });
+}
+
+// What the overlay's first column shows for a running-order entry: a place
+// once the athlete has a time, never before (a start list numbered 1-12
+// reads as a ranking); until then the lane when the start list gives one,
+// else nothing. `place` is the number shown as a place, or null.
+export function boardPosition(entry, race) {
+  if (entry.status !== 'ok') return { text: entry.status, place: null, lane: null };
+  const results = !!race.results;
+  if (results && entry.place !== null) return { text: String(entry.place), place: entry.place, lane: null };
+  if (!entry.finish && !entry.last) {
+    const lane = entry.lane ?? null;
+    return { text: lane === null ? '' : String(lane), place: null, lane };
+  }
+  const place = results ? entry.rank : entry.finish?.place ?? entry.rank;
+  return { text: String(place), place, lane: null };
 }
 
 function bestAt(race, distance) {
