@@ -1,0 +1,28 @@
+#pragma once
+// `splitstream convert`: a recorded session of a timing system, as files, in
+// the order they were written, through the same adapter the daemon runs.
+
+#include <string>
+#include <vector>
+
+#include "adapters/conversion.hpp"
+#include "adapters/meet_file.hpp"
+
+namespace splitstream::adapters {
+
+enum class source_format { evt, lif };
+
+struct named_input {
+    std::string name;   // the file name, for problems and to tell .evt from .lif
+    std::string bytes;  // its content
+    std::string ts;     // when it was written (ISO 8601): stamps its messages
+};
+
+// Converts `inputs` in order. With source_format::lif, an input whose name
+// ends in ".evt" is read as a start list file and every other as a LIF; with
+// source_format::evt every input is a start list file. The hello's epoch is
+// "<meet feed>-1": converting the same files gives the same feed, byte for
+// byte.
+conversion convert_lynx(const meet_file& meet, source_format format, const std::vector<named_input>& inputs);
+
+}  // namespace splitstream::adapters
