@@ -81,6 +81,16 @@ command_line::command_line(CLI::App& app, serve_settings defaults)
     add_duration<std::chrono::milliseconds>(app, "--reconnect-max-ms", upstream_.reconnect.cap,
                                             "Largest reconnect delay")
         ->group(up);
+    app.add_option(
+           "--lynx-dir", lynx_folder_.dir,
+           "Also take the feed from a FinishLynx exchange folder: lynx.evt and *.lif (docs/adapters.md)")
+        ->group(up);
+    app.add_option("--meet", lynx_folder_.meet_path,
+                   "Meet file (TOML) for --lynx-dir: event ids, records, PB/SB")
+        ->group(up);
+    add_duration<std::chrono::milliseconds>(app, "--lynx-poll-ms", lynx_folder_.poll_interval,
+                                            "How often --lynx-dir is listed (50 to 10000)")
+        ->group(up);
     app.add_option("--feed-listen", feed_listen_,
                    "Also accept pushed feeds on HOST:PORT (needs --feed-token)")
         ->group(up);
@@ -246,8 +256,13 @@ std::optional<std::string> command_line::resolve() {
         l.stale_after = upstream_.stale_after;
         in.listen = l;
     }
-    if (in.upstreams.empty() && !in.listen)
-        return "give --upstream URL (up to two) or --feed-listen HOST:PORT";
+    if (!lynx_folder_.dir.empty()) {
+        const auto poll = lynx_folder_.poll_interval.count();
+        if (poll < 50 || poll > 10'000) return "--lynx-poll-ms must be 50 to 10000";
+        settings_.service.lynx_folder = lynx_folder_;
+    }
+    if (in.upstreams.empty() && !in.listen && lynx_folder_.dir.empty())
+        return "give --upstream URL (up to two), --feed-listen HOST:PORT or --lynx-dir DIR";
 
     const auto listen = parse_host_port(listen_);
     if (!listen) return "--listen wants HOST:PORT, got " + listen_;

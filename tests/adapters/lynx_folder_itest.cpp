@@ -1,0 +1,167 @@
+// `serve --lynx-dir`: the FinishLynx folder adapter inside the daemon,
+// SIGKILLed between two versions of a LIF and restarted on the same journal.
+// The derived stream in the journal must be the one `convert` + `process`
+// make from the same file versions: no derived event lost or doubled.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/test_paths.hpp"
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void write_file(const fs::path& p, const std::string& text) {
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    out << text;
+}
+
+// A child process with stderr in a file; SIGKILLed and reaped when dropped.
+class child {
+public:
+    child(std::vector<std::string> args, const fs::path& log) {
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+        posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
+        posix_spawn_file_actions_destroy(&actions);
+    }
+    ~child() { stop(SIGKILL); }
+    child(const child&) = delete;
+    child& operator=(const child&) = delete;
+    void stop(int signal) {
+        if (pid_ <= 0) return;
+        ::kill(pid_, signal);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        pid_ = -1;
+    }
+
+private:
+    pid_t pid_ = -1;
+};
+
+// Waits (at most 20 s) until `log` holds `text` `times` times.
+bool wait_for(const fs::path& log, const std::string& text, int times = 1) {
+    for (int i = 0; i < 400; ++i) {
+        const auto s = slurp(log);
+        int n = 0;
+        for (auto at = s.find(text); at != std::string::npos; at = s.find(text, at + 1)) ++n;
+        if (n >= times) return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return false;
+}
+
+// The headlines of a derived stream (JSON Lines), upstream-health events left out.
+std::vector<std::string> headlines(const std::string& command) {
+    std::vector<std::string> out;
+    FILE* p = ::popen(command.c_str(), "r");
+    if (!p) return out;
+    std::string text;
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) text.append(buf, n);
+    ::pclose(p);
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.find("\"type\":\"feed\"") != std::string::npos) continue;
+        const auto at = line.find("\"text\":\"");
+        if (at != std::string::npos) out.push_back(line.substr(at + 8, line.find("\",\"", at + 8) - at - 8));
+    }
+    return out;
+}
+
+TEST(LynxFolder, KillNineBetweenTwoLifVersionsLosesAndDoublesNothing) {
+    const std::string bin = SPLITSTREAM_BINARY;
+    const auto data = fs::path(SPLITSTREAM_SOURCE_DIR) / "tests/data/adapters/budapest-2023";
+    const auto dir = fs::temp_directory_path() / ("splitstream-lynx-dir-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    const auto folder = dir / "exchange";
+    fs::create_directories(folder);
+    const auto journal = dir / "journal";
+    const auto meet = (data / "meet.toml").string();
+
+    // The final's LIF as it grows: the first six across the line, then all
+    // twelve with Nader disqualified.
+    const auto full = slurp(data / "001-1-01.lif");
+    std::vector<std::string> lines;
+    std::istringstream in(full);
+    for (std::string l; std::getline(in, l);) lines.push_back(l + "\n");
+    ASSERT_EQ(lines.size(), 13u);
+    std::string first_six;
+    for (int i = 0; i < 7; ++i) first_six += lines[i];
+    std::string last = full;
+    last.replace(last.find("12,122,"), 3, "DQ,");
+    write_file(dir / "v1.lif", first_six);
+    write_file(dir / "v2.lif", last);
+
+    fs::copy_file(data / "lynx.evt", folder / "lynx.evt");
+    const std::vector<std::string> serve = {bin,        "serve",       "--lynx-dir",     folder.string(),
+                                            "--meet",   meet,          "--journal",      journal.string(),
+                                            "--listen", "127.0.0.1:0", "--lynx-poll-ms", "50"};
+    {
+        child daemon(serve, dir / "first.log");
+        ASSERT_TRUE(wait_for(dir / "first.log", "read lynx.evt")) << slurp(dir / "first.log");
+        write_file(folder / "001-1-01.lif", first_six);
+        ASSERT_TRUE(wait_for(dir / "first.log", "read 001-1-01.lif")) << slurp(dir / "first.log");
+        daemon.stop(SIGKILL);
+    }
+    write_file(folder / "001-1-01.lif", last);
+    {
+        child daemon(serve, dir / "second.log");
+        ASSERT_TRUE(wait_for(dir / "second.log", "read 001-1-01.lif")) << slurp(dir / "second.log");
+        // The restart read lynx.evt again and sent nothing for it.
+        ASSERT_TRUE(wait_for(dir / "second.log", "read lynx.evt (")) << slurp(dir / "second.log");
+        const auto evt_read =
+            "read lynx.evt (" + std::to_string(fs::file_size(folder / "lynx.evt")) + " bytes): 0 message(s)";
+        EXPECT_NE(slurp(dir / "second.log").find(evt_read), std::string::npos) << slurp(dir / "second.log");
+        daemon.stop(SIGTERM);
+    }
+
+    const auto live = headlines(bin + " replay " + journal.string() + " --to-stdout -q 2>/dev/null");
+    const auto offline =
+        headlines(bin + " convert --from lif --meet " + meet + " " + (data / "lynx.evt").string() + " " +
+                  (dir / "v1.lif").string() + " " + (dir / "v2.lif").string() + " 2>/dev/null | " + bin +
+                  " process - 2>/dev/null");
+    ASSERT_GT(offline.size(), 20u);
+    EXPECT_EQ(live, offline);
+    int kerr_finishes = 0;
+    for (const auto& h : live) kerr_finishes += h == "Josh Kerr (GBR) finishes 1st in 3:29.38";
+    EXPECT_EQ(kerr_finishes, 1);
+    // The raw inputs are kept for audit beside the journal.
+    const auto inputs = slurp(fs::path(journal.string() + ".inputs"));
+    EXPECT_NE(inputs.find("001-1-01.lif"), std::string::npos);
+    EXPECT_NE(inputs.find("DQ,122,"), std::string::npos);
+    fs::remove_all(dir);
+}
+
+}  // namespace
