@@ -29,7 +29,13 @@ std::vector<feed::feed_message> diff_results(const sent_event* sent, const heat_
     if (phase == sent_phase::scheduled && (now.started || has_results))
         out.push_back(make(now.event, feed::status_msg{feed::status_code::started, now.gun_ts}));
 
-    for (const auto& s : now.splits) {
+    // A snapshot lists athletes in its own order; the engine must see each
+    // point's passings in the order they happened, or it would announce the
+    // lead of whoever is listed first.
+    auto splits = now.splits;
+    std::stable_sort(splits.begin(), splits.end(),
+                     [](const split_time& x, const split_time& y) { return x.elapsed_ms < y.elapsed_ms; });
+    for (const auto& s : splits) {
         const auto* a = find_athlete(sent, s.bib);
         if (a) {
             auto it = a->splits.find(s.distance_m);

@@ -1,6 +1,7 @@
 #include "adapters/offline_convert.hpp"
 
 #include "adapters/lynx_adapter.hpp"
+#include "adapters/odf_adapter.hpp"
 
 namespace splitstream::adapters {
 
@@ -17,11 +18,17 @@ void append(conversion& all, conversion part) {
 
 }  // namespace
 
-conversion convert_lynx(const meet_file& meet, source_format format, const std::vector<named_input>& inputs) {
+conversion convert_inputs(const meet_file& meet, source_format format,
+                          const std::vector<named_input>& inputs) {
     feed_output output(meet.feed, meet.feed + "-1");
     lynx_adapter adapter(meet, output);
+    odf_adapter odf(meet, output);
     conversion all;
     for (const auto& in : inputs) {
+        if (format == source_format::odf) {
+            append(all, odf.on_document(in.bytes, in.name, in.ts));
+            continue;
+        }
         const bool evt =
             format == source_format::evt || ends_with(in.name, ".evt") || ends_with(in.name, ".EVT");
         append(all,

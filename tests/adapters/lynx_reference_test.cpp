@@ -33,9 +33,9 @@ TEST(LynxReferenceRace, EvtAndLifGiveTheResultsRecordsAndClaimsOfTheFeedV1Run) {
     auto meet = load_meet_file(data_dir() / "meet.toml");
     ASSERT_TRUE(meet.meet) << meet.error;
     const auto converted =
-        convert_lynx(*meet.meet, source_format::lif,
-                     {{"lynx.evt", read(data_dir() / "lynx.evt"), "2023-08-23T19:15:00.000Z"},
-                      {"001-1-01.lif", read(data_dir() / "001-1-01.lif"), "2023-08-23T19:20:20.000Z"}});
+        convert_inputs(*meet.meet, source_format::lif,
+                       {{"lynx.evt", read(data_dir() / "lynx.evt"), "2023-08-23T19:15:00.000Z"},
+                        {"001-1-01.lif", read(data_dir() / "001-1-01.lif"), "2023-08-23T19:20:20.000Z"}});
     EXPECT_TRUE(converted.problems.empty()) << describe(converted.problems.front());
     const auto lynx = test::run_messages(converted.messages);
     EXPECT_TRUE(lynx.rejected.empty()) << lynx.rejected.front();

@@ -1,4 +1,4 @@
-// splitstream convert: a timing system's files (FinishLynx) in, a feed v1
+// splitstream convert: a timing system's files (FinishLynx, ODF) in, a feed v1
 // recording (JSON Lines) out, through the adapters the daemon runs.
 
 #include <chrono>
@@ -58,8 +58,10 @@ int run_convert(const convert_options& o) {
         bytes << in.rdbuf();
         inputs.push_back({std::filesystem::path(path).filename().string(), bytes.str(), written_at(path)});
     }
-    const auto format = o.from == "evt" ? adapters::source_format::evt : adapters::source_format::lif;
-    const auto result = adapters::convert_lynx(meet, format, inputs);
+    const auto format = o.from == "evt"   ? adapters::source_format::evt
+                        : o.from == "odf" ? adapters::source_format::odf
+                                          : adapters::source_format::lif;
+    const auto result = adapters::convert_inputs(meet, format, inputs);
 
     std::ofstream file;
     if (o.out != "-") {
@@ -100,11 +102,13 @@ command add_convert(CLI::App& root) {
         "on stderr with the file and line and skip only what they concern. Exit status 0 unless a file "
         "cannot "
         "be read or written. Formats and mapping: docs/adapters.md.");
-    app->add_option("--from", opts->from,
-                    "Input format: evt (FinishLynx start lists only) or lif (FinishLynx: lynx.evt then *.lif "
-                    "files; inputs ending in .evt are read as start lists)")
+    app->add_option(
+           "--from", opts->from,
+           "Input format: evt (FinishLynx start lists only), lif (FinishLynx: lynx.evt then *.lif "
+           "files; inputs ending in .evt are read as start lists) or odf (ODF DT_RESULT / DT_CURRENT "
+           "documents, one a file)")
         ->required()
-        ->check(CLI::IsMember({"evt", "lif"}));
+        ->check(CLI::IsMember({"evt", "lif", "odf"}));
     app->add_option("inputs", opts->inputs, "Input files, in the order they were written")->required();
     app->add_option("--meet", opts->meet,
                     "Meet file (TOML): event ids, distances, records, PB/SB, countries (docs/adapters.md)");
