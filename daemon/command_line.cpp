@@ -82,14 +82,18 @@ command_line::command_line(CLI::App& app, serve_settings defaults)
                                             "Largest reconnect delay")
         ->group(up);
     app.add_option(
-           "--lynx-dir", lynx_folder_.dir,
+           "--lynx-dir", folders_.lynx_dir,
            "Also take the feed from a FinishLynx exchange folder: lynx.evt and *.lif (docs/adapters.md)")
         ->group(up);
-    app.add_option("--meet", lynx_folder_.meet_path,
-                   "Meet file (TOML) for --lynx-dir: event ids, records, PB/SB")
+    app.add_option("--odf-dir", folders_.odf_dir,
+                   "Also take the feed from a folder of ODF documents: *.xml, DT_RESULT and DT_CURRENT "
+                   "(docs/adapters.md)")
         ->group(up);
-    add_duration<std::chrono::milliseconds>(app, "--lynx-poll-ms", lynx_folder_.poll_interval,
-                                            "How often --lynx-dir is listed (50 to 10000)")
+    app.add_option("--meet", folders_.meet_path,
+                   "Meet file (TOML) for --lynx-dir and --odf-dir: event ids, records, PB/SB")
+        ->group(up);
+    add_duration<std::chrono::milliseconds>(app, "--adapter-poll-ms", folders_.poll_interval,
+                                            "How often --lynx-dir and --odf-dir are listed (50 to 10000)")
         ->group(up);
     app.add_option("--feed-listen", feed_listen_,
                    "Also accept pushed feeds on HOST:PORT (needs --feed-token)")
@@ -256,13 +260,14 @@ std::optional<std::string> command_line::resolve() {
         l.stale_after = upstream_.stale_after;
         in.listen = l;
     }
-    if (!lynx_folder_.dir.empty()) {
-        const auto poll = lynx_folder_.poll_interval.count();
-        if (poll < 50 || poll > 10'000) return "--lynx-poll-ms must be 50 to 10000";
-        settings_.service.lynx_folder = lynx_folder_;
+    const bool folders = !folders_.lynx_dir.empty() || !folders_.odf_dir.empty();
+    if (folders) {
+        const auto poll = folders_.poll_interval.count();
+        if (poll < 50 || poll > 10'000) return "--adapter-poll-ms must be 50 to 10000";
+        settings_.service.adapter_folders = folders_;
     }
-    if (in.upstreams.empty() && !in.listen && lynx_folder_.dir.empty())
-        return "give --upstream URL (up to two), --feed-listen HOST:PORT or --lynx-dir DIR";
+    if (in.upstreams.empty() && !in.listen && !folders)
+        return "give --upstream URL (up to two), --feed-listen HOST:PORT, --lynx-dir DIR or --odf-dir DIR";
 
     const auto listen = parse_host_port(listen_);
     if (!listen) return "--listen wants HOST:PORT, got " + listen_;

@@ -57,7 +57,7 @@ private:
     std::string listen_;           // HOST:PORT
     std::string jwt_secret_file_;
     std::string journal_sync_;
-    lynx_folder_options lynx_folder_;  // bound to --lynx-dir, --meet, --lynx-poll-ms
+    adapter_folders_options folders_;  // bound to --lynx-dir, --odf-dir, --meet, --adapter-poll-ms
 };
 
 }  // namespace splitstream::daemon

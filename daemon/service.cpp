@@ -95,16 +95,16 @@ void service::arm_sync_timer() {
 
 std::optional<std::string> service::start() {
     server_ = std::make_unique<publish::server>(ioc_, options_.publish, *this, metrics_, logs_.publish);
-    if (options_.lynx_folder) options_.ingest.local_source = true;
+    if (options_.adapter_folders) options_.ingest.local_source = true;
     ingest_ = std::make_unique<ingest::feed_ingest>(ioc_.get_executor(), options_.ingest, *this, metrics_,
                                                     logs_.ingest);
     if (auto err = recover()) return err;
-    if (options_.lynx_folder) {
-        lynx_folder_ = std::make_unique<daemon::lynx_folder>(ioc_.get_executor(), *options_.lynx_folder,
-                                                             *ingest_, metrics_, logs_.ingest);
-        if (auto err = lynx_folder_->prepare(options_.journal_path)) {
-            logs_.main->critical("cannot watch the FinishLynx folder: {}", *err);
-            return "cannot watch the FinishLynx folder: " + *err;
+    if (options_.adapter_folders) {
+        adapter_folders_ = std::make_unique<daemon::adapter_folders>(
+            ioc_.get_executor(), *options_.adapter_folders, *ingest_, metrics_, logs_.ingest);
+        if (auto err = adapter_folders_->prepare(options_.journal_path)) {
+            logs_.main->critical("cannot watch the timing system's folder: {}", *err);
+            return "cannot watch the timing system's folder: " + *err;
         }
     }
     if (epoch_.empty()) epoch_ = new_epoch();
@@ -120,7 +120,7 @@ std::optional<std::string> service::start() {
         logs_.main->critical("cannot start ingest: {}", *err);
         return "cannot start ingest: " + *err;
     }
-    if (lynx_folder_) lynx_folder_->start();
+    if (adapter_folders_) adapter_folders_->start();
     logs_.main->info("serving epoch {} on {} (head seq {}), upstreams: {}", epoch_,
                      format_host_port(options_.publish.listen_address, server_->port()), engine_.head(),
                      options_.ingest.upstreams.size());
@@ -132,7 +132,7 @@ std::optional<std::string> service::start() {
 void service::stop() {
     if (stopped_ || !server_) return;
     stopped_ = true;
-    if (lynx_folder_) lynx_folder_->stop();
+    if (adapter_folders_) adapter_folders_->stop();
     ingest_->stop();
     sync_timer_.cancel();
     if (journal_) {

@@ -1,8 +1,9 @@
 #pragma once
-// `serve --lynx-dir DIR`: watches a FinishLynx exchange folder and feeds
-// what changes in it (lynx.evt, *.lif) through the FinishLynx adapter into
-// ingest, as feed v1 frames on the local line: from there they take the path
-// of any feed (sequencer, engine, journal, publish).
+// `serve --lynx-dir DIR` and `--odf-dir DIR`: watches a FinishLynx exchange
+// folder (lynx.evt, *.lif) and an ODF document folder (*.xml) and feeds what
+// changes in them through the adapters into ingest, as feed v1 frames on the
+// local line: from there they take the path of any feed (sequencer, engine,
+// journal, publish). Both folders make one feed, with one seq.
 //
 // The folder is polled every poll_interval; a file is read only once two
 // polls saw the same size and modification time (a half-written file never
@@ -12,6 +13,7 @@
 // does not hold yet: nothing lost, nothing twice.
 //
 // Runs on the daemon's io_context (one thread); stop() ends the polling.
+// Files over max_file_bytes are not read (too_large).
 
 #include <spdlog/logger.h>
 
@@ -26,6 +28,7 @@
 #include "adapters/feed_output.hpp"
 #include "adapters/lynx_adapter.hpp"
 #include "adapters/meet_file.hpp"
+#include "adapters/odf_adapter.hpp"
 #include "adapters/stable_files.hpp"
 #include "base/metrics.hpp"
 #include "base/net.hpp"
@@ -33,18 +36,20 @@
 
 namespace splitstream::daemon {
 
-struct lynx_folder_options {
-    std::string dir;
-    std::string meet_path;  // empty: no meet file (ids "lynx-E-R-H", no records)
+struct adapter_folders_options {
+    std::string lynx_dir;   // empty: none
+    std::string odf_dir;    // empty: none
+    std::string meet_path;  // empty: no meet file (ids from the source, no records)
     std::chrono::milliseconds poll_interval{500};
     std::uint64_t max_file_bytes = std::uint64_t{16} << 20;  // larger files: too_large, not read
 };
 
-class lynx_folder {
+class adapter_folders {
 public:
     // `ingest` and `metrics` must outlive this object.
-    lynx_folder(net::any_io_executor executor, lynx_folder_options options, ingest::feed_ingest& ingest,
-                metrics_registry& metrics, std::shared_ptr<spdlog::logger> log);
+    adapter_folders(net::any_io_executor executor, adapter_folders_options options,
+                    ingest::feed_ingest& ingest, metrics_registry& metrics,
+                    std::shared_ptr<spdlog::logger> log);
 
     // Loads the meet file and reads back what the journal at `journal_path`
     // holds (empty: no journal). Returns why it could not.
@@ -55,23 +60,29 @@ public:
 private:
     void arm();
     void on_tick(beast::error_code ec);
-    void scan();
-    void read_file(const std::string& name);
+    struct watched {
+        std::string dir;
+        bool odf = false;
+        adapters::stable_files stable;
+        std::vector<counter*> problems;  // by adapters::problem_reason
+        counter* files_read = nullptr;
+        counter* messages = nullptr;
+    };
+    void scan(watched& w);
+    void read_file(watched& w, const std::string& name);
     void audit(const std::string& name, const std::string& bytes);
 
     net::steady_timer timer_;
-    lynx_folder_options options_;
+    adapter_folders_options options_;
     ingest::feed_ingest& ingest_;
     std::shared_ptr<spdlog::logger> log_;
     adapters::meet_file meet_;
     std::unique_ptr<adapters::feed_output> output_;
-    std::unique_ptr<adapters::lynx_adapter> adapter_;
-    adapters::stable_files stable_;
+    std::unique_ptr<adapters::lynx_adapter> lynx_;
+    std::unique_ptr<adapters::odf_adapter> odf_;
+    std::vector<watched> folders_;
     std::filesystem::path audit_path_;
     bool stopped_ = false;
-    std::vector<counter*> problems_;  // by adapters::problem_reason
-    counter* files_read_ = nullptr;
-    counter* messages_ = nullptr;
 };
 
 }  // namespace splitstream::daemon

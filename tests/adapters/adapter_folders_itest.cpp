@@ -125,9 +125,9 @@ TEST(LynxFolder, KillNineBetweenTwoLifVersionsLosesAndDoublesNothing) {
     write_file(dir / "v2.lif", last);
 
     fs::copy_file(data / "lynx.evt", folder / "lynx.evt");
-    const std::vector<std::string> serve = {bin,        "serve",       "--lynx-dir",     folder.string(),
-                                            "--meet",   meet,          "--journal",      journal.string(),
-                                            "--listen", "127.0.0.1:0", "--lynx-poll-ms", "50"};
+    const std::vector<std::string> serve = {bin,        "serve",       "--lynx-dir",        folder.string(),
+                                            "--meet",   meet,          "--journal",         journal.string(),
+                                            "--listen", "127.0.0.1:0", "--adapter-poll-ms", "50"};
     {
         child daemon(serve, dir / "first.log");
         ASSERT_TRUE(wait_for(dir / "first.log", "read lynx.evt")) << slurp(dir / "first.log");
@@ -161,6 +161,60 @@ TEST(LynxFolder, KillNineBetweenTwoLifVersionsLosesAndDoublesNothing) {
     const auto inputs = slurp(fs::path(journal.string() + ".inputs"));
     EXPECT_NE(inputs.find("001-1-01.lif"), std::string::npos);
     EXPECT_NE(inputs.find("DQ,122,"), std::string::npos);
+    fs::remove_all(dir);
+}
+
+}  // namespace
+
+namespace {
+
+std::string odf_doc(const std::string& status, int version, const std::string& results) {
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<OdfBody DocumentType=\"DT_RESULT\" "
+           "DocumentCode=\"ATHW100M-H1\" "
+           "Version=\"" +
+           std::to_string(version) + "\" ResultStatus=\"" + status +
+           "\"><Competition>"
+           "<Result StartOrder=\"4\" " +
+           (results.empty() ? std::string() : results.substr(0, results.find('|'))) +
+           "><Competitor Code=\"1\" Organisation=\"JAM\"><Composition><Athlete Bib=\"401\"><Description "
+           "GivenName=\"Shericka\" FamilyName=\"JACKSON\"/></Athlete></Composition></Competitor></Result>"
+           "<Result StartOrder=\"5\" " +
+           (results.empty() ? std::string() : results.substr(results.find('|') + 1)) +
+           "><Competitor Code=\"2\" Organisation=\"USA\"><Composition><Athlete Bib=\"502\"><Description "
+           "GivenName=\"Sha'Carri\" FamilyName=\"RICHARDSON\"/></Athlete></Composition></Competitor></Result>"
+           "</Competition></OdfBody>\n";
+}
+
+TEST(OdfFolder, DocumentsDroppedInTheFolderBecomeTheRaceAndABadOneIsCountedAndSkipped) {
+    const std::string bin = SPLITSTREAM_BINARY;
+    const auto dir = fs::temp_directory_path() / ("splitstream-odf-dir-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    const auto folder = dir / "odf";
+    fs::create_directories(folder);
+    write_file(dir / "meet.toml",
+               "[[event]]\nodf = \"ATHW100M-H1\"\nid = \"W100-H1\"\nname = \"Women's 100 metres Heat 1\"\n"
+               "distance_m = 100\nround = \"heat\"\n");
+    write_file(folder / "0001.xml", odf_doc("START_LIST", 1, ""));
+    write_file(folder / "0002.xml", "<!DOCTYPE x [<!ENTITY a \"aaaa\">]><OdfBody>&a;</OdfBody>");
+    write_file(folder / "0003.xml",
+               odf_doc("OFFICIAL", 3, "Rank=\"2\" Result=\"10.95\"|Rank=\"1\" Result=\"10.82\""));
+    const auto journal = dir / "journal";
+    {
+        child daemon({bin, "serve", "--odf-dir", folder.string(), "--meet", (dir / "meet.toml").string(),
+                      "--journal", journal.string(), "--listen", "127.0.0.1:0", "--adapter-poll-ms", "50"},
+                     dir / "serve.log");
+        ASSERT_TRUE(wait_for(dir / "serve.log", "read 0003.xml")) << slurp(dir / "serve.log");
+        daemon.stop(SIGTERM);
+    }
+    const auto log = slurp(dir / "serve.log");
+    EXPECT_NE(log.find("0002.xml: entity_expansion: the document declares a DOCTYPE or entities: not read"),
+              std::string::npos)
+        << log;
+    const auto live = headlines(bin + " replay " + journal.string() + " --to-stdout -q 2>/dev/null");
+    ASSERT_FALSE(live.empty());
+    EXPECT_NE(std::find(live.begin(), live.end(), "Sha'Carri Richardson (USA) finishes 1st in 10.82"),
+              live.end());
+    EXPECT_NE(live.back().find("official results"), std::string::npos) << live.back();
     fs::remove_all(dir);
 }
 

@@ -1,4 +1,4 @@
-#include "daemon/lynx_folder.hpp"
+#include "daemon/adapter_folders.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -20,11 +20,15 @@ std::int64_t now_ms() {
         .count();
 }
 
-bool is_input(const std::string& name) {
-    std::string lower = name;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    return lower == "lynx.evt" || (lower.size() > 4 && lower.compare(lower.size() - 4, 4, ".lif") == 0);
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+bool is_input(const std::string& name, bool odf) {
+    const auto l = lower(name);
+    if (odf) return l.ends_with(".xml");
+    return l == "lynx.evt" || l.ends_with(".lif");
 }
 
 bool is_evt(const std::string& name) {
@@ -39,24 +43,36 @@ bool read_before(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-lynx_folder::lynx_folder(net::any_io_executor executor, lynx_folder_options options,
-                         ingest::feed_ingest& ingest, metrics_registry& metrics,
-                         std::shared_ptr<spdlog::logger> log)
+adapter_folders::adapter_folders(net::any_io_executor executor, adapter_folders_options options,
+                                 ingest::feed_ingest& ingest, metrics_registry& metrics,
+                                 std::shared_ptr<spdlog::logger> log)
     : timer_(executor), options_(std::move(options)), ingest_(ingest), log_(std::move(log)) {
-    for (int r = 0; r < adapters::problem_reason_count; ++r)
-        problems_.push_back(&metrics.make_counter(
-            "adapter_input_problems_total",
-            "Lines or documents of a timing system's input skipped, by reason.",
-            {{"source", "lynx"}, {"reason", adapters::to_string(static_cast<adapters::problem_reason>(r))}}));
-    files_read_ = &metrics.make_counter("adapter_inputs_read_total", "Timing-system inputs read, by source.",
-                                        {{"source", "lynx"}});
-    messages_ = &metrics.make_counter(
-        "adapter_messages_total", "Feed v1 messages made by an adapter, by source.", {{"source", "lynx"}});
+    for (const bool odf : {false, true}) {
+        const auto& dir = odf ? options_.odf_dir : options_.lynx_dir;
+        if (dir.empty()) continue;
+        const std::string source = odf ? "odf" : "lynx";
+        watched w;
+        w.dir = dir;
+        w.odf = odf;
+        for (int r = 0; r < adapters::problem_reason_count; ++r)
+            w.problems.push_back(&metrics.make_counter(
+                "adapter_input_problems_total",
+                "Lines or documents of a timing system's input skipped, by source and reason.",
+                {{"source", source},
+                 {"reason", adapters::to_string(static_cast<adapters::problem_reason>(r))}}));
+        w.files_read = &metrics.make_counter("adapter_inputs_read_total",
+                                             "Timing-system inputs read, by source.", {{"source", source}});
+        w.messages =
+            &metrics.make_counter("adapter_messages_total", "Feed v1 messages made by an adapter, by source.",
+                                  {{"source", source}});
+        folders_.push_back(std::move(w));
+    }
 }
 
-std::optional<std::string> lynx_folder::prepare(const std::string& journal_path) {
-    if (!std::filesystem::is_directory(options_.dir))
-        return "--lynx-dir " + options_.dir + " is not a folder";
+std::optional<std::string> adapter_folders::prepare(const std::string& journal_path) {
+    for (const auto& w : folders_)
+        if (!std::filesystem::is_directory(w.dir))
+            return std::string(w.odf ? "--odf-dir " : "--lynx-dir ") + w.dir + " is not a folder";
     if (!options_.meet_path.empty()) {
         auto loaded = adapters::load_meet_file(options_.meet_path);
         if (!loaded.meet) return loaded.error;
@@ -81,61 +97,66 @@ std::optional<std::string> lynx_folder::prepare(const std::string& journal_path)
             output_->observe(parsed.message());
             ++recovered;
         }
-        log_->info("lynx folder: {} messages already sent (journal {}), continuing after seq {}", recovered,
+        log_->info("adapters: {} messages already sent (journal {}), continuing after seq {}", recovered,
                    journal_path, output_->last_seq());
     }
     if (!journal_path.empty()) audit_path_ = journal_path + ".inputs";
-    adapter_ = std::make_unique<adapters::lynx_adapter>(meet_, *output_);
+    lynx_ = std::make_unique<adapters::lynx_adapter>(meet_, *output_);
+    odf_ = std::make_unique<adapters::odf_adapter>(
+        meet_, *output_, adapters::odf_options{.max_document_bytes = options_.max_file_bytes});
     return std::nullopt;
 }
 
-void lynx_folder::start() {
-    log_->info("lynx folder: watching {} every {} ms", options_.dir, options_.poll_interval.count());
-    scan();
+void adapter_folders::start() {
+    for (auto& w : folders_) {
+        log_->info("{} folder: watching {} every {} ms", w.odf ? "odf" : "lynx", w.dir,
+                   options_.poll_interval.count());
+        scan(w);
+    }
     arm();
 }
 
-void lynx_folder::stop() {
+void adapter_folders::stop() {
     stopped_ = true;
     timer_.cancel();
 }
 
-void lynx_folder::arm() {
+void adapter_folders::arm() {
     if (stopped_) return;
     timer_.expires_after(options_.poll_interval);
     timer_.async_wait([this](beast::error_code ec) { on_tick(ec); });
 }
 
-void lynx_folder::on_tick(beast::error_code ec) {
+void adapter_folders::on_tick(beast::error_code ec) {
     if (ec || stopped_) return;
-    scan();
+    for (auto& w : folders_) scan(w);
     arm();
 }
 
-void lynx_folder::scan() {
+void adapter_folders::scan(watched& w) {
     std::vector<adapters::file_stat> listing;
     std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(options_.dir, ec)) {
+    for (const auto& entry : std::filesystem::directory_iterator(w.dir, ec)) {
         const auto name = entry.path().filename().string();
-        if (!is_input(name) || !entry.is_regular_file(ec)) continue;
+        if (!is_input(name, w.odf) || !entry.is_regular_file(ec)) continue;
         const auto size = entry.file_size(ec);
         const auto mtime = entry.last_write_time(ec);
         if (ec) continue;
         listing.push_back({name, size, mtime.time_since_epoch().count()});
     }
-    if (ec) log_->warn("lynx folder {}: cannot list: {}", options_.dir, ec.message());
-    auto ready = stable_.poll(listing);
+    if (ec) log_->warn("folder {}: cannot list: {}", w.dir, ec.message());
+    auto ready = w.stable.poll(listing);
     std::sort(ready.begin(), ready.end(), read_before);
-    for (const auto& name : ready) read_file(name);
+    for (const auto& name : ready) read_file(w, name);
 }
 
-void lynx_folder::read_file(const std::string& name) {
-    const auto path = std::filesystem::path(options_.dir) / name;
+void adapter_folders::read_file(watched& w, const std::string& name) {
+    const auto path = std::filesystem::path(w.dir) / name;
     std::error_code ec;
     const auto size = std::filesystem::file_size(path, ec);
     if (ec) return;
     if (size > options_.max_file_bytes) {
-        problems_[static_cast<std::size_t>(adapters::problem_reason::too_large)]->inc();
+        w.problems[static_cast<std::size_t>(adapters::problem_reason::too_large)]->inc();
         log_->warn("{}: too_large: {} bytes, over the limit of {}: not read", path.string(), size,
                    options_.max_file_bytes);
         return;
@@ -145,27 +166,29 @@ void lynx_folder::read_file(const std::string& name) {
     text << in.rdbuf();
     const auto bytes = text.str();
     if (!in || bytes.size() != size) {
-        stable_.forget(name);  // changed under us: read again once it settles
+        w.stable.forget(name);  // changed under us: read again once it settles
         return;
     }
-    files_read_->inc();
+    w.files_read->inc();
     audit(name, bytes);
     const auto ts = feed::format_iso_ms(now_ms());
-    auto result = is_evt(name) ? adapter_->on_evt(bytes, name, ts) : adapter_->on_lif(bytes, name, ts);
+    auto result = w.odf          ? odf_->on_document(bytes, name, ts)
+                  : is_evt(name) ? lynx_->on_evt(bytes, name, ts)
+                                 : lynx_->on_lif(bytes, name, ts);
     for (const auto& p : result.problems) {
-        problems_[static_cast<std::size_t>(p.reason)]->inc();
+        w.problems[static_cast<std::size_t>(p.reason)]->inc();
         log_->warn("{}", adapters::describe(p));
     }
-    log_->info("lynx folder: read {} ({} bytes): {} message(s), {} problem(s)", name, bytes.size(),
-               result.messages.size(), result.problems.size());
+    log_->info("{} folder: read {} ({} bytes): {} message(s), {} problem(s)", w.odf ? "odf" : "lynx", name,
+               bytes.size(), result.messages.size(), result.problems.size());
     for (const auto& m : result.messages) {
-        messages_->inc();
+        w.messages->inc();
         ingest_.offer_local(adapters::to_feed_json(m));
     }
 }
 
 // The raw input, for audit: a header line, then the bytes as read.
-void lynx_folder::audit(const std::string& name, const std::string& bytes) {
+void adapter_folders::audit(const std::string& name, const std::string& bytes) {
     if (audit_path_.empty()) return;
     std::ofstream out(audit_path_, std::ios::binary | std::ios::app);
     out << "=== " << feed::format_iso_ms(now_ms()) << " " << name << " " << bytes.size() << " bytes\n"
