@@ -46,10 +46,14 @@ bool read_before(const std::string& a, const std::string& b) {
 adapter_folders::adapter_folders(net::any_io_executor executor, adapter_folders_options options,
                                  ingest::feed_ingest& ingest, metrics_registry& metrics,
                                  std::shared_ptr<spdlog::logger> log)
-    : timer_(executor), options_(std::move(options)), ingest_(ingest), log_(std::move(log)) {
+    : executor_(executor),
+      timer_(executor),
+      options_(std::move(options)),
+      ingest_(ingest),
+      log_(std::move(log)) {
     for (const bool odf : {false, true}) {
         const auto& dir = odf ? options_.odf_dir : options_.lynx_dir;
-        if (dir.empty()) continue;
+        if (dir.empty() && !(odf && options_.odf_listen)) continue;
         const std::string source = odf ? "odf" : "lynx";
         watched w;
         w.dir = dir;
@@ -71,7 +75,7 @@ adapter_folders::adapter_folders(net::any_io_executor executor, adapter_folders_
 
 std::optional<std::string> adapter_folders::prepare(const std::string& journal_path) {
     for (const auto& w : folders_)
-        if (!std::filesystem::is_directory(w.dir))
+        if (!w.dir.empty() && !std::filesystem::is_directory(w.dir))
             return std::string(w.odf ? "--odf-dir " : "--lynx-dir ") + w.dir + " is not a folder";
     if (!options_.meet_path.empty()) {
         auto loaded = adapters::load_meet_file(options_.meet_path);
@@ -101,6 +105,14 @@ std::optional<std::string> adapter_folders::prepare(const std::string& journal_p
                    journal_path, output_->last_seq());
     }
     if (!journal_path.empty()) audit_path_ = journal_path + ".inputs";
+    if (options_.odf_listen) {
+        std::string error;
+        auto on_document = [this](std::string body, std::string where) {
+            return take_odf(std::move(body), std::move(where));
+        };
+        odf_listener_ = odf_listener::create(executor_, *options_.odf_listen, on_document, log_, error);
+        if (!odf_listener_) return error;
+    }
     lynx_ = std::make_unique<adapters::lynx_adapter>(meet_, *output_);
     odf_ = std::make_unique<adapters::odf_adapter>(
         meet_, *output_, adapters::odf_options{.max_document_bytes = options_.max_file_bytes});
@@ -108,7 +120,9 @@ std::optional<std::string> adapter_folders::prepare(const std::string& journal_p
 }
 
 void adapter_folders::start() {
+    if (odf_listener_) odf_listener_->start();
     for (auto& w : folders_) {
+        if (w.dir.empty()) continue;
         log_->info("{} folder: watching {} every {} ms", w.odf ? "odf" : "lynx", w.dir,
                    options_.poll_interval.count());
         scan(w);
@@ -119,6 +133,7 @@ void adapter_folders::start() {
 void adapter_folders::stop() {
     stopped_ = true;
     timer_.cancel();
+    if (odf_listener_) odf_listener_->stop();
 }
 
 void adapter_folders::arm() {
@@ -129,7 +144,8 @@ void adapter_folders::arm() {
 
 void adapter_folders::on_tick(beast::error_code ec) {
     if (ec || stopped_) return;
-    for (auto& w : folders_) scan(w);
+    for (auto& w : folders_)
+        if (!w.dir.empty()) scan(w);
     arm();
 }
 
@@ -175,16 +191,40 @@ void adapter_folders::read_file(watched& w, const std::string& name) {
     auto result = w.odf          ? odf_->on_document(bytes, name, ts)
                   : is_evt(name) ? lynx_->on_evt(bytes, name, ts)
                                  : lynx_->on_lif(bytes, name, ts);
+    offer(w, result, name, bytes.size());
+}
+
+void adapter_folders::offer(watched& w, const adapters::conversion& result, const std::string& name,
+                            std::size_t bytes) {
     for (const auto& p : result.problems) {
         w.problems[static_cast<std::size_t>(p.reason)]->inc();
         log_->warn("{}", adapters::describe(p));
     }
-    log_->info("{} folder: read {} ({} bytes): {} message(s), {} problem(s)", w.odf ? "odf" : "lynx", name,
-               bytes.size(), result.messages.size(), result.problems.size());
+    log_->info("{} {}: read {} ({} bytes): {} message(s), {} problem(s)", w.odf ? "odf" : "lynx",
+               w.dir.empty() ? "push" : "folder", name, bytes, result.messages.size(),
+               result.problems.size());
     for (const auto& m : result.messages) {
         w.messages->inc();
         ingest_.offer_local(adapters::to_feed_json(m));
     }
+}
+
+odf_outcome adapter_folders::take_odf(std::string bytes, std::string where) {
+    auto& w = folders_.back();  // the odf one: listed last, present whenever --odf-listen is
+    w.files_read->inc();
+    audit(where, bytes);
+    const auto result = odf_->on_document(bytes, where, feed::format_iso_ms(now_ms()));
+    offer(w, result, where, bytes.size());
+    odf_outcome out{result.messages.size(), {}};
+    if (result.messages.empty())
+        for (const auto& p : result.problems)
+            out.refused += (out.refused.empty() ? "" : "; ") + adapters::describe(p);
+    return out;
+}
+
+std::optional<tcp::endpoint> adapter_folders::odf_endpoint() const {
+    if (!odf_listener_) return std::nullopt;
+    return odf_listener_->endpoint();
 }
 
 // The raw input, for audit: a header line, then the bytes as read.

@@ -32,14 +32,16 @@
 #include "adapters/stable_files.hpp"
 #include "base/metrics.hpp"
 #include "base/net.hpp"
+#include "daemon/odf_listener.hpp"
 #include "ingest/feed_ingest.hpp"
 
 namespace splitstream::daemon {
 
 struct adapter_folders_options {
-    std::string lynx_dir;   // empty: none
-    std::string odf_dir;    // empty: none
-    std::string meet_path;  // empty: no meet file (ids from the source, no records)
+    std::string lynx_dir;                            // empty: none
+    std::string odf_dir;                             // empty: none
+    std::string meet_path;                           // empty: no meet file (ids from the source, no records)
+    std::optional<odf_listen_options> odf_listen{};  // ODF documents by HTTP POST; off when empty
     std::chrono::milliseconds poll_interval{500};
     std::uint64_t max_file_bytes = std::uint64_t{16} << 20;  // larger files: too_large, not read
 };
@@ -57,11 +59,17 @@ public:
     void start();
     void stop();
 
+    // One ODF document from outside the folders (an HTTP POST): converted
+    // and offered like a document read from --odf-dir.
+    odf_outcome take_odf(std::string bytes, std::string where);
+    // Where --odf-listen listens (port 0 resolved), once prepared.
+    std::optional<tcp::endpoint> odf_endpoint() const;
+
 private:
     void arm();
     void on_tick(beast::error_code ec);
     struct watched {
-        std::string dir;
+        std::string dir;  // empty: documents pushed by HTTP
         bool odf = false;
         adapters::stable_files stable;
         std::vector<counter*> problems;  // by adapters::problem_reason
@@ -72,7 +80,11 @@ private:
     void read_file(watched& w, const std::string& name);
     void audit(const std::string& name, const std::string& bytes);
 
+    void offer(watched& w, const adapters::conversion& result, const std::string& name, std::size_t bytes);
+
+    net::any_io_executor executor_;
     net::steady_timer timer_;
+    std::shared_ptr<odf_listener> odf_listener_;
     adapter_folders_options options_;
     ingest::feed_ingest& ingest_;
     std::shared_ptr<spdlog::logger> log_;

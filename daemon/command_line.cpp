@@ -89,6 +89,10 @@ command_line::command_line(CLI::App& app, serve_settings defaults)
                    "Also take the feed from a folder of ODF documents: *.xml, DT_RESULT and DT_CURRENT "
                    "(docs/adapters.md)")
         ->group(up);
+    app.add_option(
+           "--odf-listen", odf_listen_,
+           "Also take ODF documents pushed by HTTP POST on HOST:PORT, one a request (docs/adapters.md)")
+        ->group(up);
     app.add_option("--meet", folders_.meet_path,
                    "Meet file (TOML) for --lynx-dir and --odf-dir: event ids, records, PB/SB")
         ->group(up);
@@ -260,7 +264,12 @@ std::optional<std::string> command_line::resolve() {
         l.stale_after = upstream_.stale_after;
         in.listen = l;
     }
-    const bool folders = !folders_.lynx_dir.empty() || !folders_.odf_dir.empty();
+    if (!odf_listen_.empty()) {
+        const auto at = parse_host_port(odf_listen_);
+        if (!at) return "--odf-listen wants HOST:PORT, got " + odf_listen_;
+        folders_.odf_listen = odf_listen_options{.address = at->host, .port = at->port};
+    }
+    const bool folders = !folders_.lynx_dir.empty() || !folders_.odf_dir.empty() || folders_.odf_listen;
     if (folders) {
         const auto poll = folders_.poll_interval.count();
         if (poll < 50 || poll > 10'000) return "--adapter-poll-ms must be 50 to 10000";

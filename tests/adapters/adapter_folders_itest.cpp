@@ -219,3 +219,60 @@ TEST(OdfFolder, DocumentsDroppedInTheFolderBecomeTheRaceAndABadOneIsCountedAndSk
 }
 
 }  // namespace
+
+namespace {
+
+std::string output_of(const std::string& command) {
+    std::string text;
+    FILE* p = ::popen(command.c_str(), "r");
+    if (!p) return text;
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) text.append(buf, n);
+    ::pclose(p);
+    return text;
+}
+
+TEST(OdfListen, PushedDocumentsBecomeTheRaceAndEachRefusalIsAnsweredWithItsReason) {
+    const std::string bin = SPLITSTREAM_BINARY;
+    const auto dir = fs::temp_directory_path() / ("splitstream-odf-listen-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    write_file(dir / "meet.toml",
+               "[[event]]\nodf = \"ATHW100M-H1\"\nid = \"W100-H1\"\nname = \"Women's 100 metres Heat 1\"\n"
+               "distance_m = 100\nround = \"heat\"\n");
+    write_file(dir / "1.xml", odf_doc("START_LIST", 1, ""));
+    write_file(dir / "2.xml", "<!DOCTYPE x [<!ENTITY a \"aaaa\">]><OdfBody>&a;</OdfBody>");
+    write_file(dir / "3.xml", std::string(5 << 20, ' '));
+    write_file(dir / "4.xml",
+               odf_doc("OFFICIAL", 3, "Rank=\"2\" Result=\"10.95\"|Rank=\"1\" Result=\"10.82\""));
+    const auto journal = dir / "journal";
+    child daemon({bin, "serve", "--odf-listen", "127.0.0.1:0", "--meet", (dir / "meet.toml").string(),
+                  "--journal", journal.string(), "--listen", "127.0.0.1:0"},
+                 dir / "serve.log");
+    ASSERT_TRUE(wait_for(dir / "serve.log", "ODF listener on 127.0.0.1:")) << slurp(dir / "serve.log");
+    const auto log = slurp(dir / "serve.log");
+    const auto at = log.find("ODF listener on 127.0.0.1:") + 26;
+    const auto url = "http://127.0.0.1:" + log.substr(at, log.find(' ', at) - at) + "/odf";
+    auto post = [&](const std::string& file) {
+        return output_of("curl -s -m 10 -w ' %{http_code}' --data-binary @" + (dir / file).string() + " " +
+                         url);
+    };
+    EXPECT_EQ(post("1.xml"), "ok: 2 feed message(s)\n 200");
+    EXPECT_EQ(post("2.xml").substr(0, 3), "POS");  // "POST /odf from ...: entity_expansion: ..."
+    EXPECT_NE(
+        post("2.xml").find("entity_expansion: the document declares a DOCTYPE or entities: not read\n 422"),
+        std::string::npos);
+    EXPECT_NE(post("3.xml").find("413"), std::string::npos);
+    EXPECT_EQ(output_of("curl -s -m 10 -w ' %{http_code}' " + url), "POST one ODF document a request\n 405");
+    EXPECT_EQ(post("4.xml"), "ok: 4 feed message(s)\n 200");  // started, two finishes, official
+    daemon.stop(SIGTERM);
+
+    const auto live = headlines(bin + " replay " + journal.string() + " --to-stdout -q 2>/dev/null");
+    EXPECT_NE(std::find(live.begin(), live.end(), "Sha'Carri Richardson (USA) finishes 1st in 10.82"),
+              live.end());
+    ASSERT_FALSE(live.empty());
+    EXPECT_NE(live.back().find("official results"), std::string::npos) << live.back();
+    fs::remove_all(dir);
+}
+
+}  // namespace
