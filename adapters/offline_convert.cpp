@@ -1,6 +1,7 @@
 #include "adapters/offline_convert.hpp"
 
 #include "adapters/lynx_adapter.hpp"
+#include "adapters/lynx_scoreboard.hpp"
 #include "adapters/odf_adapter.hpp"
 
 namespace splitstream::adapters {
@@ -23,6 +24,7 @@ conversion convert_inputs(const meet_file& meet, source_format format,
     feed_output output(meet.feed, meet.feed + "-1");
     lynx_adapter adapter(meet, output);
     odf_adapter odf(meet, output);
+    lynx_scoreboard scoreboard(meet, output);
     conversion all;
     for (const auto& in : inputs) {
         if (format == source_format::odf) {

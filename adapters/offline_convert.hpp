@@ -10,7 +10,7 @@
 
 namespace splitstream::adapters {
 
-enum class source_format { evt, lif, odf };
+enum class source_format { evt, lif, lss, odf };
 
 struct named_input {
     std::string name;   // the file name, for problems and to tell .evt from .lif
@@ -19,7 +19,9 @@ struct named_input {
 };
 
 // Converts `inputs` in order. With source_format::odf every input is one ODF
-// document (DT_RESULT or DT_CURRENT). With source_format::lif, an input whose name
+// document (DT_RESULT or DT_CURRENT). With source_format::lss an input ending
+// in ".evt" gives start lists and every other is a capture of the scoreboard
+// connection (the bytes splitstream.lss made FinishLynx send). With source_format::lif, an input whose name
 // ends in ".evt" is read as a start list file and every other as a LIF; with
 // source_format::evt every input is a start list file. The hello's epoch is
 // "<meet feed>-1": converting the same files gives the same feed, byte for

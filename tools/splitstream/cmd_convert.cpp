@@ -60,6 +60,7 @@ int run_convert(const convert_options& o) {
     }
     const auto format = o.from == "evt"   ? adapters::source_format::evt
                         : o.from == "odf" ? adapters::source_format::odf
+                        : o.from == "lss" ? adapters::source_format::lss
                                           : adapters::source_format::lif;
     const auto result = adapters::convert_inputs(meet, format, inputs);
 
@@ -105,10 +106,12 @@ command add_convert(CLI::App& root) {
     app->add_option(
            "--from", opts->from,
            "Input format: evt (FinishLynx start lists only), lif (FinishLynx: lynx.evt then *.lif "
-           "files; inputs ending in .evt are read as start lists) or odf (ODF DT_RESULT / DT_CURRENT "
+           "files; inputs ending in .evt are read as start lists), lss (lynx.evt, then captures of the "
+           "FinishLynx "
+           "scoreboard connection made with tools/lynx/splitstream.lss) or odf (ODF DT_RESULT / DT_CURRENT "
            "documents, one a file)")
         ->required()
-        ->check(CLI::IsMember({"evt", "lif", "odf"}));
+        ->check(CLI::IsMember({"evt", "lif", "lss", "odf"}));
     app->add_option("inputs", opts->inputs, "Input files, in the order they were written")->required();
     app->add_option("--meet", opts->meet,
                     "Meet file (TOML): event ids, distances, records, PB/SB, countries (docs/adapters.md)");
