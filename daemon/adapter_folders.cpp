@@ -53,7 +53,8 @@ adapter_folders::adapter_folders(net::any_io_executor executor, adapter_folders_
       log_(std::move(log)) {
     for (const bool odf : {false, true}) {
         const auto& dir = odf ? options_.odf_dir : options_.lynx_dir;
-        if (dir.empty() && !(odf && options_.odf_listen)) continue;
+        if (dir.empty() && !(odf ? options_.odf_listen.has_value() : options_.lynx_scoreboard.has_value()))
+            continue;
         const std::string source = odf ? "odf" : "lynx";
         watched w;
         w.dir = dir;
@@ -113,6 +114,16 @@ std::optional<std::string> adapter_folders::prepare(const std::string& journal_p
         odf_listener_ = odf_listener::create(executor_, *options_.odf_listen, on_document, log_, error);
         if (!odf_listener_) return error;
     }
+    if (options_.lynx_scoreboard) {
+        std::string error;
+        scoreboard_listener_ = scoreboard_listener::create(
+            executor_, *options_.lynx_scoreboard,
+            [this](int id, std::string_view bytes, const std::string& peer) {
+                take_scoreboard(id, bytes, peer);
+            },
+            [this](int id) { scoreboards_.erase(id); }, log_, error);
+        if (!scoreboard_listener_) return error;
+    }
     lynx_ = std::make_unique<adapters::lynx_adapter>(meet_, *output_);
     odf_ = std::make_unique<adapters::odf_adapter>(
         meet_, *output_, adapters::odf_options{.max_document_bytes = options_.max_file_bytes});
@@ -121,6 +132,7 @@ std::optional<std::string> adapter_folders::prepare(const std::string& journal_p
 
 void adapter_folders::start() {
     if (odf_listener_) odf_listener_->start();
+    if (scoreboard_listener_) scoreboard_listener_->start();
     for (auto& w : folders_) {
         if (w.dir.empty()) continue;
         log_->info("{} folder: watching {} every {} ms", w.odf ? "odf" : "lynx", w.dir,
@@ -134,6 +146,8 @@ void adapter_folders::stop() {
     stopped_ = true;
     timer_.cancel();
     if (odf_listener_) odf_listener_->stop();
+    if (scoreboard_listener_) scoreboard_listener_->stop();
+    scoreboards_.clear();
 }
 
 void adapter_folders::arm() {
@@ -220,6 +234,16 @@ odf_outcome adapter_folders::take_odf(std::string bytes, std::string where) {
         for (const auto& p : result.problems)
             out.refused += (out.refused.empty() ? "" : "; ") + adapters::describe(p);
     return out;
+}
+
+void adapter_folders::take_scoreboard(int id, std::string_view bytes, const std::string& peer) {
+    auto& w = folders_.front();  // the lynx one: listed first, present whenever --lynx-scoreboard is
+    auto& parser = scoreboards_[id];
+    if (!parser) parser = std::make_unique<adapters::lynx_scoreboard>(meet_, *output_);
+    audit(peer, std::string(bytes));
+    const auto result = parser->on_bytes(bytes, peer, feed::format_iso_ms(now_ms()));
+    if (result.messages.empty() && result.problems.empty()) return;
+    offer(w, result, peer, bytes.size());
 }
 
 std::optional<tcp::endpoint> adapter_folders::odf_endpoint() const {

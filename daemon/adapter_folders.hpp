@@ -25,14 +25,17 @@
 #include <string>
 #include <vector>
 
+#include <map>
 #include "adapters/feed_output.hpp"
 #include "adapters/lynx_adapter.hpp"
+#include "adapters/lynx_scoreboard.hpp"
 #include "adapters/meet_file.hpp"
 #include "adapters/odf_adapter.hpp"
 #include "adapters/stable_files.hpp"
 #include "base/metrics.hpp"
 #include "base/net.hpp"
 #include "daemon/odf_listener.hpp"
+#include "daemon/scoreboard_listener.hpp"
 #include "ingest/feed_ingest.hpp"
 
 namespace splitstream::daemon {
@@ -42,6 +45,7 @@ struct adapter_folders_options {
     std::string odf_dir;                             // empty: none
     std::string meet_path;                           // empty: no meet file (ids from the source, no records)
     std::optional<odf_listen_options> odf_listen{};  // ODF documents by HTTP POST; off when empty
+    std::optional<scoreboard_listen_options> lynx_scoreboard{};  // FinishLynx scoreboard TCP; off when empty
     std::chrono::milliseconds poll_interval{500};
     std::uint64_t max_file_bytes = std::uint64_t{16} << 20;  // larger files: too_large, not read
 };
@@ -80,11 +84,14 @@ private:
     void read_file(watched& w, const std::string& name);
     void audit(const std::string& name, const std::string& bytes);
 
+    void take_scoreboard(int id, std::string_view bytes, const std::string& peer);
     void offer(watched& w, const adapters::conversion& result, const std::string& name, std::size_t bytes);
 
     net::any_io_executor executor_;
     net::steady_timer timer_;
     std::shared_ptr<odf_listener> odf_listener_;
+    std::shared_ptr<scoreboard_listener> scoreboard_listener_;
+    std::map<int, std::unique_ptr<adapters::lynx_scoreboard>> scoreboards_;  // one per connection
     adapter_folders_options options_;
     ingest::feed_ingest& ingest_;
     std::shared_ptr<spdlog::logger> log_;

@@ -93,6 +93,10 @@ command_line::command_line(CLI::App& app, serve_settings defaults)
            "--odf-listen", odf_listen_,
            "Also take ODF documents pushed by HTTP POST on HOST:PORT, one a request (docs/adapters.md)")
         ->group(up);
+    app.add_option("--lynx-scoreboard", lynx_scoreboard_,
+                   "Also accept a FinishLynx scoreboard connection (Network (connect), script "
+                   "tools/lynx/splitstream.lss) on HOST:PORT (docs/adapters.md)")
+        ->group(up);
     app.add_option("--meet", folders_.meet_path,
                    "Meet file (TOML) for --lynx-dir and --odf-dir: event ids, records, PB/SB")
         ->group(up);
@@ -269,7 +273,13 @@ std::optional<std::string> command_line::resolve() {
         if (!at) return "--odf-listen wants HOST:PORT, got " + odf_listen_;
         folders_.odf_listen = odf_listen_options{.address = at->host, .port = at->port};
     }
-    const bool folders = !folders_.lynx_dir.empty() || !folders_.odf_dir.empty() || folders_.odf_listen;
+    if (!lynx_scoreboard_.empty()) {
+        const auto at = parse_host_port(lynx_scoreboard_);
+        if (!at) return "--lynx-scoreboard wants HOST:PORT, got " + lynx_scoreboard_;
+        folders_.lynx_scoreboard = scoreboard_listen_options{.address = at->host, .port = at->port};
+    }
+    const bool folders = !folders_.lynx_dir.empty() || !folders_.odf_dir.empty() || folders_.odf_listen ||
+                         folders_.lynx_scoreboard;
     if (folders) {
         const auto poll = folders_.poll_interval.count();
         if (poll < 50 || poll > 10'000) return "--adapter-poll-ms must be 50 to 10000";

@@ -3,9 +3,12 @@
 // The derived stream in the journal must be the one `convert` + `process`
 // make from the same file versions: no derived event lost or doubled.
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -272,6 +275,83 @@ TEST(OdfListen, PushedDocumentsBecomeTheRaceAndEachRefusalIsAnsweredWithItsReaso
               live.end());
     ASSERT_FALSE(live.empty());
     EXPECT_NE(live.back().find("official results"), std::string::npos) << live.back();
+    fs::remove_all(dir);
+}
+
+}  // namespace
+
+namespace {
+
+std::string ss1(const std::string& field, const std::string& value) {
+    return "SS1\x1f" + field + "\x1f" + value + "\r\n";
+}
+
+// Connects to 127.0.0.1:port as FinishLynx's "Network (connect)" scoreboard
+// does and sends `bytes` in small pieces.
+bool send_as_scoreboard(std::uint16_t port, const std::string& bytes) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) return false;
+    for (std::size_t at = 0; at < bytes.size(); at += 50) {
+        const auto piece = bytes.substr(at, 50);
+        if (::send(fd, piece.data(), piece.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(piece.size()))
+            return false;
+    }
+    ::close(fd);
+    return true;
+}
+
+TEST(LynxScoreboard, AScoreboardConnectionGivesTheOfficialResultsOfTheFeedV1Run) {
+    const std::string bin = SPLITSTREAM_BINARY;
+    const auto data = fs::path(SPLITSTREAM_SOURCE_DIR) / "tests/data/adapters/budapest-2023";
+    const auto dir = fs::temp_directory_path() / ("splitstream-lss-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir / "exchange");
+    fs::copy_file(data / "lynx.evt", dir / "exchange" / "lynx.evt");
+    const auto journal = dir / "journal";
+    child daemon({bin, "serve", "--lynx-dir", (dir / "exchange").string(), "--lynx-scoreboard", "127.0.0.1:0",
+                  "--meet", (data / "meet.toml").string(), "--journal", journal.string(), "--listen",
+                  "127.0.0.1:0", "--adapter-poll-ms", "50"},
+                 dir / "serve.log");
+    ASSERT_TRUE(wait_for(dir / "serve.log", "read lynx.evt")) << slurp(dir / "serve.log");
+    const auto log = slurp(dir / "serve.log");
+    const std::string marker = "scoreboard listener on 127.0.0.1:";
+    const auto at = log.find(marker) + marker.size();
+    const auto port =
+        static_cast<std::uint16_t>(std::stoi(log.substr(at, log.find_first_of(" \n", at) - at)));
+
+    // The gun, then the results block as OFFICIAL, from the final's LIF.
+    std::string session = ss1("EVENT", "1") + ss1("ROUND", "1") + ss1("HEAT", "1") + ss1("GUN", "0.0") +
+                          ss1("STATUS", "OFFICIAL") + ss1("EVENT", "1") + ss1("ROUND", "1") +
+                          ss1("HEAT", "1");
+    std::istringstream lif(slurp(data / "001-1-01.lif"));
+    std::string line;
+    std::getline(lif, line);  // the header
+    while (std::getline(lif, line)) {
+        std::vector<std::string> f;
+        std::istringstream cols(line);
+        for (std::string c; std::getline(cols, c, ',');) f.push_back(c);
+        session += ss1("PLACE", f[0]) + ss1("ID", f[1]) + ss1("TIME", f[6]) + ss1("END", "");
+    }
+    session += ss1("DONE", "OFFICIAL");
+    ASSERT_TRUE(send_as_scoreboard(port, session));
+    ASSERT_TRUE(wait_for(dir / "serve.log", "read scoreboard 127.0.0.1:")) << slurp(dir / "serve.log");
+    // Bounded: the last piece may come in a later read.
+    std::vector<std::string> live;
+    for (int i = 0; i < 40; ++i) {
+        live = headlines(bin + " replay " + journal.string() + " --to-stdout -q 2>/dev/null");
+        if (!live.empty() && live.back().find("official results") != std::string::npos) break;
+        std::this_thread::sleep_for(100ms);
+    }
+    daemon.stop(SIGTERM);
+    const auto reference =
+        headlines(bin + " process " + splitstream::test_paths::reference_feed().string() + " 2>/dev/null");
+    ASSERT_FALSE(live.empty());
+    ASSERT_FALSE(reference.empty());
+    EXPECT_EQ(live.back(), reference.back());
     fs::remove_all(dir);
 }
 
