@@ -214,9 +214,8 @@ void adapter_folders::offer(watched& w, const adapters::conversion& result, cons
         w.problems[static_cast<std::size_t>(p.reason)]->inc();
         log_->warn("{}", adapters::describe(p));
     }
-    log_->info("{} {}: read {} ({} bytes): {} message(s), {} problem(s)", w.odf ? "odf" : "lynx",
-               w.dir.empty() ? "push" : "folder", name, bytes, result.messages.size(),
-               result.problems.size());
+    log_->info("{}: read {} ({} bytes): {} message(s), {} problem(s)", w.odf ? "odf" : "lynx", name, bytes,
+               result.messages.size(), result.problems.size());
     for (const auto& m : result.messages) {
         w.messages->inc();
         ingest_.offer_local(adapters::to_feed_json(m));
