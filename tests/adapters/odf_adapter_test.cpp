@@ -205,3 +205,43 @@ TEST_F(odf_fixture, AnUnknownIrmOrBibSkipsOnlyThatResult) {
 
 }  // namespace
 }  // namespace splitstream::adapters
+
+namespace splitstream::adapters {
+namespace {
+
+TEST_F(odf_fixture, DtCurrentLivePositionsBecomeSplitsAtTheNamedPoints) {
+    send(dt_result("START_LIST", 1, 0, false));
+    send(dt_result("LIVE", 2, 0, false));  // names the intermediate points (ExtendedInfo), no times yet
+    auto c = send(
+        "<OdfBody DocumentType=\"DT_CURRENT\" DocumentCode=\"ATHM1500M----------FNL-000100--\" Version=\"3\" "
+        "ResultStatus=\"LIVE\"><Competition>"
+        "<Result SortOrder=\"2\"><ExtendedResults><ExtendedResult Code=\"LIVE\" Value=\"27.250\" Rank=\"2\" "
+        "Arrive=\"2\"/></ExtendedResults><Competitor Code=\"129\"><Composition><Athlete Bib=\"129\"/>"
+        "</Composition></Competitor></Result>"
+        "<Result SortOrder=\"1\"><ExtendedResults><ExtendedResult Code=\"LIVE\" Value=\"27.110\" Rank=\"1\" "
+        "Arrive=\"2\"/></ExtendedResults><Competitor Code=\"101\"><Composition><Athlete Bib=\"101\"/>"
+        "</Composition></Competitor></Result>"
+        "</Competition></OdfBody>");
+    EXPECT_TRUE(c.problems.empty()) << describe(c.problems.front());
+    ASSERT_EQ(c.messages.size(), 2u);
+    const auto& first = std::get<feed::split_msg>(c.messages[0].body);
+    EXPECT_EQ(first.bib, "101");  // in time order, whatever the document's order
+    EXPECT_EQ(first.distance_m, 200);
+    EXPECT_EQ(first.elapsed_ms, 27110);
+    // The same positions again send nothing.
+    EXPECT_TRUE(send("<OdfBody DocumentType=\"DT_CURRENT\" DocumentCode=\"ATHM1500M----------FNL-000100--\">"
+                     "<Result><ExtendedResults><ExtendedResult Code=\"LIVE\" Value=\"27.110\" Arrive=\"2\"/>"
+                     "</ExtendedResults><Competitor Code=\"101\"><Composition><Athlete Bib=\"101\"/>"
+                     "</Composition></Competitor></Result></OdfBody>")
+                    .messages.empty());
+}
+
+TEST_F(odf_fixture, DtCurrentBeforeAnyStartListIsRefused) {
+    auto c = send("<OdfBody DocumentType=\"DT_CURRENT\" DocumentCode=\"ATHM1500M----------FNL-000100--\"/>");
+    EXPECT_TRUE(c.messages.empty());
+    ASSERT_EQ(c.problems.size(), 1u);
+    EXPECT_EQ(c.problems[0].reason, problem_reason::no_start_list);
+}
+
+}  // namespace
+}  // namespace splitstream::adapters
