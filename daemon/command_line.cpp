@@ -81,6 +81,28 @@ command_line::command_line(CLI::App& app, serve_settings defaults)
     add_duration<std::chrono::milliseconds>(app, "--reconnect-max-ms", upstream_.reconnect.cap,
                                             "Largest reconnect delay")
         ->group(up);
+    app.add_option(
+           "--lynx-dir", folders_.lynx_dir,
+           "Also take the feed from a FinishLynx exchange folder: lynx.evt and *.lif (docs/adapters.md)")
+        ->group(up);
+    app.add_option("--odf-dir", folders_.odf_dir,
+                   "Also take the feed from a folder of ODF documents: *.xml, DT_RESULT and DT_CURRENT "
+                   "(docs/adapters.md)")
+        ->group(up);
+    app.add_option(
+           "--odf-listen", odf_listen_,
+           "Also take ODF documents pushed by HTTP POST on HOST:PORT, one a request (docs/adapters.md)")
+        ->group(up);
+    app.add_option("--lynx-scoreboard", lynx_scoreboard_,
+                   "Also accept a FinishLynx scoreboard connection (Network (connect), script "
+                   "tools/lynx/splitstream.lss) on HOST:PORT (docs/adapters.md)")
+        ->group(up);
+    app.add_option("--meet", folders_.meet_path,
+                   "Meet file (TOML) for --lynx-dir and --odf-dir: event ids, records, PB/SB")
+        ->group(up);
+    add_duration<std::chrono::milliseconds>(app, "--adapter-poll-ms", folders_.poll_interval,
+                                            "How often --lynx-dir and --odf-dir are listed (50 to 10000)")
+        ->group(up);
     app.add_option("--feed-listen", feed_listen_,
                    "Also accept pushed feeds on HOST:PORT (needs --feed-token)")
         ->group(up);
@@ -249,8 +271,25 @@ std::optional<std::string> command_line::resolve() {
         l.stale_after = upstream_.stale_after;
         in.listen = l;
     }
-    if (in.upstreams.empty() && !in.listen)
-        return "give --upstream URL (up to two) or --feed-listen HOST:PORT";
+    if (!odf_listen_.empty()) {
+        const auto at = parse_host_port(odf_listen_);
+        if (!at) return "--odf-listen wants HOST:PORT, got " + odf_listen_;
+        folders_.odf_listen = odf_listen_options{.address = at->host, .port = at->port};
+    }
+    if (!lynx_scoreboard_.empty()) {
+        const auto at = parse_host_port(lynx_scoreboard_);
+        if (!at) return "--lynx-scoreboard wants HOST:PORT, got " + lynx_scoreboard_;
+        folders_.lynx_scoreboard = scoreboard_listen_options{.address = at->host, .port = at->port};
+    }
+    const bool folders = !folders_.lynx_dir.empty() || !folders_.odf_dir.empty() || folders_.odf_listen ||
+                         folders_.lynx_scoreboard;
+    if (folders) {
+        const auto poll = folders_.poll_interval.count();
+        if (poll < 50 || poll > 10'000) return "--adapter-poll-ms must be 50 to 10000";
+        settings_.service.adapter_folders = folders_;
+    }
+    if (in.upstreams.empty() && !in.listen && !folders)
+        return "give --upstream URL (up to two), --feed-listen HOST:PORT, --lynx-dir DIR or --odf-dir DIR";
 
     const auto listen = parse_host_port(listen_);
     if (!listen) return "--listen wants HOST:PORT, got " + listen_;

@@ -57,6 +57,9 @@ private:
     std::string listen_;           // HOST:PORT
     std::string jwt_secret_file_;
     std::string journal_sync_;
+    std::string odf_listen_;           // HOST:PORT; empty: none
+    std::string lynx_scoreboard_;      // HOST:PORT; empty: none
+    adapter_folders_options folders_;  // bound to --lynx-dir, --odf-dir, --meet, --adapter-poll-ms
 };
 
 }  // namespace splitstream::daemon

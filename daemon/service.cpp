@@ -95,9 +95,18 @@ void service::arm_sync_timer() {
 
 std::optional<std::string> service::start() {
     server_ = std::make_unique<publish::server>(ioc_, options_.publish, *this, metrics_, logs_.publish);
+    if (options_.adapter_folders) options_.ingest.local_source = true;
     ingest_ = std::make_unique<ingest::feed_ingest>(ioc_.get_executor(), options_.ingest, *this, metrics_,
                                                     logs_.ingest);
     if (auto err = recover()) return err;
+    if (options_.adapter_folders) {
+        adapter_folders_ = std::make_unique<daemon::adapter_folders>(
+            ioc_.get_executor(), *options_.adapter_folders, *ingest_, metrics_, logs_.ingest);
+        if (auto err = adapter_folders_->prepare(options_.journal_path)) {
+            logs_.main->critical("cannot watch the timing system's folder: {}", *err);
+            return "cannot watch the timing system's folder: " + *err;
+        }
+    }
     if (epoch_.empty()) epoch_ = new_epoch();
     if (auto err = open_journal()) return err;
     recovered_ = true;
@@ -111,6 +120,7 @@ std::optional<std::string> service::start() {
         logs_.main->critical("cannot start ingest: {}", *err);
         return "cannot start ingest: " + *err;
     }
+    if (adapter_folders_) adapter_folders_->start();
     logs_.main->info("serving epoch {} on {} (head seq {}), upstreams: {}", epoch_,
                      format_host_port(options_.publish.listen_address, server_->port()), engine_.head(),
                      options_.ingest.upstreams.size());
@@ -122,6 +132,7 @@ std::optional<std::string> service::start() {
 void service::stop() {
     if (stopped_ || !server_) return;
     stopped_ = true;
+    if (adapter_folders_) adapter_folders_->stop();
     ingest_->stop();
     sync_timer_.cancel();
     if (journal_) {

@@ -25,6 +25,7 @@
 
 #include "base/metrics.hpp"
 #include "base/net.hpp"
+#include "daemon/adapter_folders.hpp"
 #include "daemon/rejection_notices.hpp"
 #include "feed/engine.hpp"
 #include "ingest/feed_ingest.hpp"
@@ -44,6 +45,8 @@ struct service_options {
     std::uint64_t journal_rotate_bytes = std::uint64_t{1} << 30;
     // At most one `rejected` feed event per interval.
     std::chrono::milliseconds rejected_notice_interval{1'000};
+    // FinishLynx and ODF folders to watch (docs/adapters.md); off when empty.
+    std::optional<adapter_folders_options> adapter_folders{};
 };
 
 struct service_logs {
@@ -113,6 +116,7 @@ private:
     std::unique_ptr<replay::journal_writer> journal_;
     std::unique_ptr<publish::server> server_;
     std::unique_ptr<ingest::feed_ingest> ingest_;
+    std::unique_ptr<daemon::adapter_folders> adapter_folders_;
     net::steady_timer sync_timer_;
     rejection_notices rejections_;
 

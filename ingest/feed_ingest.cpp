@@ -107,7 +107,8 @@ void feed_ingest::set_resume(std::string epoch, std::uint64_t last_seq) {
 
 std::optional<std::string> feed_ingest::start() {
     if (started_) return "feed ingest already started";
-    if (options_.upstreams.empty() && !options_.listen) return "no upstream and no feed listener configured";
+    if (options_.upstreams.empty() && !options_.listen && !options_.local_source)
+        return "no upstream and no feed listener configured";
     std::vector<std::shared_ptr<upstream_client>> clients;
     for (const auto& up : options_.upstreams) {
         auto made = upstream_client::create(executor_, up, *this, log_);
@@ -213,6 +214,19 @@ void feed_ingest::on_line_attempt_failed(int line, std::string_view step, std::s
 void feed_ingest::on_line_reconnect(int line, std::chrono::milliseconds delay) {
     metrics_for(line).reconnects->inc();
     log_->debug("upstream {}: next attempt in {} ms", line_name(line), delay.count());
+}
+
+void feed_ingest::offer_local(std::string bytes) {
+    auto ns = [](auto time_point) -> std::int64_t {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(time_point.time_since_epoch()).count();
+    };
+    sequenced_frame in;
+    in.frame.wall_ns = ns(std::chrono::system_clock::now());
+    in.frame.mono_ns = ns(std::chrono::steady_clock::now());
+    in.frame.line = local_line;
+    in.frame.bytes = std::move(bytes);
+    in.outcome = local_parser_.parse(in.frame.bytes);
+    on_line_frame(std::move(in));
 }
 
 void feed_ingest::on_line_frame(sequenced_frame in) {

@@ -40,7 +40,13 @@ struct ingest_options {
     // Frames held, refused as too far, or duplicates after a skipped gap,
     // with no progress for this long: health says the feed is stalled.
     std::chrono::milliseconds stall_after{5'000};
+    // Frames also come from a source in this process (an adapter that reads
+    // a timing system's files: offer_local); start() then needs no upstream.
+    bool local_source = false;
 };
+
+// The line of frames offered by offer_local (counted with pushed lines).
+inline constexpr int local_line = 1000;
 
 class feed_ingest final : private line_handler {
 public:
@@ -63,6 +69,11 @@ public:
 
     // Ends every connection and the listener; no sink call after it returns.
     void stop();
+
+    // A feed v1 frame made in this process (an adapter's output): parsed and
+    // sequenced like a frame from a connection, on line local_line. Call on
+    // the ingest's executor.
+    void offer_local(std::string bytes);
 
     // Where the push listener listens (port 0 resolved), once started.
     std::optional<tcp::endpoint> listen_endpoint() const;
@@ -114,6 +125,7 @@ private:
     metrics_registry& registry_;
     std::shared_ptr<spdlog::logger> log_;
     sequencer sequencer_;
+    frame_parser local_parser_;
     std::vector<std::shared_ptr<upstream_client>> clients_;
     std::shared_ptr<feed_listener> listener_;
     net::steady_timer gap_timer_;

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libboost1.81-dev libsimdjson-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev libtomlplusplus-dev libssl-dev
+  libcli11-dev libtomlplusplus-dev libpugixml-dev libssl-dev
   clang clang-format libclang-rt-dev llvm
   python3 procps psmisc curl ccache
 )

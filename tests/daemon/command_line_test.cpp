@@ -217,7 +217,8 @@ TEST(CommandLine, EveryUpstreamLineGetsTheSharedSettingsAndThePushListenerTheFra
 }
 
 TEST(CommandLine, MessagesForWhatTheFlagsCannotCheckAlone) {
-    EXPECT_EQ(error_of({}), "give --upstream URL (up to two) or --feed-listen HOST:PORT");
+    EXPECT_EQ(error_of({}),
+              "give --upstream URL (up to two), --feed-listen HOST:PORT, --lynx-dir DIR or --odf-dir DIR");
     EXPECT_EQ(error_of({"--feed-listen", "127.0.0.1:0"}), "--feed-listen needs --feed-token");
     EXPECT_EQ(error_of({"--feed-listen", "nope", "--feed-token", "t"}),
               "--feed-listen wants HOST:PORT, got nope");

@@ -5,13 +5,16 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <utility>
 
+#include "adapters/lynx_render.hpp"
 #include "base/host_port.hpp"
 #include "daemon/logging.hpp"
+#include "ingest/frame_parser.hpp"
 #include "replay/live_player.hpp"
 #include "replay/play_speed.hpp"
 #include "tools/sim/session.hpp"
@@ -24,6 +27,7 @@ namespace {
 
 struct sim_config {
     std::string out;
+    std::string format = "jsonl";
     std::string serve;
     std::string spec;
     std::string results;
@@ -39,6 +43,29 @@ struct sim_config {
     std::optional<std::uint64_t> epoch_change_at;
     std::string log_level = "info";
 };
+
+// The session as FinishLynx would have written it (adapters/lynx_render.hpp):
+// lynx.evt, one LIF per event, and the meet file that maps them back.
+int write_lynx_files(const replay::feed_recording& rec, const std::string& dir, spdlog::logger& log) {
+    if (dir.empty() || dir == "-") return log.error("sim: --format lif writes files: give --out DIR"), 2;
+    std::vector<feed::feed_message> messages;
+    ingest::frame_parser parser;
+    for (const auto& f : rec.frames) {
+        auto parsed = parser.parse(f.text);
+        if (parsed.ok()) messages.push_back(std::move(parsed.message()));
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    const auto files = adapters::render_lynx(messages, rec.feed);
+    for (const auto& f : files) {
+        const auto path = std::filesystem::path(dir) / f.name;
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out << f.text;
+        if (!out) return log.error("sim: cannot write {}", path.string()), 1;
+    }
+    log.info("sim: wrote {} FinishLynx files to {} (lynx.evt, the LIFs, meet.toml)", files.size(), dir);
+    return 0;
+}
 
 // One function because it is the command's checks in the order their
 // errors are reported, then one of two runs (--out or --serve); each step
@@ -83,6 +110,7 @@ int run_sim(const sim_config& c) {
                              1000;
     auto rec = sim::build_session(spec, c.seed);
 
+    if (c.format == "lif") return write_lynx_files(rec, c.out, *log);
     if (!c.out.empty()) {
         if (c.out == "-") {
             sim::write_jsonl(rec, std::cout);
@@ -149,6 +177,12 @@ command add_sim(CLI::App& root) {
         "--print-default-spec).");
     app->add_option("--out", c->out,
                     "Write the feed as JSON Lines to FILE ('-' for stdout), in order of time");
+    app->add_option(
+           "--format", c->format,
+           "jsonl (feed v1) or lif (FinishLynx: lynx.evt, one LIF per event and meet.toml written into "
+           "the folder --out names; with `serve --lynx-dir` or `convert --from lif`)")
+        ->check(CLI::IsMember({"jsonl", "lif"}))
+        ->capture_default_str();
     app->add_option("--serve", c->serve,
                     "Serve the feed as a WebSocket upstream on HOST:PORT (port 0: any free)");
     app->add_option("--spec", c->spec, "Session spec file (JSON; format in docs/simulator.md)")

@@ -19,5 +19,6 @@ command add_record(CLI::App& root);
 command add_journal(CLI::App& root);
 command add_sim(CLI::App& root);
 command add_tail(CLI::App& root);
+command add_convert(CLI::App& root);
 
 }  // namespace splitstream::cli

@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "splitstream " SPLITSTREAM_VERSION);
 
     std::vector<command> commands{add_serve(app),   add_process(app), add_replay(app), add_record(app),
-                                  add_journal(app), add_sim(app),     add_tail(app)};
+                                  add_journal(app), add_sim(app),     add_tail(app),   add_convert(app)};
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
