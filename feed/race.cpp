@@ -402,7 +402,7 @@ std::optional<rejection> race::on_finish(const finish_msg& m, emitter& out) {
     published_result shown = current_result(i);
     shown.records.clear();  // claims are announced by their own events below
     a.published = shown;
-    publish_changes(i, out);
+    publish_changes(i, out, /*subject_changed=*/true);
     maybe_finished(out);
     return std::nullopt;
 }
@@ -429,6 +429,7 @@ std::optional<rejection> race::on_irm(const irm_msg& m, emitter& out) {
 
     std::string text = a.headline + " " + race_text::irm_words(m.code);
     if (m.code == irm_code::dnf && m.at_m) text += " (stopped at " + metres(*m.at_m) + ")";
+    const bool had_result = a.published.has_value();
     if (m.code == irm_code::dq && (!m.rule.empty() || !m.reason.empty())) {
         text += " (";
         text += m.rule;
@@ -443,7 +444,9 @@ std::optional<rejection> race::on_irm(const irm_msg& m, emitter& out) {
     if (!m.reason.empty()) w.field("reason", std::string_view(m.reason));
     if (m.at_m) w.field("at_m", *m.at_m);
     out.end();
-    publish_changes(i, out);
+    // An athlete with a published result gets a correction (and with it the
+    // results again); one without changes the results' ranking all the same.
+    publish_changes(i, out, /*subject_changed=*/!had_result);
     maybe_finished(out);
     return std::nullopt;
 }

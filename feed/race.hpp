@@ -117,10 +117,13 @@ private:
     // from scratch, then publishes what changed: corrections for athletes
     // whose published result moved, `record` events for new claims.
     // `subject` was already published by the caller's own event (finish)
-    // or gets its correction here first.
+    // or gets its correction here first. Once results are out (unofficial,
+    // official), any change of the subject re-issues them: a correction
+    // does here; a first finish or an IRM of an athlete without a
+    // published result is a change too (`subject_changed`).
     void standings();
     std::vector<int> rank_finishers();
-    void publish_changes(int subject, emitter& out);
+    void publish_changes(int subject, emitter& out, bool subject_changed = false);
     void emit_correction(int i, const published_result& before, const published_result& after, emitter& out);
     void emit_results(bool official, emitter& out);
     void emit_race_state(race_phase p, emitter& out, std::string_view gun_ts = {});

@@ -59,7 +59,7 @@ race::published_result race::current_result(int i) const {
     return r;
 }
 
-void race::publish_changes(int subject, emitter& out) {
+void race::publish_changes(int subject, emitter& out, bool subject_changed) {
     standings();
     bool corrected = false;
     auto visit = [&](int i) {
@@ -85,7 +85,8 @@ void race::publish_changes(int subject, emitter& out) {
     if (subject >= 0) visit(subject);
     for (int i = 0; i < static_cast<int>(athletes_.size()); ++i)
         if (i != subject) visit(i);
-    if (corrected && (phase_ == race_phase::unofficial || phase_ == race_phase::official))
+    if ((corrected || subject_changed) &&
+        (phase_ == race_phase::unofficial || phase_ == race_phase::official))
         emit_results(phase_ == race_phase::official, out);
 }
 

@@ -201,6 +201,31 @@ TEST(Records, EveryAthleteCanSetAPersonalOrSeasonsBest) {
     EXPECT_EQ(got, (std::vector<std::string>{"SB:1", "PB:2", "PB:3", "=SB:4"}));
 }
 
+TEST(Results, AFirstFinishOrAnIrmAfterTheResultsReissuesThem) {
+    race_driver r;
+    r.start(field3());
+    r.finish("1", 209100);
+    r.finish("2", 209500);
+    r.irm("3", irm_code::dnf);
+    r.status(status_code::unofficial);
+    ASSERT_EQ(r.of(event_type::results).size(), 1u);
+
+    // A DNF overturned on appeal, then a finish that was missed: each
+    // changes the ranking, so each re-issues the results.
+    r.irm("3", irm_code::ok);
+    ASSERT_EQ(r.of(event_type::results).size(), 2u) << "the overturned DNF changes the ranking";
+    json_view ok(r.of(event_type::results).back().json);
+    EXPECT_EQ(ok.str("/ranking/1/bib"), "2");
+    EXPECT_EQ(ok.str("/ranking/2/bib"), "<missing>") << "3 is no longer ranked as DNF, and has no time yet";
+
+    r.finish("3", 209300);
+    ASSERT_EQ(r.of(event_type::results).size(), 3u) << "a first finish after the results changes them";
+    json_view res(r.of(event_type::results).back().json);
+    EXPECT_EQ(res.str("/ranking/1/bib"), "3");
+    EXPECT_EQ(res.num("/ranking/1/place"), 2);
+    EXPECT_EQ(res.str("/ranking/2/bib"), "2");
+}
+
 TEST(Irm, DisqualificationAfterTheFinishWithdrawsTheRecordAndMovesPlaces) {
     race_driver r;
     r.start(field3(), {record(record_kind::cr, 210000)});

@@ -45,7 +45,7 @@ TEST(cli_messages, an_unknown_command_is_named_and_the_commands_listed) {
     EXPECT_EQ(
         o.output,
         "splitstream: unknown command 'foo'; the commands are serve, process, replay, record, journal, sim, "
-        "tail (splitstream --help says what each does)\n");
+        "tail, convert (splitstream --help says what each does)\n");
     EXPECT_EQ(o.output.find("required"), std::string::npos);
 }
 
