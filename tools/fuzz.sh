@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-30}
 dir=${SPLITSTREAM_FUZZ_BUILD:-build/fuzz}
 feeds=(../shared/data/feeds/*.jsonl)
-targets=(frame_parser engine request_target client_message journal_reader sequencer)
+targets=(frame_parser engine request_target client_message journal_reader sequencer adapter_input)
 
 CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSPLITSTREAM_BUILD_TESTS=OFF -DSPLITSTREAM_BUILD_BENCHMARKS=OFF \
