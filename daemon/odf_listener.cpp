@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/connection_ending.hpp"
+#include "base/listen_on.hpp"
 
 namespace splitstream::daemon {
 
@@ -103,20 +104,8 @@ std::shared_ptr<odf_listener> odf_listener::create(net::any_io_executor executor
                                                    std::shared_ptr<spdlog::logger> log, std::string& error) {
     std::shared_ptr<odf_listener> l(
         new odf_listener(executor, options, std::move(on_document), std::move(log)));
-    beast::error_code ec;
-    const auto address = net::ip::make_address(options.address, ec);
-    if (ec) {
-        error = "--odf-listen: bad address " + options.address;
-        return nullptr;
-    }
-    const tcp::endpoint at(address, options.port);
-    l->acceptor_.open(at.protocol(), ec);
-    if (!ec) l->acceptor_.set_option(net::socket_base::reuse_address(true), ec);
-    if (!ec) l->acceptor_.bind(at, ec);
-    if (!ec) l->acceptor_.listen(net::socket_base::max_listen_connections, ec);
-    if (ec) {
-        error = "--odf-listen: cannot listen on " + options.address + ":" + std::to_string(options.port) +
-                ": " + ec.message();
+    if (auto why = listen_on(l->acceptor_, options.address, options.port)) {
+        error = "--odf-listen: " + *why;
         return nullptr;
     }
     return l;

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "base/connection_ending.hpp"
+#include "base/listen_on.hpp"
 
 namespace splitstream::daemon {
 
@@ -63,20 +64,8 @@ std::shared_ptr<scoreboard_listener> scoreboard_listener::create(
     closed_handler on_closed, std::shared_ptr<spdlog::logger> log, std::string& error) {
     std::shared_ptr<scoreboard_listener> l(new scoreboard_listener(executor, options, std::move(on_bytes),
                                                                    std::move(on_closed), std::move(log)));
-    beast::error_code ec;
-    const auto address = net::ip::make_address(options.address, ec);
-    if (ec) {
-        error = "--lynx-scoreboard: bad address " + options.address;
-        return nullptr;
-    }
-    const tcp::endpoint at(address, options.port);
-    l->acceptor_.open(at.protocol(), ec);
-    if (!ec) l->acceptor_.set_option(net::socket_base::reuse_address(true), ec);
-    if (!ec) l->acceptor_.bind(at, ec);
-    if (!ec) l->acceptor_.listen(net::socket_base::max_listen_connections, ec);
-    if (ec) {
-        error = "--lynx-scoreboard: cannot listen on " + options.address + ":" +
-                std::to_string(options.port) + ": " + ec.message();
+    if (auto why = listen_on(l->acceptor_, options.address, options.port)) {
+        error = "--lynx-scoreboard: " + *why;
         return nullptr;
     }
     return l;
