@@ -119,6 +119,7 @@ std::optional<std::string> feed_ingest::start() {
         auto made = feed_listener::create(executor_, *options_.listen, push_first_line, *this, log_);
         if (!made.listener) return made.error;
         listener_ = std::move(made.listener);
+        listener_->count_refusals_in(registry_);
     }
     started_ = true;
     clients_ = std::move(clients);

@@ -37,6 +37,13 @@ feed_listener::feed_listener(net::any_io_executor executor, listen_options optio
       handler_(handler),
       log_(std::move(log)) {}
 
+void feed_listener::count_refusals_in(metrics_registry& registry) {
+    for (std::size_t i = 0; i < push_refusal_count; ++i)
+        shared_->refused[i] =
+            &registry.make_counter("ingest_push_refused_total", "Push connections refused, by reason",
+                                   {{"reason", to_string(static_cast<push_refusal>(i))}});
+}
+
 tcp::endpoint feed_listener::local_endpoint() const {
     beast::error_code ec;
     return acceptor_.local_endpoint(ec);

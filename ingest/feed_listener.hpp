@@ -10,6 +10,7 @@
 
 #include <spdlog/logger.h>
 
+#include "base/metrics.hpp"
 #include "base/net.hpp"
 #include "ingest/line_handler.hpp"
 #include "ingest/push_session.hpp"
@@ -32,6 +33,9 @@ public:
     // Stops accepting and stops every session.
     void stop();
     tcp::endpoint local_endpoint() const;
+    // Counts every refused connection in `registry` (which must outlive the
+    // listener) as ingest_push_refused_total{reason}.
+    void count_refusals_in(metrics_registry& registry);
 
     feed_listener(net::any_io_executor executor, listen_options options, int first_line,
                   line_handler& handler, std::shared_ptr<spdlog::logger> log);

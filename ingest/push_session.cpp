@@ -153,6 +153,7 @@ void push_session::do_refuse(push_refusal why) {
             break;
     }
     res.prepare_payload();
+    if (auto* refused = shared_->refused[static_cast<std::size_t>(why)]) refused->inc();
     // Anyone can cause this, as often as they like: one line per burst, and
     // never the token a refused request may carry.
     if (const auto unlogged = shared_->refusal_log.admit()) {

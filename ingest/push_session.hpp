@@ -9,6 +9,7 @@
 // watchdog. Owned by its pending operations; the listener keeps a weak_ptr
 // to stop it. Single-threaded executor.
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -18,6 +19,7 @@
 #include <spdlog/logger.h>
 
 #include "base/log_burst.hpp"
+#include "base/metrics.hpp"
 #include "base/net.hpp"
 #include "ingest/frame_parser.hpp"
 #include "ingest/line_handler.hpp"
@@ -39,10 +41,15 @@ struct listen_options {
 enum class push_refusal { unauthorized, not_websocket, bad_request, too_many };
 const char* to_string(push_refusal r);
 
+inline constexpr std::size_t push_refusal_count = 4;
+
 // What the sessions of one listener share.
 struct push_listener_state {
     log_burst refusal_log;          // refusals are logged once per burst across all sessions
     std::size_t authenticated = 0;  // sessions holding a slot (of max_connections)
+    // ingest_push_refused_total{reason}, by push_refusal; null until the
+    // owner registers them (every refusal is counted, logged or not).
+    std::array<counter*, push_refusal_count> refused{};
 };
 
 class push_session : public std::enable_shared_from_this<push_session> {

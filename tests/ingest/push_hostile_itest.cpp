@@ -301,6 +301,9 @@ TEST(PushHostile, RefusedRequestsNeverLogATokenAndLogOncePerBurst) {
     EXPECT_EQ(text.find(token), std::string::npos) << text;
     EXPECT_LE(p.log.lines_with("refused ("), 2) << "one line per burst, not one per request: " << text;
     EXPECT_GE(p.log.lines_with("refused ("), 1);
+    // Logged or not, every refusal is counted.
+    EXPECT_TRUE(renders(p.metrics, "ingest_push_refused_total{reason=\"unauthorized\"} 199"));
+    EXPECT_TRUE(renders(p.metrics, "ingest_push_refused_total{reason=\"not_websocket\"} 1"));
 
     // After the interval the next refusal is logged with the count of those
     // that were not.
