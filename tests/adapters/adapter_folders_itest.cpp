@@ -4,12 +4,9 @@
 // make from the same file versions: no derived event lost or doubled.
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -23,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/child_process.hpp"
 #include "tests/test_paths.hpp"
 
 extern char** environ;
@@ -44,34 +42,7 @@ void write_file(const fs::path& p, const std::string& text) {
     out << text;
 }
 
-// A child process with stderr in a file; SIGKILLed and reaped when dropped.
-class child {
-public:
-    child(std::vector<std::string> args, const fs::path& log) {
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-        posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
-        posix_spawn_file_actions_destroy(&actions);
-    }
-    ~child() { stop(SIGKILL); }
-    child(const child&) = delete;
-    child& operator=(const child&) = delete;
-    void stop(int signal) {
-        if (pid_ <= 0) return;
-        ::kill(pid_, signal);
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-        pid_ = -1;
-    }
-
-private:
-    pid_t pid_ = -1;
-};
+using child = splitstream::testing::child_process;
 
 // Waits (at most 20 s) until `log` holds `text` `times` times.
 bool wait_for(const fs::path& log, const std::string& text, int times = 1) {

@@ -5,11 +5,8 @@
 // What the subscriber got must be exactly the offline derived stream
 // (nothing lost, nothing twice) and the final race state the clean run's.
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,6 +23,7 @@
 
 #include "base/net.hpp"
 #include "tests/replay/replay_test_support.hpp"
+#include "tests/support/child_process.hpp"
 #include "tests/test_paths.hpp"
 
 extern char** environ;
@@ -56,37 +54,7 @@ bool wait_until(F&& done, std::chrono::milliseconds limit) {
     return true;
 }
 
-// A child process with stderr in a file; SIGKILLed and reaped when dropped,
-// so a failing test leaves nothing running.
-class child {
-public:
-    child(std::vector<std::string> args, const fs::path& log) {
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-        posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
-        posix_spawn_file_actions_destroy(&actions);
-    }
-    ~child() { stop(SIGKILL); }
-    child(const child&) = delete;
-    child& operator=(const child&) = delete;
-
-    bool running() const { return pid_ > 0; }
-    void stop(int signal) {
-        if (pid_ <= 0) return;
-        ::kill(pid_, signal);
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-        pid_ = -1;
-    }
-
-private:
-    pid_t pid_ = -1;
-};
+using child = splitstream::testing::child_process;
 
 // The text after `marker` in the log, up to the next space or newline.
 std::optional<std::string> logged_after(const fs::path& log, const std::string& marker) {
@@ -236,10 +204,10 @@ std::vector<std::string> offline_stream(const fs::path& feed) {
 
 // ---------------------------------------------------------------- the setup
 
-class CrashRecovery : public testing::Test {
+class CrashRecovery : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir_ = fs::path(testing::TempDir()) / ("splitstream-crash-itest-" + std::to_string(::getpid()));
+        dir_ = fs::path(::testing::TempDir()) / ("splitstream-crash-itest-" + std::to_string(::getpid()));
         fs::remove_all(dir_);
         fs::create_directories(dir_);
         // The reference race with the official result moved from half an

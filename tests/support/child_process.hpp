@@ -42,6 +42,9 @@ public:
         if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
         posix_spawn_file_actions_destroy(&actions);
     }
+    // stdout thrown away, stderr in `err`.
+    child_process(std::vector<std::string> args, const std::filesystem::path& err)
+        : child_process(std::move(args), "/dev/null", err) {}
     ~child_process() {
         if (pid_ > 0) {
             ::kill(pid_, SIGKILL);
@@ -54,6 +57,11 @@ public:
     bool running() const { return pid_ > 0; }
     void signal(int sig) const {
         if (pid_ > 0) ::kill(pid_, sig);
+    }
+    // Sends `sig` and reaps the process (bounded, as wait_for_exit).
+    std::optional<int> stop(int sig, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+        signal(sig);
+        return wait_for_exit(limit);
     }
     // The exit status once the process has ended within `limit`; polled,
     // so a process that hangs fails the test instead of holding it.
