@@ -635,6 +635,7 @@ std::size_t subscriber_session<Stream>::buffer_bytes() const {
 template <class Stream>
 void subscriber_session<Stream>::report_buffers() {
     const auto now = static_cast<std::uint32_t>(std::min<std::size_t>(buffer_bytes(), UINT32_MAX));
+    if (now == reported_buffer_bytes_) return;  // the common case: idle, nothing held
     hub_->metrics().buffer_bytes.add(static_cast<std::int64_t>(now) - reported_buffer_bytes_);
     reported_buffer_bytes_ = now;
 }
