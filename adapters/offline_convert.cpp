@@ -33,8 +33,11 @@ conversion convert_inputs(const meet_file& meet, source_format format,
         }
         const bool evt =
             format == source_format::evt || ends_with(in.name, ".evt") || ends_with(in.name, ".EVT");
-        append(all,
-               evt ? adapter.on_evt(in.bytes, in.name, in.ts) : adapter.on_lif(in.bytes, in.name, in.ts));
+        if (format == source_format::lss && !evt)
+            append(all, scoreboard.on_bytes(in.bytes, in.name, in.ts));
+        else
+            append(all,
+                   evt ? adapter.on_evt(in.bytes, in.name, in.ts) : adapter.on_lif(in.bytes, in.name, in.ts));
     }
     return all;
 }
