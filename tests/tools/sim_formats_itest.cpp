@@ -218,6 +218,21 @@ TEST_F(sim_formats, nobody_listening_is_a_clear_error_after_bounded_retries) {
         << out;
 }
 
+TEST_F(sim_formats, documents_the_daemon_refuses_are_logged_with_its_reason_and_fail_the_run) {
+    // No meet file: the daemon knows no unit's distance and refuses every document.
+    child daemon({bin, "serve", "--odf-listen", "127.0.0.1:0", "--listen", "127.0.0.1:0"}, dir / "serve.log");
+    const auto port = wait_for(dir / "serve.log", "ODF listener on 127.0.0.1:").value_or("");
+    ASSERT_FALSE(port.empty()) << slurp(dir / "serve.log");
+    std::string out;
+    EXPECT_EQ(run("sim --format odf --speed max --post http://127.0.0.1:" + port + "/odf", &out), 1 << 8);
+    EXPECT_NE(out.find("refused 000001-M1500-F-DT_RESULT.xml (HTTP 422): POST /odf from 127.0.0.1:"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find("has no distance: set distance_m in the meet file"), std::string::npos) << out;
+    EXPECT_NE(out.find(" ODF documents refused by http://127.0.0.1:" + port + "/odf"), std::string::npos)
+        << out;
+}
+
 TEST_F(sim_formats, each_live_mode_goes_with_its_format) {
     std::string out;
     EXPECT_EQ(run("sim --format odf --connect 127.0.0.1:9", &out), 2 << 8);

@@ -91,7 +91,7 @@ std::optional<http_url> parse_http_url(std::string_view text) {
     text.remove_prefix(scheme.size());
     const auto slash = text.find('/');
     auto at = parse_host_port(text.substr(0, slash));
-    if (!at || at->host.empty() || at->port == 0) return std::nullopt;
+    if (!at || at->port == 0) return std::nullopt;
     http_url url{at->host, at->port, "/"};
     if (slash != std::string_view::npos) url.target = std::string(text.substr(slash));
     return url;

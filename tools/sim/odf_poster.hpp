@@ -24,8 +24,9 @@ struct http_url {
     std::string target = "/";
 };
 
-// "http://HOST:PORT/PATH" (PATH optional, "/" then); nullopt for anything
-// else, https included.
+// "http://HOST:PORT/PATH" (PATH optional, "/" then; HOST:PORT as
+// base/host_port.hpp reads it, port not 0); nullopt for anything else,
+// https included.
 std::optional<http_url> parse_http_url(std::string_view text);
 
 push_result post_documents(const std::vector<timed_payload>& documents, const http_url& url,
