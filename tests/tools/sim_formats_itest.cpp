@@ -200,6 +200,32 @@ TEST_F(sim_formats, odf_post_into_the_odf_listener_gives_the_session_results) {
     EXPECT_NE(live.rankings.at("M800-SF1").find("\"rule\":\"TR17.2.3\""), std::string::npos);
 }
 
+TEST_F(sim_formats, connect_paces_the_session_by_speed) {
+    // One race, 291 s from its first ts to its last: at --speed 100 the sends
+    // take at least 2.9 s (a lower bound only: a loaded machine may be slower).
+    const auto race =
+        std::string(SPLITSTREAM_SOURCE_DIR) + "/examples/budapest-2023-men-1500m-final.race.json";
+    ASSERT_EQ(run("sim --results " + race + " --format lss --meet-out " + (dir / "exchange").string() +
+                  " --out " + (dir / "offline").string()),
+              0);
+    child daemon({bin, "serve", "--lynx-dir", (dir / "exchange").string(), "--lynx-scoreboard", "127.0.0.1:0",
+                  "--meet", (dir / "exchange" / "meet.toml").string(), "--journal",
+                  (dir / "journal").string(), "--listen", "127.0.0.1:0", "--adapter-poll-ms", "50"},
+                 dir / "serve.log");
+    ASSERT_TRUE(wait_for(dir / "serve.log", "read lynx.evt")) << slurp(dir / "serve.log");
+    const auto port = wait_for(dir / "serve.log", "scoreboard listener on 127.0.0.1:").value_or("");
+    const auto start = std::chrono::steady_clock::now();
+    std::string out;
+    ASSERT_EQ(run("sim --results " + race + " --format lss --speed 100 --connect 127.0.0.1:" + port, &out), 0)
+        << out;
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 2800ms);
+    const auto live = wait_for_official(bin, dir / "journal", 1, {"rule", "at_m"});
+    daemon.stop(SIGTERM);
+    ASSERT_EQ(live.rankings.size(), 1u) << slurp(dir / "serve.log");
+    EXPECT_NE(live.rankings.at("M1500-F").find("\"bib\":\"136\",\"name\":\"Josh KERR\""), std::string::npos);
+    EXPECT_GE(live.official, 1);
+}
+
 TEST_F(sim_formats, nobody_listening_is_a_clear_error_after_bounded_retries) {
     // A port that was free a moment ago: bind, read it, close.
     child probe({bin, "serve", "--odf-listen", "127.0.0.1:0", "--listen", "127.0.0.1:0"}, dir / "probe.log");
