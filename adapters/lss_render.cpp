@@ -116,9 +116,11 @@ lss_session render_lss(const std::vector<feed::feed_message>& session, const std
                     s.distance_m >= distance || (distance - s.distance_m) % lss_lap_m != 0)
                     break;
                 std::vector<std::pair<std::int64_t, std::string>> passed;
-                for (const auto& [bib, a] : ev->athletes)
-                    if (auto it = a.splits.find(s.distance_m); it != a.splits.end())
-                        passed.push_back({it->second, bib});
+                for (const auto& a : ev->startlist->athletes) {
+                    const auto& splits = ev->athletes.at(a.bib).splits;
+                    if (auto it = splits.find(s.distance_m); it != splits.end())
+                        passed.push_back({it->second, a.bib});
+                }
                 std::stable_sort(passed.begin(), passed.end());
                 bytes = header(n, "");
                 const auto laps = std::to_string((distance - s.distance_m) / lss_lap_m);

@@ -196,7 +196,11 @@ std::string dt_current(const unit& u, const sent_event& ev, const pending_curren
         return std::pair(-x.distance_m, x.elapsed_ms) < std::pair(-y.distance_m, y.elapsed_ms);
     });
     int sort = 0;
+    const auto& athletes = ev.startlist->athletes;
     for (const auto& p : passings) {
+        const auto athlete =
+            std::find_if(athletes.begin(), athletes.end(), [&](const auto& e) { return e.bib == p.bib; });
+        if (athlete == athletes.end()) continue;  // not in the start list: the adapter could not place it
         // Rank at that point among every athlete who has passed it.
         int rank = 1;
         for (const auto& [bib, a] : ev.athletes)
@@ -210,9 +214,7 @@ std::string dt_current(const unit& u, const sent_event& ev, const pending_curren
         set(x, "Value", exact_time(p.elapsed_ms));
         set(x, "Rank", std::to_string(rank));
         set(x, "Arrive", std::to_string(position_of(u, p.distance_m)));
-        const auto* a = &*std::find_if(ev.startlist->athletes.begin(), ev.startlist->athletes.end(),
-                                       [&](const auto& e) { return e.bib == p.bib; });
-        competitor(r, *a, false);
+        competitor(r, *athlete, false);
     }
     return text_of(doc);
 }
@@ -283,6 +285,8 @@ odf_session render_odf(const std::vector<feed::feed_message>& session, const std
         auto it = units.find(m.event);
         if (it == units.end()) continue;
         auto& u = it->second;
+        // Nothing of an event goes out before its start list.
+        if (!std::holds_alternative<feed::startlist_msg>(m.body) && (!before || !before->startlist)) continue;
         if (const auto* s = std::get_if<feed::split_msg>(&m.body)) {
             if (u.current && std::any_of(u.current->passings.begin(), u.current->passings.end(),
                                          [&](const auto& p) { return p.bib == s->bib; }))

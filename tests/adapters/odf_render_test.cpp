@@ -92,3 +92,25 @@ TEST(OdfRender, UnitCodesAreOdfLengthAndTheMeetFileMapsThemBack) {
 
 }  // namespace
 }  // namespace splitstream::adapters
+
+namespace splitstream::adapters {
+namespace {
+
+TEST(OdfRender, MessagesBeforeTheStartListOrForUnknownBibsAreLeftOut) {
+    auto messages = test::parse_lines(test_paths::reference_feed_lines());
+    feed::feed_message early;
+    early.event = "M1500-F";
+    early.ts = "2023-08-23T19:14:30.000Z";
+    early.body = feed::split_msg{"101", 100, 14000};
+    messages.insert(messages.begin() + 1, early);  // before the start list
+    feed::feed_message stranger = messages.back();
+    stranger.body = feed::split_msg{"999", 1400, 190000};
+    messages.insert(messages.end() - 1, stranger);
+    const auto r = render_odf(messages, "ref");
+    ASSERT_FALSE(r.documents.empty());
+    EXPECT_NE(r.documents.front().xml.find("ResultStatus=\"START_LIST\""), std::string::npos);
+    for (const auto& d : r.documents) EXPECT_EQ(d.xml.find("\"999\""), std::string::npos) << d.name;
+}
+
+}  // namespace
+}  // namespace splitstream::adapters
