@@ -176,8 +176,9 @@ int run_odf(const replay::feed_recording& rec, const sim_config& c, double speed
 }
 
 // One function because it is the command's checks in the order their
-// errors are reported, then one of two runs (--out or --serve); each step
-// is a call into tools/sim or replay/.
+// errors are reported, then one run: a timing system's format (lif, lss,
+// odf: files or a live push) or feed v1 (--out or --serve); each step is a
+// call into tools/sim, adapters/ or replay/.
 int run_sim(const sim_config& c) {
     auto log = daemon::make_command_log("sim", c.log_level);
     if (c.print_default_spec) {
