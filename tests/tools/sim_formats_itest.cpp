@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -198,6 +199,23 @@ TEST_F(sim_formats, odf_post_into_the_odf_listener_gives_the_session_results) {
     EXPECT_EQ(live.headlines, offline.headlines);
     EXPECT_EQ(live.rankings, feed.rankings);
     EXPECT_NE(live.rankings.at("M800-SF1").find("\"rule\":\"TR17.2.3\""), std::string::npos);
+}
+
+TEST_F(sim_formats, an_odf_folder_is_read_by_serve_odf_dir_in_push_order) {
+    ASSERT_EQ(run("sim --seed 2023 --format odf --out " + (dir / "odf").string()), 0);
+    const auto journal = dir / "journal";
+    child daemon(
+        {bin, "serve", "--odf-dir", (dir / "odf").string(), "--meet", (dir / "odf/meet.toml").string(),
+         "--journal", journal.string(), "--listen", "127.0.0.1:0", "--adapter-poll-ms", "50"},
+        dir / "serve.log");
+    const auto live = wait_for_official(bin, journal, 4, {"at_m"});
+    daemon.stop(SIGTERM);
+    const auto feed = read_derived(
+        bin + " sim --seed 2023 --out - 2>/dev/null | " + bin + " process - 2>/dev/null", {"at_m"});
+    ASSERT_EQ(live.rankings.size(), 4u) << slurp(dir / "serve.log");
+    EXPECT_EQ(live.rankings, feed.rankings);
+    EXPECT_FALSE(std::regex_search(slurp(dir / "serve.log"), std::regex(" [1-9][0-9]* problem\\(s\\)")))
+        << slurp(dir / "serve.log");
 }
 
 TEST_F(sim_formats, connect_paces_the_session_by_speed) {
