@@ -5,6 +5,7 @@
 #include <map>
 
 #include "adapters/feed_output.hpp"
+#include "adapters/meet_render.hpp"
 #include "feed/marks.hpp"
 
 namespace splitstream::adapters {
@@ -17,28 +18,6 @@ std::string field(const std::string& s) {
     std::string out = "\"";
     for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
     return out + "\"";
-}
-
-std::string thousandths(std::int64_t ms) {
-    char buf[40];
-    const auto h = ms / 3'600'000, m = ms / 60'000 % 60, s = ms / 1000 % 60, f = ms % 1000;
-    if (h)
-        std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld.%03lld", static_cast<long long>(h),
-                      static_cast<long long>(m), static_cast<long long>(s), static_cast<long long>(f));
-    else
-        std::snprintf(buf, sizeof buf, "%lld:%02lld.%03lld", static_cast<long long>(m),
-                      static_cast<long long>(s), static_cast<long long>(f));
-    return buf;
-}
-
-std::string toml_string(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) out += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-    return out + "\"";
-}
-
-std::string mark(std::int64_t ms) {
-    return thousandths(ms);  // exact: the meet file reads thousandths
 }
 
 std::pair<std::string, std::string> first_last(const std::string& name) {
@@ -60,9 +39,6 @@ std::vector<rendered_file> render_lynx(const std::vector<feed::feed_message>& se
         sent.observe(m);
     }
     std::string evt = "; start lists\r\n";
-    std::string meet =
-        "# What the FinishLynx files of this session do not carry.\n[meet]\nfeed = " + toml_string(feed) +
-        "\n\n";
     std::vector<rendered_file> lifs;
     int number = 0;
     for (const auto& id : order) {
@@ -71,21 +47,6 @@ std::vector<rendered_file> render_lynx(const std::vector<feed::feed_message>& se
         const auto& sl = *ev->startlist;
         evt += std::to_string(number) + ",1,1," + field(sl.name) + ",,,,,," + std::to_string(sl.distance_m) +
                "\r\n";
-        meet += "[[event]]\nlynx = \"" + std::to_string(number) + "-1-1\"\nid = " + toml_string(id) +
-                "\nname = " + toml_string(sl.name) + "\ndistance_m = " + std::to_string(sl.distance_m) +
-                "\nround = " + toml_string(sl.round) + "\n";
-        if (sl.heat) meet += "heat = " + std::to_string(*sl.heat) + "\n";
-        if (sl.course == feed::venue::road) meet += "venue = \"road\"\n";
-        meet += "\n";
-        for (const auto& r : sl.records) {
-            meet += "[[event.record]]\nkind = \"" + std::string(feed::to_string(r.kind)) + "\"\nmark = \"" +
-                    mark(r.mark_ms) + "\"\n";
-            if (!r.holder.empty()) meet += "holder = " + toml_string(r.holder) + "\n";
-            if (!r.country.empty()) meet += "country = " + toml_string(r.country) + "\n";
-            if (!r.area.empty()) meet += "area = " + toml_string(r.area) + "\n";
-            if (r.year) meet += "year = " + std::to_string(*r.year) + "\n";
-            meet += "\n";
-        }
         std::string lif = std::to_string(number) + ",1,1," + field(sl.name) + ",,,,,," +
                           std::to_string(sl.distance_m) + "\r\n";
         std::vector<const feed::athlete_entry*> finished;
@@ -94,12 +55,6 @@ std::vector<rendered_file> render_lynx(const std::vector<feed::feed_message>& se
             const auto [first, last] = first_last(a.name);
             evt += "\t" + field(a.bib) + "," + (a.lane ? std::to_string(*a.lane) : std::string()) + "," +
                    field(last) + "," + field(first) + "," + field(a.country) + "\r\n";
-            if (a.pb_ms || a.sb_ms) {
-                meet += "[[athlete]]\nid = " + toml_string(a.bib) + "\n";
-                if (a.pb_ms) meet += "pb = \"" + mark(*a.pb_ms) + "\"\n";
-                if (a.sb_ms) meet += "sb = \"" + mark(*a.sb_ms) + "\"\n";
-                meet += "\n";
-            }
             const auto& s = ev->athletes.at(a.bib);
             if (s.status != feed::irm_code::ok)
                 out.push_back(&a);
@@ -119,7 +74,7 @@ std::vector<rendered_file> render_lynx(const std::vector<feed::feed_message>& se
         };
         int place = 0;
         for (const auto* a : finished)
-            line(std::to_string(++place), *a, thousandths(*ev->athletes.at(a->bib).finish_ms));
+            line(std::to_string(++place), *a, exact_time(*ev->athletes.at(a->bib).finish_ms));
         for (const auto* a : out) line(feed::to_string(ev->athletes.at(a->bib).status), *a, "");
         char name[32];
         std::snprintf(name, sizeof name, "%03d-1-01.lif", number);
@@ -127,7 +82,10 @@ std::vector<rendered_file> render_lynx(const std::vector<feed::feed_message>& se
     }
     std::vector<rendered_file> files{{"lynx.evt", evt}};
     for (auto& f : lifs) files.push_back(std::move(f));
-    files.push_back({"meet.toml", meet});
+    // Event n of the session is FinishLynx event n, round 1, heat 1.
+    files.push_back({"meet.toml", render_meet_file(feed, session_events(session), [](std::size_t i) {
+                         return meet_keys{.lynx = std::to_string(i + 1) + "-1-1", .odf = {}, .lap_m = 0};
+                     })});
     return files;
 }
 
