@@ -105,7 +105,6 @@ std::optional<std::string> adapter_folders::prepare(const std::string& journal_p
         log_->info("adapters: {} messages already sent (journal {}), continuing after seq {}", recovered,
                    journal_path, output_->last_seq());
     }
-    if (!journal_path.empty()) audit_path_ = journal_path + ".inputs";
     if (options_.odf_listen) {
         std::string error;
         auto on_document = [this](std::string body, std::string where) {
@@ -200,7 +199,7 @@ void adapter_folders::read_file(watched& w, const std::string& name) {
         return;
     }
     w.files_read->inc();
-    audit(name, bytes);
+    keep_input(w.odf ? "odf-dir" : "lynx-dir", name, bytes);
     const auto ts = feed::format_iso_ms(now_ms());
     auto result = w.odf          ? odf_->on_document(bytes, name, ts)
                   : is_evt(name) ? lynx_->on_evt(bytes, name, ts)
@@ -225,7 +224,7 @@ void adapter_folders::offer(watched& w, const adapters::conversion& result, cons
 odf_outcome adapter_folders::take_odf(std::string bytes, std::string where) {
     auto& w = folders_.back();  // the odf one: listed last, present whenever --odf-listen is
     w.files_read->inc();
-    audit(where, bytes);
+    keep_input("odf-listen", where, bytes);
     const auto result = odf_->on_document(bytes, where, feed::format_iso_ms(now_ms()));
     offer(w, result, where, bytes.size());
     odf_outcome out{result.messages.size(), {}};
@@ -239,7 +238,7 @@ void adapter_folders::take_scoreboard(int id, std::string_view bytes, const std:
     auto& w = folders_.front();  // the lynx one: listed first, present whenever --lynx-scoreboard is
     auto& parser = scoreboards_[id];
     if (!parser) parser = std::make_unique<adapters::lynx_scoreboard>(meet_, *output_);
-    audit(peer, std::string(bytes));
+    keep_input("lynx-scoreboard", peer, bytes);
     const auto result = parser->on_bytes(bytes, peer, feed::format_iso_ms(now_ms()));
     if (result.messages.empty() && result.problems.empty()) return;
     offer(w, result, peer, bytes.size());
@@ -250,13 +249,15 @@ std::optional<tcp::endpoint> adapter_folders::odf_endpoint() const {
     return odf_listener_->endpoint();
 }
 
-// The raw input, for audit: a header line, then the bytes as read.
-void adapter_folders::audit(const std::string& name, const std::string& bytes) {
-    if (audit_path_.empty()) return;
-    std::ofstream out(audit_path_, std::ios::binary | std::ios::app);
-    out << "=== " << feed::format_iso_ms(now_ms()) << " " << name << " " << bytes.size() << " bytes\n"
-        << bytes << "\n";
-    if (!out) log_->warn("cannot append to the input audit file {}", audit_path_.string());
+// The raw input, for audit, ahead of the frames made from it.
+void adapter_folders::keep_input(std::string_view source, const std::string& name, std::string_view bytes) {
+    if (!record_input_) return;
+    record_input_({.wall_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count(),
+                   .source = source,
+                   .name = name,
+                   .bytes = bytes});
 }
 
 }  // namespace splitstream::daemon

@@ -109,6 +109,10 @@ std::optional<std::string> service::start() {
     }
     if (epoch_.empty()) epoch_ = new_epoch();
     if (auto err = open_journal()) return err;
+    if (adapter_folders_ && journal_)
+        adapter_folders_->record_inputs([this](const replay::input_fields& input) {
+            if (auto ec = journal_->append_input(input)) journal_failed(ec);
+        });
     recovered_ = true;
     try {
         server_->start();
