@@ -43,6 +43,10 @@ bool read_before(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+std::vector<std::string> adapter_line_names() {
+    return {"lynx-dir", "lynx-scoreboard", "odf"};  // in adapter_line order
+}
+
 adapter_folders::adapter_folders(net::any_io_executor executor, adapter_folders_options options,
                                  ingest::feed_ingest& ingest, metrics_registry& metrics,
                                  std::shared_ptr<spdlog::logger> log)
@@ -204,11 +208,11 @@ void adapter_folders::read_file(watched& w, const std::string& name) {
     auto result = w.odf          ? odf_->on_document(bytes, name, ts)
                   : is_evt(name) ? lynx_->on_evt(bytes, name, ts)
                                  : lynx_->on_lif(bytes, name, ts);
-    offer(w, result, name, bytes.size());
+    offer(w, w.odf ? adapter_line::odf : adapter_line::lynx_dir, result, name, bytes.size());
 }
 
-void adapter_folders::offer(watched& w, const adapters::conversion& result, const std::string& name,
-                            std::size_t bytes) {
+void adapter_folders::offer(watched& w, adapter_line line, const adapters::conversion& result,
+                            const std::string& name, std::size_t bytes) {
     for (const auto& p : result.problems) {
         w.problems[static_cast<std::size_t>(p.reason)]->inc();
         log_->warn("{}", adapters::describe(p));
@@ -217,7 +221,7 @@ void adapter_folders::offer(watched& w, const adapters::conversion& result, cons
                result.messages.size(), result.problems.size());
     for (const auto& m : result.messages) {
         w.messages->inc();
-        ingest_.offer_local(adapters::to_feed_json(m));
+        ingest_.offer_local(adapters::to_feed_json(m), static_cast<std::size_t>(line));
     }
 }
 
@@ -226,7 +230,7 @@ odf_outcome adapter_folders::take_odf(std::string bytes, std::string where) {
     w.files_read->inc();
     keep_input("odf-listen", where, bytes);
     const auto result = odf_->on_document(bytes, where, feed::format_iso_ms(now_ms()));
-    offer(w, result, where, bytes.size());
+    offer(w, adapter_line::odf, result, where, bytes.size());
     odf_outcome out{result.messages.size(), {}};
     if (result.messages.empty())
         for (const auto& p : result.problems)
@@ -241,7 +245,7 @@ void adapter_folders::take_scoreboard(int id, std::string_view bytes, const std:
     keep_input("lynx-scoreboard", peer, bytes);
     const auto result = parser->on_bytes(bytes, peer, feed::format_iso_ms(now_ms()));
     if (result.messages.empty() && result.problems.empty()) return;
-    offer(w, result, peer, bytes.size());
+    offer(w, adapter_line::lynx_scoreboard, result, peer, bytes.size());
 }
 
 std::optional<tcp::endpoint> adapter_folders::odf_endpoint() const {

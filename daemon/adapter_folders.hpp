@@ -2,8 +2,8 @@
 // `serve --lynx-dir DIR` and `--odf-dir DIR`: watches a FinishLynx exchange
 // folder (lynx.evt, *.lif) and an ODF document folder (*.xml) and feeds what
 // changes in them through the adapters into ingest, as feed v1 frames on the
-// local line: from there they take the path of any feed (sequencer, engine,
-// journal, publish). Both folders make one feed, with one seq.
+// local lines `lynx-dir`, `lynx-scoreboard` and `odf`: from there they take
+// the path of any feed (sequencer, engine, journal, publish). Both folders make one feed, with one seq.
 //
 // The folder is polled every poll_interval; a file is read only once two
 // polls saw the same size and modification time (a half-written file never
@@ -54,6 +54,11 @@ struct adapter_folders_options {
     std::uint64_t max_file_bytes = std::uint64_t{16} << 20;  // larger files: too_large, not read
 };
 
+// The ingest lines the adapters' frames arrive on, in this order
+// (ingest_options::local_sources): metrics and logs name them.
+enum class adapter_line : std::size_t { lynx_dir, lynx_scoreboard, odf };
+std::vector<std::string> adapter_line_names();
+
 // Where the raw inputs go (the daemon: its journal). Called on the
 // daemon's event loop; the views live only for the call.
 using input_recorder = std::function<void(const replay::input_fields&)>;
@@ -95,7 +100,8 @@ private:
     void keep_input(std::string_view source, const std::string& name, std::string_view bytes);
 
     void take_scoreboard(int id, std::string_view bytes, const std::string& peer);
-    void offer(watched& w, const adapters::conversion& result, const std::string& name, std::size_t bytes);
+    void offer(watched& w, adapter_line line, const adapters::conversion& result, const std::string& name,
+               std::size_t bytes);
 
     net::any_io_executor executor_;
     net::steady_timer timer_;

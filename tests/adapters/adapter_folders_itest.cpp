@@ -348,6 +348,8 @@ bool send_as_scoreboard(std::uint16_t port, const std::string& bytes) {
 }
 
 TEST(LynxScoreboard, AScoreboardConnectionGivesTheOfficialResultsOfTheFeedV1Run) {
+    // Also: the connection's bytes are kept in the journal as received, and
+    // the frames count under ingest lines lynx-dir and lynx-scoreboard.
     const std::string bin = SPLITSTREAM_BINARY;
     const auto data = fs::path(SPLITSTREAM_SOURCE_DIR) / "tests/data/adapters/budapest-2023";
     const auto dir = fs::temp_directory_path() / ("splitstream-lss-" + std::to_string(::getpid()));
@@ -389,6 +391,21 @@ TEST(LynxScoreboard, AScoreboardConnectionGivesTheOfficialResultsOfTheFeedV1Run)
         if (!live.empty() && live.back().find("official results") != std::string::npos) break;
         std::this_thread::sleep_for(100ms);
     }
+    // The adapters' frames count under their own ingest lines, not `push`.
+    const std::string listening = "publish listening on http://";
+    const auto url_at = log.find(listening) + listening.size();
+    const auto metrics = run_command("curl -s -m 10 http://" +
+                                     log.substr(url_at, log.find('\n', url_at) - url_at) + "/metrics")
+                             .first;
+    auto frames = [&](const std::string& line) {
+        const auto key = "ingest_frames_total{line=\"" + line + "\"} ";
+        const auto at = metrics.find(key);
+        return at == std::string::npos ? -1 : std::stol(metrics.substr(at + key.size()));
+    };
+    EXPECT_GE(frames("lynx-dir"), 2) << metrics;  // hello and the start list
+    EXPECT_GT(frames("lynx-scoreboard"), 0) << metrics;
+    EXPECT_EQ(frames("odf"), 0) << metrics;
+    EXPECT_EQ(frames("push"), 0) << metrics;
     daemon.stop(SIGTERM);
     const auto reference =
         headlines(bin + " process " + splitstream::test_paths::reference_feed().string() + " 2>/dev/null");
