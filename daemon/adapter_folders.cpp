@@ -28,16 +28,22 @@ std::string lower(std::string s) {
 bool is_input(const std::string& name, bool odf) {
     const auto l = lower(name);
     if (odf) return l.ends_with(".xml");
-    return l == "lynx.evt" || l.ends_with(".lif");
+    return l == "lynx.evt" || l == "lynx.ppl" || l.ends_with(".lif");
 }
 
 bool is_evt(const std::string& name) {
-    return name.ends_with(".evt") || name.ends_with(".EVT");
+    return lower(name).ends_with(".evt");
 }
 
-// lynx.evt first (the start lists the LIFs need), then the LIFs by name.
+bool is_ppl(const std::string& name) {
+    return lower(name).ends_with(".ppl");
+}
+
+// lynx.ppl first (the people that complete the start lists), then lynx.evt
+// (the start lists the LIFs need), then the LIFs by name.
 bool read_before(const std::string& a, const std::string& b) {
-    if (is_evt(a) != is_evt(b)) return is_evt(a);
+    auto rank = [](const std::string& n) { return is_ppl(n) ? 0 : is_evt(n) ? 1 : 2; };
+    if (rank(a) != rank(b)) return rank(a) < rank(b);
     return a < b;
 }
 
@@ -206,6 +212,7 @@ void adapter_folders::read_file(watched& w, const std::string& name) {
     keep_input(w.odf ? "odf-dir" : "lynx-dir", name, bytes);
     const auto ts = feed::format_iso_ms(now_ms());
     auto result = w.odf          ? odf_->on_document(bytes, name, ts)
+                  : is_ppl(name) ? lynx_->on_ppl(bytes, name, ts)
                   : is_evt(name) ? lynx_->on_evt(bytes, name, ts)
                                  : lynx_->on_lif(bytes, name, ts);
     offer(w, w.odf ? adapter_line::odf : adapter_line::lynx_dir, result, name, bytes.size());

@@ -1,6 +1,6 @@
 #pragma once
 // `serve --lynx-dir DIR` and `--odf-dir DIR`: watches a FinishLynx exchange
-// folder (lynx.evt, *.lif) and an ODF document folder (*.xml) and feeds what
+// folder (lynx.ppl, lynx.evt, *.lif) and an ODF document folder (*.xml) and feeds what
 // changes in them through the adapters into ingest, as feed v1 frames on the
 // local lines `lynx-dir`, `lynx-scoreboard` and `odf`: from there they take
 // the path of any feed (sequencer, engine, journal, publish). Both folders make one feed, with one seq.

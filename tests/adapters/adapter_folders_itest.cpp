@@ -199,6 +199,56 @@ TEST(LynxFolder, KillNineBetweenTwoLifVersionsLosesAndDoublesNothing) {
     fs::remove_all(dir);
 }
 
+// lynx.ppl in the folder: read before lynx.evt, it completes a start list
+// whose competitor lines carry only ID and lane.
+TEST(LynxFolder, ThePeopleFileCompletesAStartListOfIdsAndLanes) {
+    const std::string bin = SPLITSTREAM_BINARY;
+    const auto data = fs::path(SPLITSTREAM_SOURCE_DIR) / "tests/data/adapters/budapest-2023";
+    const auto dir = fs::temp_directory_path() / ("splitstream-lynx-ppl-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir / "exchange");
+    std::string bare, people;
+    std::istringstream evt(slurp(data / "lynx.evt"));
+    for (std::string line; std::getline(evt, line);) {
+        if (line.empty() || line[0] != '\t') {
+            bare += line + "\n";
+            continue;
+        }
+        std::vector<std::string> f;
+        std::istringstream cols(line.substr(1));
+        for (std::string c; std::getline(cols, c, ',');) f.push_back(c);
+        bare += "\t" + f[0] + "," + f[1] + ",,,\r\n";
+        people += f[0] + "," + f[2] + "," + f[3] + "," + f[4] + "\n";
+    }
+    write_file(dir / "exchange" / "lynx.evt", bare);
+    write_file(dir / "exchange" / "lynx.ppl", people);
+    const auto journal = dir / "journal";
+    {
+        child daemon(
+            {bin, "serve", "--lynx-dir", (dir / "exchange").string(), "--meet", (data / "meet.toml").string(),
+             "--journal", journal.string(), "--listen", "127.0.0.1:0", "--adapter-poll-ms", "50"},
+            dir / "serve.log");
+        ASSERT_TRUE(wait_for(dir / "serve.log", "read lynx.evt")) << slurp(dir / "serve.log");
+        daemon.stop(SIGTERM);
+    }
+    const auto log = slurp(dir / "serve.log");
+    EXPECT_NE(
+        log.find("read lynx.ppl (" + std::to_string(people.size()) + " bytes): 0 message(s), 0 problem(s)"),
+        std::string::npos)
+        << log;
+    EXPECT_NE(
+        log.find("read lynx.evt (" + std::to_string(bare.size()) + " bytes): 2 message(s), 0 problem(s)"),
+        std::string::npos)
+        << log;
+    const auto cat = run_command(bin + " journal cat " + journal.string()).first;
+    EXPECT_NE(cat.find(R"({"bib":"136","name":"Josh KERR","country":"GBR","lane":6)"), std::string::npos)
+        << cat;
+    const auto inputs = journal_inputs(journal);
+    ASSERT_EQ(inputs.size(), 2u);
+    EXPECT_NE(inputs[0].find("name=\"lynx.ppl\""), std::string::npos) << inputs[0];
+    fs::remove_all(dir);
+}
+
 }  // namespace
 
 namespace {
