@@ -300,6 +300,14 @@ TEST(OdfFolder, DocumentsDroppedInTheFolderBecomeTheRaceAndABadOneIsCountedAndSk
     EXPECT_NE(std::find(live.begin(), live.end(), "Sha'Carri Richardson (USA) finishes 1st in 10.82"),
               live.end());
     EXPECT_NE(live.back().find("official results"), std::string::npos) << live.back();
+    // Each document read is kept, the refused one too, in the order read.
+    const auto inputs = journal_inputs(journal);
+    ASSERT_EQ(inputs.size(), 3u) << ::testing::PrintToString(inputs);
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const auto name = "000" + std::to_string(i + 1) + ".xml";
+        EXPECT_NE(inputs[i].find(" source=odf-dir name=\"" + name + "\""), std::string::npos) << inputs[i];
+        EXPECT_EQ(extracted_input(journal, i + 1), slurp(folder / name)) << name;
+    }
     fs::remove_all(dir);
 }
 
