@@ -1,9 +1,10 @@
 #pragma once
 // `serve --lynx-dir DIR` and `--odf-dir DIR`: watches a FinishLynx exchange
-// folder (lynx.ppl, lynx.evt, *.lif) and an ODF document folder (*.xml) and feeds what
-// changes in them through the adapters into ingest, as feed v1 frames on the
-// local lines `lynx-dir`, `lynx-scoreboard` and `odf`: from there they take
-// the path of any feed (sequencer, engine, journal, publish). Both folders make one feed, with one seq.
+// folder (lynx.ppl, lynx.evt, *.lif) and an ODF document folder (*.xml) and
+// feeds what changes in them through the adapters into ingest, as feed v1
+// frames on the local lines `lynx-dir`, `lynx-scoreboard` and `odf`: from
+// there they take the path of any feed (sequencer, engine, journal,
+// publish). Both folders make one feed, with one seq.
 //
 // The folder is polled every poll_interval; a file is read only once two
 // polls saw the same size and modification time (a half-written file never
