@@ -78,8 +78,40 @@ conversion lynx_adapter::on_evt(std::string_view bytes, std::string_view file, s
     conversion out;
     auto evt = parse_evt(to_utf8(bytes), file);
     note(out, std::move(evt.problems));
+    evt_ = std::move(evt.heats);
+    evt_name_ = std::string(file);
+    send_start_lists(out, ts);
+    return out;
+}
+
+conversion lynx_adapter::on_ppl(std::string_view bytes, std::string_view file, std::string_view ts) {
+    conversion out;
+    auto ppl = parse_ppl(to_utf8(bytes), file);
+    note(out, std::move(ppl.problems));
+    people_.clear();
+    for (auto& p : ppl.people) people_.emplace(p.id, std::move(p));
+    if (evt_) send_start_lists(out, ts);
+    return out;
+}
+
+lynx_competitor lynx_adapter::completed(const lynx_competitor& c) const {
+    const auto it = people_.find(c.id);
+    if (it == people_.end()) return c;
+    lynx_competitor out = c;
+    // The names go together: a first name from one file and a last name
+    // from the other could make a person who does not exist.
+    if (c.last_name.empty() && c.first_name.empty()) {
+        out.last_name = it->second.last_name;
+        out.first_name = it->second.first_name;
+    }
+    if (c.affiliation.empty()) out.affiliation = it->second.affiliation;
+    return out;
+}
+
+void lynx_adapter::send_start_lists(conversion& out, std::string_view ts) {
+    const std::string_view file = evt_name_;
     std::vector<problem> found;
-    for (const auto& h : evt.heats) {
+    for (const auto& h : *evt_) {
         const auto* me = meet_.by_lynx(h.event, h.round, h.heat);
         feed::startlist_msg sl;
         sl.name = me && !me->name.empty() ? me->name : h.name;
@@ -98,7 +130,8 @@ conversion lynx_adapter::on_evt(std::string_view bytes, std::string_view file, s
             sl.records = me->records;
         }
         std::set<std::string> seen;
-        for (const auto& c : h.competitors) {
+        for (const auto& listed : h.competitors) {
+            const auto c = completed(listed);
             if (!seen.insert(c.id).second) {
                 found.push_back(
                     {problem_reason::bad_value, where(file, c.line),
@@ -136,7 +169,6 @@ conversion lynx_adapter::on_evt(std::string_view bytes, std::string_view file, s
         output_.emit(std::move(m), ts, out.messages);
     }
     note(out, std::move(found));
-    return out;
 }
 
 conversion lynx_adapter::on_lif(std::string_view bytes, std::string_view file, std::string_view ts) {

@@ -1,6 +1,8 @@
 #pragma once
 // FinishLynx exchange files in, feed v1 out. lynx.evt gives the start lists
-// (one feed event per event-round-heat, named by the meet file); each *.lif
+// (one feed event per event-round-heat, named by the meet file); lynx.ppl,
+// the people file, completes a competitor whose names or affiliation
+// lynx.evt leaves empty (what lynx.evt writes wins); each *.lif
 // gives the results of one heat, and every rewrite of it yields only what
 // changed since the last: a new or changed time is a finish (the second one a
 // correction), a place of DNS/DNF/DQ an irm, a DQ removed an irm OK. A LIF
@@ -10,8 +12,11 @@
 // Pure: bytes in, messages out; reading the folder is lynx_folder's job.
 // Files may be Windows-1252 or UTF-8 (text_encoding.hpp).
 
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "adapters/conversion.hpp"
 #include "adapters/feed_output.hpp"
@@ -31,6 +36,10 @@ public:
     // file was seen).
     conversion on_evt(std::string_view bytes, std::string_view file, std::string_view ts);
     conversion on_lif(std::string_view bytes, std::string_view file, std::string_view ts);
+    // lynx.ppl, whole each time: replaces the people known; the start lists
+    // of the last lynx.evt are sent again where that completes them (only
+    // before their start, as for a rewritten lynx.evt).
+    conversion on_ppl(std::string_view bytes, std::string_view file, std::string_view ts);
 
     const problem_counts& problems() const { return counts_; }
 
@@ -40,10 +49,15 @@ public:
 
 private:
     void note(conversion& out, std::vector<problem> found);
+    void send_start_lists(conversion& out, std::string_view ts);
+    lynx_competitor completed(const lynx_competitor& c) const;
 
     const meet_file& meet_;
     feed_output& output_;
     problem_counts counts_;
+    std::map<std::string, lynx_person> people_;  // lynx.ppl by ID
+    std::optional<std::vector<lynx_heat>> evt_;  // the last lynx.evt read
+    std::string evt_name_;
 };
 
 }  // namespace splitstream::adapters

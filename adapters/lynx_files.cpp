@@ -1,5 +1,7 @@
 #include "adapters/lynx_files.hpp"
 
+#include <set>
+
 #include "adapters/lynx_text.hpp"
 
 namespace splitstream::adapters {
@@ -110,6 +112,38 @@ evt_file parse_evt(std::string_view text, std::string_view file) {
         lynx_competitor c{f[0],  read_lane(f[1], file, number, out.problems, lane_ok), f[2], f[3], f[4],
                           number};
         if (lane_ok) out.heats.back().competitors.push_back(std::move(c));
+    });
+    return out;
+}
+
+ppl_file parse_ppl(std::string_view text, std::string_view file) {
+    ppl_file out;
+    std::set<std::string> seen;
+    for_each_line(text, [&](std::string_view line, int number) {
+        if (line.empty() || line[0] == ';' || blank(line)) return;
+        auto fields = split_lynx_fields(line);
+        if (!fields) {
+            out.problems.push_back(
+                {problem_reason::malformed_line, where(file, number), "a quote is left open"});
+            return;
+        }
+        const auto& f = *fields;
+        if (f.size() < 4) {
+            out.problems.push_back({problem_reason::column_count, where(file, number),
+                                    "a person line needs ID, last name, first name, affiliation; it has " +
+                                        std::to_string(f.size()) + " column(s)"});
+            return;
+        }
+        if (f[0].empty()) {
+            out.problems.push_back({problem_reason::bad_value, where(file, number), "the person has no ID"});
+            return;
+        }
+        if (!seen.insert(f[0]).second) {
+            out.problems.push_back(
+                {problem_reason::bad_value, where(file, number), "ID " + f[0] + " is twice; kept the first"});
+            return;
+        }
+        out.people.push_back({f[0], f[1], f[2], f[3], number});
     });
     return out;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // The layouts of FinishLynx's exchange files (FinishLynx online manual,
-// "Database files"): lynx.evt (start lists) and *.lif (the results of one
-// heat). Text in (already UTF-8), fields out; what they mean for the feed is
+// "Database files"): lynx.evt (start lists), lynx.ppl (people) and *.lif
+// (the results of one heat). Text in (already UTF-8), fields out; what they mean for the feed is
 // lynx_adapter's job. A line that does not fit its layout is a problem and is
 // skipped; the rest of the file still reads.
 
@@ -44,6 +44,22 @@ struct evt_file {
 
 // `file` names the input in problems ("lynx.evt:12").
 evt_file parse_evt(std::string_view text, std::string_view file);
+
+// A lynx.ppl line: ID, last name, first name, affiliation.
+struct lynx_person {
+    std::string id;
+    std::string last_name;
+    std::string first_name;
+    std::string affiliation;
+    int line = 0;
+};
+
+struct ppl_file {
+    std::vector<lynx_person> people;  // each ID once: the first line that names it
+    std::vector<problem> problems;
+};
+
+ppl_file parse_ppl(std::string_view text, std::string_view file);
 
 // A LIF result line: place, ID, lane, last name, first name, affiliation,
 // time, license, delta, reaction time, splits, ...

@@ -31,6 +31,10 @@ conversion convert_inputs(const meet_file& meet, source_format format,
             append(all, odf.on_document(in.bytes, in.name, in.ts));
             continue;
         }
+        if (ends_with(in.name, ".ppl") || ends_with(in.name, ".PPL")) {
+            append(all, adapter.on_ppl(in.bytes, in.name, in.ts));
+            continue;
+        }
         const bool evt =
             format == source_format::evt || ends_with(in.name, ".evt") || ends_with(in.name, ".EVT");
         if (format == source_format::lss && !evt)

@@ -23,7 +23,9 @@ struct named_input {
 // in ".evt" gives start lists and every other is a capture of the scoreboard
 // connection (the bytes splitstream.lss made FinishLynx send). With source_format::lif, an input whose name
 // ends in ".evt" is read as a start list file and every other as a LIF; with
-// source_format::evt every input is a start list file. The hello's epoch is
+// source_format::evt every input is a start list file. Except for ODF, an
+// input ending in ".ppl" is FinishLynx's people file (lynx.ppl), which
+// completes the start lists. The hello's epoch is
 // "<meet feed>-1": converting the same files gives the same feed, byte for
 // byte.
 conversion convert_inputs(const meet_file& meet, source_format format,

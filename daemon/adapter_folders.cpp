@@ -28,20 +28,30 @@ std::string lower(std::string s) {
 bool is_input(const std::string& name, bool odf) {
     const auto l = lower(name);
     if (odf) return l.ends_with(".xml");
-    return l == "lynx.evt" || l.ends_with(".lif");
+    return l == "lynx.evt" || l == "lynx.ppl" || l.ends_with(".lif");
 }
 
 bool is_evt(const std::string& name) {
-    return name.ends_with(".evt") || name.ends_with(".EVT");
+    return lower(name).ends_with(".evt");
 }
 
-// lynx.evt first (the start lists the LIFs need), then the LIFs by name.
+bool is_ppl(const std::string& name) {
+    return lower(name).ends_with(".ppl");
+}
+
+// lynx.ppl first (the people that complete the start lists), then lynx.evt
+// (the start lists the LIFs need), then the LIFs by name.
 bool read_before(const std::string& a, const std::string& b) {
-    if (is_evt(a) != is_evt(b)) return is_evt(a);
+    auto rank = [](const std::string& n) { return is_ppl(n) ? 0 : is_evt(n) ? 1 : 2; };
+    if (rank(a) != rank(b)) return rank(a) < rank(b);
     return a < b;
 }
 
 }  // namespace
+
+std::vector<std::string> adapter_line_names() {
+    return {"lynx-dir", "lynx-scoreboard", "odf"};  // in adapter_line order
+}
 
 adapter_folders::adapter_folders(net::any_io_executor executor, adapter_folders_options options,
                                  ingest::feed_ingest& ingest, metrics_registry& metrics,
@@ -105,7 +115,6 @@ std::optional<std::string> adapter_folders::prepare(const std::string& journal_p
         log_->info("adapters: {} messages already sent (journal {}), continuing after seq {}", recovered,
                    journal_path, output_->last_seq());
     }
-    if (!journal_path.empty()) audit_path_ = journal_path + ".inputs";
     if (options_.odf_listen) {
         std::string error;
         auto on_document = [this](std::string body, std::string where) {
@@ -200,16 +209,17 @@ void adapter_folders::read_file(watched& w, const std::string& name) {
         return;
     }
     w.files_read->inc();
-    audit(name, bytes);
+    keep_input(w.odf ? "odf-dir" : "lynx-dir", name, bytes);
     const auto ts = feed::format_iso_ms(now_ms());
     auto result = w.odf          ? odf_->on_document(bytes, name, ts)
+                  : is_ppl(name) ? lynx_->on_ppl(bytes, name, ts)
                   : is_evt(name) ? lynx_->on_evt(bytes, name, ts)
                                  : lynx_->on_lif(bytes, name, ts);
-    offer(w, result, name, bytes.size());
+    offer(w, w.odf ? adapter_line::odf : adapter_line::lynx_dir, result, name, bytes.size());
 }
 
-void adapter_folders::offer(watched& w, const adapters::conversion& result, const std::string& name,
-                            std::size_t bytes) {
+void adapter_folders::offer(watched& w, adapter_line line, const adapters::conversion& result,
+                            const std::string& name, std::size_t bytes) {
     for (const auto& p : result.problems) {
         w.problems[static_cast<std::size_t>(p.reason)]->inc();
         log_->warn("{}", adapters::describe(p));
@@ -218,16 +228,16 @@ void adapter_folders::offer(watched& w, const adapters::conversion& result, cons
                result.messages.size(), result.problems.size());
     for (const auto& m : result.messages) {
         w.messages->inc();
-        ingest_.offer_local(adapters::to_feed_json(m));
+        ingest_.offer_local(adapters::to_feed_json(m), static_cast<std::size_t>(line));
     }
 }
 
 odf_outcome adapter_folders::take_odf(std::string bytes, std::string where) {
     auto& w = folders_.back();  // the odf one: listed last, present whenever --odf-listen is
     w.files_read->inc();
-    audit(where, bytes);
+    keep_input("odf-listen", where, bytes);
     const auto result = odf_->on_document(bytes, where, feed::format_iso_ms(now_ms()));
-    offer(w, result, where, bytes.size());
+    offer(w, adapter_line::odf, result, where, bytes.size());
     odf_outcome out{result.messages.size(), {}};
     if (result.messages.empty())
         for (const auto& p : result.problems)
@@ -239,10 +249,10 @@ void adapter_folders::take_scoreboard(int id, std::string_view bytes, const std:
     auto& w = folders_.front();  // the lynx one: listed first, present whenever --lynx-scoreboard is
     auto& parser = scoreboards_[id];
     if (!parser) parser = std::make_unique<adapters::lynx_scoreboard>(meet_, *output_);
-    audit(peer, std::string(bytes));
+    keep_input("lynx-scoreboard", peer, bytes);
     const auto result = parser->on_bytes(bytes, peer, feed::format_iso_ms(now_ms()));
     if (result.messages.empty() && result.problems.empty()) return;
-    offer(w, result, peer, bytes.size());
+    offer(w, adapter_line::lynx_scoreboard, result, peer, bytes.size());
 }
 
 std::optional<tcp::endpoint> adapter_folders::odf_endpoint() const {
@@ -250,13 +260,15 @@ std::optional<tcp::endpoint> adapter_folders::odf_endpoint() const {
     return odf_listener_->endpoint();
 }
 
-// The raw input, for audit: a header line, then the bytes as read.
-void adapter_folders::audit(const std::string& name, const std::string& bytes) {
-    if (audit_path_.empty()) return;
-    std::ofstream out(audit_path_, std::ios::binary | std::ios::app);
-    out << "=== " << feed::format_iso_ms(now_ms()) << " " << name << " " << bytes.size() << " bytes\n"
-        << bytes << "\n";
-    if (!out) log_->warn("cannot append to the input audit file {}", audit_path_.string());
+// The raw input, for audit, ahead of the frames made from it.
+void adapter_folders::keep_input(std::string_view source, const std::string& name, std::string_view bytes) {
+    if (!record_input_) return;
+    record_input_({.wall_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count(),
+                   .source = source,
+                   .name = name,
+                   .bytes = bytes});
 }
 
 }  // namespace splitstream::daemon

@@ -95,7 +95,7 @@ void service::arm_sync_timer() {
 
 std::optional<std::string> service::start() {
     server_ = std::make_unique<publish::server>(ioc_, options_.publish, *this, metrics_, logs_.publish);
-    if (options_.adapter_folders) options_.ingest.local_source = true;
+    if (options_.adapter_folders) options_.ingest.local_sources = daemon::adapter_line_names();
     ingest_ = std::make_unique<ingest::feed_ingest>(ioc_.get_executor(), options_.ingest, *this, metrics_,
                                                     logs_.ingest);
     if (auto err = recover()) return err;
@@ -109,6 +109,10 @@ std::optional<std::string> service::start() {
     }
     if (epoch_.empty()) epoch_ = new_epoch();
     if (auto err = open_journal()) return err;
+    if (adapter_folders_ && journal_)
+        adapter_folders_->record_inputs([this](const replay::input_fields& input) {
+            if (auto ec = journal_->append_input(input)) journal_failed(ec);
+        });
     recovered_ = true;
     try {
         server_->start();

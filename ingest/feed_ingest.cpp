@@ -30,6 +30,13 @@ std::string range_text(const seq_range& r) {
                              : std::to_string(r.first) + "-" + std::to_string(r.last);
 }
 
+// The index of a local source's line, when `line` is one.
+std::optional<std::size_t> local_source_of(int line, const ingest_options& o) {
+    if (line < local_line || static_cast<std::size_t>(line - local_line) >= o.local_sources.size())
+        return std::nullopt;
+    return static_cast<std::size_t>(line - local_line);
+}
+
 }  // namespace
 
 feed_ingest::feed_ingest(net::any_io_executor executor, ingest_options options, feed_sink& sink,
@@ -76,6 +83,7 @@ feed_ingest::feed_ingest(net::any_io_executor executor, ingest_options options, 
     };
     for (const auto& up : options_.upstreams) make_line(up.name);
     make_line("push");
+    for (const auto& name : options_.local_sources) make_line(name);
     gaps_ = &metrics.make_counter("ingest_gaps_total", "Gaps opened in the feed sequence.");
     gap_timeouts_ = &metrics.make_counter("ingest_gap_timeouts_total",
                                           "Gaps not filled within gap_timeout (each causes a resume).");
@@ -107,7 +115,7 @@ void feed_ingest::set_resume(std::string epoch, std::uint64_t last_seq) {
 
 std::optional<std::string> feed_ingest::start() {
     if (started_) return "feed ingest already started";
-    if (options_.upstreams.empty() && !options_.listen && !options_.local_source)
+    if (options_.upstreams.empty() && !options_.listen && options_.local_sources.empty())
         return "no upstream and no feed listener configured";
     std::vector<std::shared_ptr<upstream_client>> clients;
     for (const auto& up : options_.upstreams) {
@@ -146,13 +154,16 @@ std::optional<std::uint64_t> feed_ingest::resume_position() const {
 }
 
 feed_ingest::line_metrics& feed_ingest::metrics_for(int line) {
-    if (line >= 0 && static_cast<std::size_t>(line) < options_.upstreams.size()) return line_metrics_[line];
-    return line_metrics_.back();
+    const auto upstreams = options_.upstreams.size();
+    if (line >= 0 && static_cast<std::size_t>(line) < upstreams) return line_metrics_[line];
+    if (const auto local = local_source_of(line, options_)) return line_metrics_[upstreams + 1 + *local];
+    return line_metrics_[upstreams];  // push
 }
 
 std::string feed_ingest::line_name(int line) const {
     if (line >= 0 && static_cast<std::size_t>(line) < options_.upstreams.size())
         return options_.upstreams[line].name;
+    if (const auto local = local_source_of(line, options_)) return options_.local_sources[*local];
     return "push-" + std::to_string(line - push_first_line + 1);
 }
 
@@ -217,14 +228,14 @@ void feed_ingest::on_line_reconnect(int line, std::chrono::milliseconds delay) {
     log_->debug("upstream {}: next attempt in {} ms", line_name(line), delay.count());
 }
 
-void feed_ingest::offer_local(std::string bytes) {
+void feed_ingest::offer_local(std::string bytes, std::size_t source) {
     auto ns = [](auto time_point) -> std::int64_t {
         return std::chrono::duration_cast<std::chrono::nanoseconds>(time_point.time_since_epoch()).count();
     };
     sequenced_frame in;
     in.frame.wall_ns = ns(std::chrono::system_clock::now());
     in.frame.mono_ns = ns(std::chrono::steady_clock::now());
-    in.frame.line = local_line;
+    in.frame.line = local_line + static_cast<int>(source);
     in.frame.bytes = std::move(bytes);
     in.outcome = local_parser_.parse(in.frame.bytes);
     on_line_frame(std::move(in));

@@ -40,12 +40,14 @@ struct ingest_options {
     // Frames held, refused as too far, or duplicates after a skipped gap,
     // with no progress for this long: health says the feed is stalled.
     std::chrono::milliseconds stall_after{5'000};
-    // Frames also come from a source in this process (an adapter that reads
-    // a timing system's files: offer_local); start() then needs no upstream.
-    bool local_source = false;
+    // Frames also come from sources in this process (the adapters that read
+    // a timing system: offer_local), each counted and logged as a line of
+    // its own under these names; start() then needs no upstream.
+    std::vector<std::string> local_sources{};
 };
 
-// The line of frames offered by offer_local (counted with pushed lines).
+// The line of frames offered by offer_local for local source 0; source n
+// is line local_line + n.
 inline constexpr int local_line = 1000;
 
 class feed_ingest final : private line_handler {
@@ -71,9 +73,10 @@ public:
     void stop();
 
     // A feed v1 frame made in this process (an adapter's output): parsed and
-    // sequenced like a frame from a connection, on line local_line. Call on
-    // the ingest's executor.
-    void offer_local(std::string bytes);
+    // sequenced like a frame from a connection, on the line of local source
+    // `source` (an index into ingest_options::local_sources). Call on the
+    // ingest's executor.
+    void offer_local(std::string bytes, std::size_t source = 0);
 
     // Where the push listener listens (port 0 resolved), once started.
     std::optional<tcp::endpoint> listen_endpoint() const;
@@ -134,7 +137,7 @@ private:
     bool started_ = false;
     bool stopped_ = false;
 
-    std::vector<line_metrics> line_metrics_;  // upstream lines, then one for all push lines
+    std::vector<line_metrics> line_metrics_;  // upstream lines, one for all push lines, local sources
     counter* gaps_ = nullptr;
     counter* gap_timeouts_ = nullptr;
     counter* gaps_skipped_ = nullptr;

@@ -152,12 +152,14 @@ const char* to_string(record_kind k) {
             return "notice";
         case record_kind::frame_received:
             return "received";
+        case record_kind::adapter_input:
+            return "input";
     }
     return "unknown";
 }
 
 bool is_frame(record_kind k) {
-    return k != record_kind::notice;
+    return k != record_kind::notice && k != record_kind::adapter_input;
 }
 
 const std::error_category& journal_category() {
@@ -251,6 +253,18 @@ void encode_notice_record(std::string& out, const feed::feed_notice& n) {
     finish_record(out, start);
 }
 
+void encode_input_record(std::string& out, const input_fields& f) {
+    std::size_t start = 0;
+    begin_record(out, record_kind::adapter_input, start);
+    put<std::int64_t>(out, f.wall_ns);
+    auto source = f.source.substr(0, max_input_source_bytes);
+    put<std::uint8_t>(out, static_cast<std::uint8_t>(source.size()));
+    out.append(source);
+    put_string(out, f.name);
+    out.append(f.bytes);
+    finish_record(out, start);
+}
+
 bool decode_frame(std::string_view payload, frame_fields& out) {
     if (payload.size() < frame_fixed_bytes) return false;
     cursor c(payload);
@@ -297,6 +311,16 @@ bool decode_notice(std::string_view payload, feed::feed_notice& out) {
     return c.at_end();
 }
 
+bool decode_input(std::string_view payload, input_fields& out) {
+    cursor c(payload);
+    std::uint8_t source_len = 0;
+    if (!c.get(out.wall_ns) || !c.get(source_len) || source_len == 0 || source_len > max_input_source_bytes ||
+        !c.get_bytes(source_len, out.source) || !c.get_string(out.name))
+        return false;
+    out.bytes = c.rest();
+    return true;
+}
+
 record_status check_record(std::string_view bytes, record_kind& kind, std::string_view& payload,
                            std::size_t& size) {
     if (bytes.size() < record_header_bytes) return record_status::torn;
@@ -309,7 +333,8 @@ record_status check_record(std::string_view bytes, record_kind& kind, std::strin
     actual = crc32c(actual, bytes.data() + record_header_bytes, len);
     if (actual != crc) return record_status::corrupt;
     auto k = static_cast<std::uint8_t>(bytes[4]);
-    if (k < 1 || k > 5 || bytes[5] != 0 || bytes[6] != 0 || bytes[7] != 0) return record_status::corrupt;
+    if (k < 1 || k > last_record_kind || bytes[5] != 0 || bytes[6] != 0 || bytes[7] != 0)
+        return record_status::corrupt;
     kind = static_cast<record_kind>(k);
     payload = bytes.substr(record_header_bytes, len);
     size = record_header_bytes + len;

@@ -37,9 +37,12 @@ enum class record_kind : std::uint8_t {
     frame_duplicate = 3,  // dropped by ingest as a duplicate; kept for forensics
     notice = 4,           // an upstream-health notice the engine sequenced
     frame_received = 5,   // recorded without processing (`splitstream record`)
+    adapter_input = 6,    // a timing system's raw input, kept for audit; replay and recovery skip it
 };
+inline constexpr std::uint8_t last_record_kind = 6;
 
 const char* to_string(record_kind k);
+// Kinds whose payload is a frame (frame_fields).
 bool is_frame(record_kind k);
 
 struct journal_header {
@@ -58,6 +61,18 @@ struct frame_fields {
     std::string_view detail;
     std::string_view bytes;
 };
+
+// An adapter_input record's fields: what a timing-system adapter read, as
+// it read it, so an audit can see the input behind the frames that follow.
+// The views point into the buffer the record was decoded from.
+struct input_fields {
+    std::int64_t wall_ns = 0;  // when it was read, system clock
+    std::string_view source;   // lynx-dir, lynx-scoreboard, odf-dir, odf-listen
+    std::string_view name;     // file name, document or connection
+    std::string_view bytes;    // the raw input, byte for byte
+};
+// At most this much source text; longer is corruption.
+inline constexpr std::size_t max_input_source_bytes = 64;
 
 // Errors of the journal's own (I/O errors arrive as std::errc values).
 enum class journal_errc {
@@ -81,9 +96,11 @@ std::error_code decode_header(std::string_view bytes, journal_header& out, std::
 // Appends one whole record (header and payload) to `out`.
 void encode_frame_record(std::string& out, record_kind kind, const frame_fields& f);
 void encode_notice_record(std::string& out, const feed::feed_notice& n);
+void encode_input_record(std::string& out, const input_fields& f);
 
 bool decode_frame(std::string_view payload, frame_fields& out);
 bool decode_notice(std::string_view payload, feed::feed_notice& out);
+bool decode_input(std::string_view payload, input_fields& out);
 
 // Why a scan of records stopped before the end of the bytes.
 enum class record_status {

@@ -143,8 +143,9 @@ bool journal_reader::next(journal_record& out) {
         case record_status::corrupt:
             return stop(read_stop::corrupt, pos_);
     }
-    bool decoded = out.kind == record_kind::notice ? decode_notice(payload, out.notice)
-                                                   : decode_frame(payload, out.frame);
+    bool decoded = out.kind == record_kind::notice          ? decode_notice(payload, out.notice)
+                   : out.kind == record_kind::adapter_input ? decode_input(payload, out.input)
+                                                            : decode_frame(payload, out.frame);
     if (!decoded) return stop(read_stop::corrupt, pos_);
     out.file_index = index_;
     out.offset = pos_;

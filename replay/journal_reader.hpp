@@ -32,6 +32,7 @@ struct journal_record {
     std::uint64_t offset = 0;    // of the record's first byte in its file
     frame_fields frame;          // frame kinds
     feed::feed_notice notice;    // record_kind::notice
+    input_fields input;          // record_kind::adapter_input
 };
 
 enum class read_stop {

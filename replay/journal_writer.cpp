@@ -259,6 +259,12 @@ std::error_code journal_writer::append_notice(const feed::feed_notice& notice) {
     return append(buffer_.size());
 }
 
+std::error_code journal_writer::append_input(const input_fields& input) {
+    buffer_.clear();
+    encode_input_record(buffer_, input);
+    return append(buffer_.size());
+}
+
 std::error_code journal_writer::maybe_sync(std::chrono::steady_clock::time_point now) {
     if (options_.sync != sync_policy::interval || !unsynced_) return {};
     if (now - last_sync_ < options_.sync_interval) return {};

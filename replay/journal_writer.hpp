@@ -89,6 +89,9 @@ public:
     // An upstream-health notice, journalled when the engine sequences it so
     // recovery reissues it at the same place in the stream.
     std::error_code append_notice(const feed::feed_notice& notice);
+    // A timing system's raw input, as an adapter read it (for audit; replay
+    // and recovery skip it). Append it before the frames made from it.
+    std::error_code append_input(const input_fields& input);
 
     // Under sync_policy::interval: fsyncs when records are unsynced and
     // sync_interval has passed since the last fsync. Otherwise does nothing.

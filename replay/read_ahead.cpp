@@ -13,6 +13,7 @@ bool needs_parse(const journal_record& r) {
                    static_cast<int>(*r.frame.reason) >= static_cast<int>(feed::reject_reason::unknown_event);
         case record_kind::frame_duplicate:
         case record_kind::notice:
+        case record_kind::adapter_input:
             return false;
     }
     return false;

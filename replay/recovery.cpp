@@ -89,6 +89,11 @@ recovery_result run(const std::filesystem::path& path, feed::engine& engine, ing
                         ++result.counts.notices;
                         sink.add(engine.notice(record.notice));
                         continue;
+                    case record_kind::adapter_input:
+                        // The frames made from this input follow it and are
+                        // what replay applies: the input changes nothing.
+                        ++result.counts.inputs;
+                        continue;
                     case record_kind::frame_applied:
                     case record_kind::frame_received:
                         break;

@@ -35,6 +35,7 @@ struct recovery_counts {
     std::uint64_t rejected = 0;    // frame_rejected records, skipped
     std::uint64_t duplicates = 0;  // frame_duplicate records, skipped
     std::uint64_t notices = 0;     // notices reissued
+    std::uint64_t inputs = 0;      // adapter_input records: audit only, nothing to apply
     // Frames journalled as applied that now fail to parse or are refused
     // by the engine: the journal and this build disagree. Never expected.
     std::uint64_t diverged = 0;

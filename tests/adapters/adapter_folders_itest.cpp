@@ -1,12 +1,14 @@
 // `serve --lynx-dir`: the FinishLynx folder adapter inside the daemon,
 // SIGKILLed between two versions of a LIF and restarted on the same journal.
 // The derived stream in the journal must be the one `convert` + `process`
-// make from the same file versions: no derived event lost or doubled.
+// make from the same file versions: no derived event lost or doubled. The
+// journal keeps every raw input, byte for byte (`journal inputs`).
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -18,6 +20,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "tests/support/child_process.hpp"
@@ -54,6 +57,51 @@ bool wait_for(const fs::path& log, const std::string& text, int times = 1) {
         std::this_thread::sleep_for(50ms);
     }
     return false;
+}
+
+// What `command` writes on stdout, and its exit status.
+std::pair<std::string, int> run_command(const std::string& command) {
+    std::string text;
+    FILE* p = ::popen(command.c_str(), "r");
+    if (!p) return {text, -1};
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) text.append(buf, n);
+    const int status = ::pclose(p);
+    return {text, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+}
+
+// One line per raw input the journal keeps (`journal inputs`).
+std::vector<std::string> journal_inputs(const fs::path& journal) {
+    const auto [text, status] =
+        run_command(std::string(SPLITSTREAM_BINARY) + " journal inputs " + journal.string() + " 2>&1");
+    EXPECT_EQ(status, 0) << text;
+    std::vector<std::string> out;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) out.push_back(line);
+    return out;
+}
+
+// Input `n`'s bytes as `journal inputs --extract` writes them.
+std::string extracted_input(const fs::path& journal, std::size_t n) {
+    const auto out = journal.string() + ".extract";
+    const auto [text, status] =
+        run_command(std::string(SPLITSTREAM_BINARY) + " journal inputs " + journal.string() + " --extract " +
+                    std::to_string(n) + " --out " + out + " 2>&1");
+    EXPECT_EQ(status, 0) << text;
+    return slurp(out);
+}
+
+// `replay --check` of the journal against what `replay --to-stdout` made of
+// it: exit 0, so the input records change nothing in the derived stream.
+void expect_replay_check_passes(const fs::path& journal) {
+    const std::string bin = SPLITSTREAM_BINARY;
+    const auto derived = journal.string() + ".derived.jsonl";
+    const auto made = run_command(bin + " replay " + journal.string() + " --to-stdout -q > " + derived);
+    EXPECT_EQ(made.second, 0);
+    const auto check = run_command(bin + " replay " + journal.string() + " --check " + derived + " 2>&1");
+    EXPECT_EQ(check.second, 0) << check.first;
+    const auto verify = run_command(bin + " journal verify " + journal.string());
+    EXPECT_EQ(verify.second, 0) << verify.first;
 }
 
 // The headlines of a derived stream (JSON Lines), upstream-health events left out.
@@ -131,10 +179,73 @@ TEST(LynxFolder, KillNineBetweenTwoLifVersionsLosesAndDoublesNothing) {
     int kerr_finishes = 0;
     for (const auto& h : live) kerr_finishes += h == "Josh Kerr (GBR) finishes 1st in 3:29.38";
     EXPECT_EQ(kerr_finishes, 1);
-    // The raw inputs are kept for audit beside the journal.
-    const auto inputs = slurp(fs::path(journal.string() + ".inputs"));
-    EXPECT_NE(inputs.find("001-1-01.lif"), std::string::npos);
-    EXPECT_NE(inputs.find("DQ,122,"), std::string::npos);
+    // Every stable file version read, in the order read, byte for byte:
+    // lynx.evt and the first LIF, then after the restart both again.
+    const auto inputs = journal_inputs(journal);
+    ASSERT_EQ(inputs.size(), 4u) << ::testing::PrintToString(inputs);
+    const std::vector<std::pair<std::string, std::string>> expected = {{"lynx.evt", slurp(data / "lynx.evt")},
+                                                                       {"001-1-01.lif", first_six},
+                                                                       {"lynx.evt", slurp(data / "lynx.evt")},
+                                                                       {"001-1-01.lif", last}};
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        EXPECT_NE(inputs[i].find(" source=lynx-dir name=\"" + expected[i].first +
+                                 "\" bytes=" + std::to_string(expected[i].second.size())),
+                  std::string::npos)
+            << inputs[i];
+        EXPECT_EQ(extracted_input(journal, i + 1), expected[i].second) << i + 1;
+    }
+    EXPECT_FALSE(fs::exists(journal.string() + ".inputs"));
+    expect_replay_check_passes(journal);
+    fs::remove_all(dir);
+}
+
+// lynx.ppl in the folder: read before lynx.evt, it completes a start list
+// whose competitor lines carry only ID and lane.
+TEST(LynxFolder, ThePeopleFileCompletesAStartListOfIdsAndLanes) {
+    const std::string bin = SPLITSTREAM_BINARY;
+    const auto data = fs::path(SPLITSTREAM_SOURCE_DIR) / "tests/data/adapters/budapest-2023";
+    const auto dir = fs::temp_directory_path() / ("splitstream-lynx-ppl-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir / "exchange");
+    std::string bare, people;
+    std::istringstream evt(slurp(data / "lynx.evt"));
+    for (std::string line; std::getline(evt, line);) {
+        if (line.empty() || line[0] != '\t') {
+            bare += line + "\n";
+            continue;
+        }
+        std::vector<std::string> f;
+        std::istringstream cols(line.substr(1));
+        for (std::string c; std::getline(cols, c, ',');) f.push_back(c);
+        bare += "\t" + f[0] + "," + f[1] + ",,,\r\n";
+        people += f[0] + "," + f[2] + "," + f[3] + "," + f[4] + "\n";
+    }
+    write_file(dir / "exchange" / "lynx.evt", bare);
+    write_file(dir / "exchange" / "lynx.ppl", people);
+    const auto journal = dir / "journal";
+    {
+        child daemon(
+            {bin, "serve", "--lynx-dir", (dir / "exchange").string(), "--meet", (data / "meet.toml").string(),
+             "--journal", journal.string(), "--listen", "127.0.0.1:0", "--adapter-poll-ms", "50"},
+            dir / "serve.log");
+        ASSERT_TRUE(wait_for(dir / "serve.log", "read lynx.evt")) << slurp(dir / "serve.log");
+        daemon.stop(SIGTERM);
+    }
+    const auto log = slurp(dir / "serve.log");
+    EXPECT_NE(
+        log.find("read lynx.ppl (" + std::to_string(people.size()) + " bytes): 0 message(s), 0 problem(s)"),
+        std::string::npos)
+        << log;
+    EXPECT_NE(
+        log.find("read lynx.evt (" + std::to_string(bare.size()) + " bytes): 2 message(s), 0 problem(s)"),
+        std::string::npos)
+        << log;
+    const auto cat = run_command(bin + " journal cat " + journal.string()).first;
+    EXPECT_NE(cat.find(R"({"bib":"136","name":"Josh KERR","country":"GBR","lane":6)"), std::string::npos)
+        << cat;
+    const auto inputs = journal_inputs(journal);
+    ASSERT_EQ(inputs.size(), 2u);
+    EXPECT_NE(inputs[0].find("name=\"lynx.ppl\""), std::string::npos) << inputs[0];
     fs::remove_all(dir);
 }
 
@@ -189,6 +300,14 @@ TEST(OdfFolder, DocumentsDroppedInTheFolderBecomeTheRaceAndABadOneIsCountedAndSk
     EXPECT_NE(std::find(live.begin(), live.end(), "Sha'Carri Richardson (USA) finishes 1st in 10.82"),
               live.end());
     EXPECT_NE(live.back().find("official results"), std::string::npos) << live.back();
+    // Each document read is kept, the refused one too, in the order read.
+    const auto inputs = journal_inputs(journal);
+    ASSERT_EQ(inputs.size(), 3u) << ::testing::PrintToString(inputs);
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const auto name = "000" + std::to_string(i + 1) + ".xml";
+        EXPECT_NE(inputs[i].find(" source=odf-dir name=\"" + name + "\""), std::string::npos) << inputs[i];
+        EXPECT_EQ(extracted_input(journal, i + 1), slurp(folder / name)) << name;
+    }
     fs::remove_all(dir);
 }
 
@@ -246,6 +365,17 @@ TEST(OdfListen, PushedDocumentsBecomeTheRaceAndEachRefusalIsAnsweredWithItsReaso
               live.end());
     ASSERT_FALSE(live.empty());
     EXPECT_NE(live.back().find("official results"), std::string::npos) << live.back();
+    // Every document read is kept, refused ones too; the one over the
+    // limit was never read.
+    const auto inputs = journal_inputs(journal);
+    ASSERT_EQ(inputs.size(), 4u) << ::testing::PrintToString(inputs);
+    const std::vector<std::string> files = {"1.xml", "2.xml", "2.xml", "4.xml"};
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        EXPECT_NE(inputs[i].find(" source=odf-listen name=\"POST /odf from 127.0.0.1:"), std::string::npos)
+            << inputs[i];
+        EXPECT_EQ(extracted_input(journal, i + 1), slurp(dir / files[i])) << files[i];
+    }
+    expect_replay_check_passes(journal);
     fs::remove_all(dir);
 }
 
@@ -276,6 +406,8 @@ bool send_as_scoreboard(std::uint16_t port, const std::string& bytes) {
 }
 
 TEST(LynxScoreboard, AScoreboardConnectionGivesTheOfficialResultsOfTheFeedV1Run) {
+    // Also: the connection's bytes are kept in the journal as received, and
+    // the frames count under ingest lines lynx-dir and lynx-scoreboard.
     const std::string bin = SPLITSTREAM_BINARY;
     const auto data = fs::path(SPLITSTREAM_SOURCE_DIR) / "tests/data/adapters/budapest-2023";
     const auto dir = fs::temp_directory_path() / ("splitstream-lss-" + std::to_string(::getpid()));
@@ -317,12 +449,37 @@ TEST(LynxScoreboard, AScoreboardConnectionGivesTheOfficialResultsOfTheFeedV1Run)
         if (!live.empty() && live.back().find("official results") != std::string::npos) break;
         std::this_thread::sleep_for(100ms);
     }
+    // The adapters' frames count under their own ingest lines, not `push`.
+    const std::string listening = "publish listening on http://";
+    const auto url_at = log.find(listening) + listening.size();
+    const auto metrics = run_command("curl -s -m 10 http://" +
+                                     log.substr(url_at, log.find('\n', url_at) - url_at) + "/metrics")
+                             .first;
+    auto frames = [&](const std::string& line) {
+        const auto key = "ingest_frames_total{line=\"" + line + "\"} ";
+        const auto at = metrics.find(key);
+        return at == std::string::npos ? -1 : std::stol(metrics.substr(at + key.size()));
+    };
+    EXPECT_GE(frames("lynx-dir"), 2) << metrics;  // hello and the start list
+    EXPECT_GT(frames("lynx-scoreboard"), 0) << metrics;
+    EXPECT_EQ(frames("odf"), 0) << metrics;
+    EXPECT_EQ(frames("push"), 0) << metrics;
     daemon.stop(SIGTERM);
     const auto reference =
         headlines(bin + " process " + splitstream::test_paths::reference_feed().string() + " 2>/dev/null");
     ASSERT_FALSE(live.empty());
     ASSERT_FALSE(reference.empty());
     EXPECT_EQ(live.back(), reference.back());
+    // The scoreboard's bytes, in the chunks read, make the session exactly.
+    std::string received;
+    std::size_t n = 0;
+    for (const auto& line : journal_inputs(journal)) {
+        ++n;
+        if (line.find(" source=lynx-scoreboard name=\"scoreboard 127.0.0.1:") == std::string::npos) continue;
+        received += extracted_input(journal, n);
+    }
+    EXPECT_EQ(received, session);
+    expect_replay_check_passes(journal);
     fs::remove_all(dir);
 }
 

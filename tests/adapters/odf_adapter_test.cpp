@@ -243,5 +243,56 @@ TEST_F(odf_fixture, DtCurrentBeforeAnyStartListIsRefused) {
     EXPECT_EQ(c.problems[0].reason, problem_reason::no_start_list);
 }
 
+// PROTESTED and PROVISIONAL are ResultStatus values ADAPTERS.md lists
+// without saying what they mean for the results; feed v1 has no race state
+// for either. Their results still apply (a correction, a DQ), with no status
+// message and no problem; what was made official stays official.
+TEST_F(odf_fixture, ProtestedAndProvisionalResultsApplyTheirChangesButSendNoStatus) {
+    send(dt_result("START_LIST", 1, 0, false));
+    send(dt_result("UNOFFICIAL", 2, 0, true));
+    auto dq = dt_result("PROTESTED", 3, 0, true);
+    const auto at = dq.find("<Result SortOrder=\"4\"");  // Isaac Nader
+    dq.replace(dq.find("Rank=", at), dq.find("\">", at) + 1 - dq.find("Rank=", at),
+               "IRM=\"DQ\" ResultType=\"IRM\"");
+    auto c = send(dq);
+    EXPECT_TRUE(c.problems.empty()) << describe(c.problems.front());
+    ASSERT_EQ(c.messages.size(), 1u);
+    EXPECT_EQ(std::get<feed::irm_msg>(c.messages[0].body).code, feed::irm_code::dq);
+
+    auto provisional = dq;
+    provisional.replace(provisional.find("PROTESTED"), 9, "PROVISIONAL");
+    c = send(provisional);
+    EXPECT_TRUE(c.problems.empty());
+    EXPECT_TRUE(c.messages.empty()) << "the same results: nothing new, and no status";
+
+    auto official = dq;
+    official.replace(official.find("PROTESTED"), 9, "OFFICIAL");
+    c = send(official);
+    ASSERT_EQ(c.messages.size(), 1u);
+    EXPECT_EQ(std::get<feed::status_msg>(c.messages[0].body).status, feed::status_code::official);
+    c = send(dq);
+    EXPECT_TRUE(c.messages.empty());
+    EXPECT_TRUE(c.problems.empty());
+}
+
+// RecordIndicators: ADAPTERS.md names the element but not its content, so
+// it is not read (the engine derives records from the marks and the meet
+// file's records in force); whatever it holds changes nothing.
+TEST_F(odf_fixture, RecordIndicatorsAreNotReadAndChangeNothing) {
+    send(dt_result("START_LIST", 1, 0, false));
+    auto plain = send(dt_result("UNOFFICIAL", 2, 0, true));
+    feed_output other_output{"odf", "odf-1"};
+    odf_adapter other{meet, other_output};
+    other.on_document(dt_result("START_LIST", 1, 0, false), "doc-1.xml", "2023-08-23T19:16:00.000Z");
+    auto doc = dt_result("UNOFFICIAL", 2, 0, true);
+    const auto at = doc.find("<ExtendedResults>", doc.find("<Result SortOrder=\"6\""));
+    doc.insert(at, "<RecordIndicators><RecordIndicator Code=\"WR\" Order=\"1\"/></RecordIndicators>");
+    auto marked = other.on_document(doc, "doc-2.xml", "2023-08-23T19:16:00.000Z");
+    EXPECT_TRUE(marked.problems.empty()) << describe(marked.problems.front());
+    ASSERT_EQ(marked.messages.size(), plain.messages.size());
+    for (std::size_t i = 0; i < plain.messages.size(); ++i)
+        EXPECT_EQ(marked.messages[i].type(), plain.messages[i].type());
+}
+
 }  // namespace
 }  // namespace splitstream::adapters

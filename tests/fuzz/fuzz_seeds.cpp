@@ -142,6 +142,9 @@ int main(int argc, char** argv) {
                 n.src_seq = 2;
                 n.details.emplace_back("from", std::int64_t{3});
                 replay::encode_notice_record(journal, n);
+                replay::encode_input_record(
+                    journal,
+                    {.wall_ns = f.wall_ns, .source = "lynx-dir", .name = "001-1-01.lif", .bytes = lines[i]});
             }
             // Journals kept small: the fuzzer grows them itself.
             if (journal.size() > 16 * 1024) break;

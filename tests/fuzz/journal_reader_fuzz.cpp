@@ -1,5 +1,6 @@
 // Arbitrary bytes as a journal file: the reader must stop cleanly at the
-// first bad record (end, torn, corrupt, ...) and never read past the file.
+// first bad record (end, torn, corrupt, ...) and never read past the file,
+// whatever the kind (frames, notices, adapter inputs).
 #include <unistd.h>
 
 #include <cstddef>
@@ -33,6 +34,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     while (reader->next(rec)) {
         if (rec.offset >= size || (records > 0 && rec.offset <= last_offset)) std::abort();
         if (is_frame(rec.kind) && rec.frame.bytes.size() > size) std::abort();
+        if (rec.kind == record_kind::adapter_input &&
+            (rec.input.source.empty() || rec.input.source.size() > max_input_source_bytes ||
+             rec.input.name.size() + rec.input.bytes.size() > size))
+            std::abort();
         last_offset = rec.offset;
         ++records;
     }

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -130,6 +131,68 @@ TEST(cli, journal_cat_and_stats_describe_the_records) {
     EXPECT_EQ(stats.status, 0);
     EXPECT_NE(stats.out.find("records 185"), std::string::npos) << stats.out;
     EXPECT_NE(stats.out.find("received: 185"), std::string::npos) << stats.out;
+}
+
+TEST(cli, journal_inputs_lists_the_raw_inputs_and_extracts_one_byte_for_byte) {
+    auto dir = fresh_dir("inputs");
+    auto journal = dir / "journal";
+    std::uint64_t first = 0, second = 0;
+    const char raw[] = "DQ,122,\0\r\xc5NORD\xc5S\n";  // a NUL, a lone CR, Windows-1252
+    const std::string binary(raw, sizeof raw - 1);
+    {
+        open_report report;
+        std::error_code ec;
+        auto w = journal_writer::open({.path = journal, .epoch = "cli", .sync = sync_policy::os}, report, ec);
+        ASSERT_TRUE(w) << ec.message();
+        const std::int64_t wall = 1'692'818'040'000'000'000;
+        first = w->file_size();
+        ASSERT_FALSE(
+            w->append_input({.wall_ns = wall, .source = "lynx-dir", .name = "lynx.evt", .bytes = "1,1,1"}));
+        ASSERT_FALSE(w->append_received({.bytes = R"({"seq":1})", .wall_ns = wall, .mono_ns = 0, .line = 0}));
+        second = w->file_size();
+        ASSERT_FALSE(w->append_input({.wall_ns = wall + 1'000'000,
+                                      .source = "odf-listen",
+                                      .name = "POST /odf from 10.0.0.1:5",
+                                      .bytes = binary}));
+    }
+    auto list = run("journal inputs " + journal.string());
+    EXPECT_EQ(list.status, 0);
+    EXPECT_EQ(
+        list.out,
+        "1 journal offset " + std::to_string(first) +
+            " wall=2023-08-23T19:14:00.000Z source=lynx-dir name=\"lynx.evt\" bytes=5\n"
+            "2 journal offset " +
+            std::to_string(second) +
+            " wall=2023-08-23T19:14:00.001Z source=odf-listen name=\"POST /odf from 10.0.0.1:5\" bytes=17\n");
+
+    auto to_stdout = run("journal inputs " + journal.string() + " --extract 2");
+    EXPECT_EQ(to_stdout.status, 0);
+    EXPECT_EQ(to_stdout.out, binary);
+    auto to_file = run("journal inputs " + journal.string() + " --extract 1 --out " + (dir / "out").string());
+    EXPECT_EQ(to_file.status, 0);
+    std::ifstream in(dir / "out", std::ios::binary);
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "1,1,1");
+
+    auto missing = run("journal inputs " + journal.string() + " --extract 3", true);
+    EXPECT_EQ(missing.status, 2);
+    EXPECT_NE(missing.out.find("holds 2 input(s): no input 3"), std::string::npos) << missing.out;
+    EXPECT_NE(run("journal inputs " + journal.string() + " --out x", true).status, 0);
+
+    auto cat = run("journal cat " + journal.string());
+    EXPECT_NE(
+        cat.out.find(std::to_string(first) +
+                     " input wall=2023-08-23T19:14:00.000Z source=lynx-dir name=\"lynx.evt\" bytes=5\n"),
+        std::string::npos)
+        << cat.out;
+    auto stats = run("journal stats " + journal.string());
+    EXPECT_NE(stats.out.find("input bytes 22"), std::string::npos) << stats.out;
+    EXPECT_NE(stats.out.find("input odf-listen: 1"), std::string::npos) << stats.out;
+
+    // A journal with no input says so, and is not an error.
+    write_journal(dir / "plain", 0);
+    auto none = run("journal inputs " + (dir / "plain").string());
+    EXPECT_EQ(none.status, 0);
+    EXPECT_NE(none.out.find("no timing-system input"), std::string::npos) << none.out;
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// splitstream journal cat|stats|verify FILE: inspect a journal.
+// splitstream journal cat|stats|verify|inputs FILE: inspect a journal.
 
 #include <algorithm>
 #include <cstdint>
@@ -18,6 +18,8 @@ namespace {
 struct journal_cli_options {
     std::string path;
     bool single_file = false;
+    std::size_t extract = 0;  // inputs: the input to write out (1-based); 0: list them
+    std::string out_path;     // inputs --extract: where to write (empty: stdout)
 };
 
 std::unique_ptr<replay::journal_reader> open_or_report(const journal_cli_options& o) {
@@ -65,6 +67,11 @@ std::string notice_text(const feed::feed_notice& n) {
     return out;
 }
 
+std::string input_text(const replay::input_fields& in) {
+    return "wall=" + format_wall(in.wall_ns) + " source=" + std::string(in.source) + " name=\"" +
+           std::string(in.name) + "\" bytes=" + std::to_string(in.bytes.size());
+}
+
 int run_cat(const journal_cli_options& o) {
     auto r = open_or_report(o);
     if (!r) return 2;
@@ -80,6 +87,12 @@ int run_cat(const journal_cli_options& o) {
         if (rec.kind == replay::record_kind::notice) {
             std::printf("%llu notice %s\n", static_cast<unsigned long long>(rec.offset),
                         notice_text(rec.notice).c_str());
+            continue;
+        }
+        if (rec.kind == replay::record_kind::adapter_input) {
+            // The raw bytes may be binary or megabytes long: `inputs --extract` writes them.
+            std::printf("%llu input %s\n", static_cast<unsigned long long>(rec.offset),
+                        input_text(rec.input).c_str());
             continue;
         }
         std::string reason;
@@ -100,7 +113,7 @@ int run_stats(const journal_cli_options& o) {
     auto r = open_or_report(o);
     if (!r) return 2;
     std::map<std::string, std::uint64_t> kinds, reasons;
-    std::uint64_t records = 0, frame_bytes = 0;
+    std::uint64_t records = 0, frame_bytes = 0, input_bytes = 0;
     std::int64_t first_wall = 0, last_wall = 0;
     replay::journal_record rec;
     while (r->next(rec)) {
@@ -108,6 +121,11 @@ int run_stats(const journal_cli_options& o) {
         ++kinds[replay::to_string(rec.kind)];
         if (rec.kind == replay::record_kind::notice) {
             ++reasons["notice " + rec.notice.state];
+            continue;
+        }
+        if (rec.kind == replay::record_kind::adapter_input) {
+            ++reasons["input " + std::string(rec.input.source)];
+            input_bytes += rec.input.bytes.size();
             continue;
         }
         frame_bytes += rec.frame.bytes.size();
@@ -118,6 +136,7 @@ int run_stats(const journal_cli_options& o) {
     std::printf("journal %s\nepoch %s\nfiles %zu\nrecords %llu\nframe bytes %llu\n", o.path.c_str(),
                 r->header().epoch.c_str(), r->files().size(), static_cast<unsigned long long>(records),
                 static_cast<unsigned long long>(frame_bytes));
+    if (input_bytes > 0) std::printf("input bytes %llu\n", static_cast<unsigned long long>(input_bytes));
     for (const auto& [k, n] : kinds)
         std::printf("  %s: %llu\n", k.c_str(), static_cast<unsigned long long>(n));
     for (const auto& [k, n] : reasons)
@@ -147,6 +166,49 @@ int run_verify(const journal_cli_options& o) {
     return 0;
 }
 
+bool write_bytes(std::FILE* f, std::string_view bytes) {
+    return std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size() && std::fflush(f) == 0;
+}
+
+// Lists the timing systems' raw inputs (adapter_input records), numbered
+// from 1; with --extract N writes input N's bytes exactly as read.
+int run_inputs(const journal_cli_options& o) {
+    auto r = open_or_report(o);
+    if (!r) return 2;
+    std::size_t n = 0;
+    replay::journal_record rec;
+    while (r->next(rec)) {
+        if (rec.kind != replay::record_kind::adapter_input) continue;
+        ++n;
+        if (o.extract == 0) {
+            std::printf("%zu %s offset %llu %s\n", n, file_name(*r, rec.file_index).c_str(),
+                        static_cast<unsigned long long>(rec.offset), input_text(rec.input).c_str());
+            continue;
+        }
+        if (n != o.extract) continue;
+        std::FILE* out = o.out_path.empty() ? stdout : std::fopen(o.out_path.c_str(), "wb");
+        if (out == nullptr) {
+            std::fprintf(stderr, "splitstream journal inputs: cannot write %s\n", o.out_path.c_str());
+            return 2;
+        }
+        const bool written = write_bytes(out, rec.input.bytes);
+        if (out != stdout) std::fclose(out);
+        if (!written) {
+            std::fprintf(stderr, "splitstream journal inputs: cannot write input %zu\n", n);
+            return 2;
+        }
+        return 0;
+    }
+    report_end(*r);
+    if (o.extract != 0) {
+        std::fprintf(stderr, "splitstream journal inputs: %s holds %zu input(s): no input %zu\n",
+                     o.path.c_str(), n, o.extract);
+        return 2;
+    }
+    if (n == 0) std::printf("# no timing-system input in %s\n", o.path.c_str());
+    return r->end().stop == replay::read_stop::end ? 0 : 1;
+}
+
 }  // namespace
 
 command add_journal(CLI::App& root) {
@@ -165,10 +227,19 @@ command add_journal(CLI::App& root) {
     auto* cat = add("cat", "Print every record on one line: offset, kind, times, line, reason, frame text");
     auto* stats = add("stats", "Count records by kind and reason; print the time span");
     auto* verify = add("verify", "Check every record's checksum; report the first bad offset");
-    return {app, [opts, cat, stats, verify] {
+    auto* inputs = add("inputs",
+                       "List the timing systems' raw inputs kept in the journal (number, file, offset, "
+                       "time, source, name, size), or write one out with --extract N");
+    auto* extract =
+        inputs->add_option("--extract", opts->extract, "Write input N's raw bytes, exactly as read")
+            ->check(CLI::PositiveNumber);
+    inputs->add_option("--out", opts->out_path, "With --extract: write to this file instead of stdout")
+        ->needs(extract);
+    return {app, [opts, cat, stats, verify, inputs] {
                 if (cat->parsed()) return run_cat(*opts);
                 if (stats->parsed()) return run_stats(*opts);
                 if (verify->parsed()) return run_verify(*opts);
+                if (inputs->parsed()) return run_inputs(*opts);
                 return 2;
             }};
 }
