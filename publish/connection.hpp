@@ -8,6 +8,7 @@
 #include <limits>
 #include <span>
 
+#include "publish/frame.hpp"
 #include "publish/history.hpp"
 
 namespace splitstream::publish {
@@ -45,6 +46,10 @@ public:
     // one each): pings, the idle and token deadlines, and giving back the
     // memory of a subscriber that went idle.
     virtual void tick(std::chrono::steady_clock::time_point now) = 0;
+    // The control channel this subscriber follows changed: queue `message`
+    // (shared, immutable) at once, past any filter or fan-out delay. May
+    // start a write; never ends the subscriber synchronously.
+    virtual void control_changed(const frame_ptr& message) = 0;
 
     std::size_t hub_index = std::numeric_limits<std::size_t>::max();  // owned by the hub
 };

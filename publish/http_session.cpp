@@ -46,7 +46,9 @@ route_context http_session<Stream>::context() {
             hub_->metrics(),
             hub_->options(),
             hub_->counted_connections(),
-            now};
+            now,
+            &hub_->control(),
+            remote_};
 }
 
 template <class Stream>

@@ -13,6 +13,7 @@ hub::hub(net::io_context& ioc, state_provider& provider, server_options options,
       registry_(registry),
       metrics_(registry),
       log_(std::move(log)),
+      control_(metrics_, *log_),
       history_(options_.history_max_events, options_.history_max_bytes),
       flush_timer_(ioc),
       ping_frame_(make_control_frame(ws_opcode::ping, {})),
@@ -162,6 +163,7 @@ void hub::give_back(std::unique_ptr<write_gather> g) {
 }
 
 void hub::remove_subscriber(subscriber& s) {
+    control_.leave(s);
     if (s.hub_index >= subscribers_.size() || subscribers_[s.hub_index] != &s) return;
     subscribers_[s.hub_index] = subscribers_.back();
     subscribers_[s.hub_index]->hub_index = s.hub_index;

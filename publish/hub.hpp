@@ -18,6 +18,7 @@
 #include "base/net.hpp"
 #include "feed/derived_event.hpp"
 #include "publish/connection.hpp"
+#include "publish/control_desk.hpp"
 #include "publish/frame.hpp"
 #include "publish/history.hpp"
 #include "publish/publish_metrics.hpp"
@@ -75,6 +76,8 @@ public:
     spdlog::logger& log() { return *log_; }
     simdjson::dom::parser& json_parser() { return json_parser_; }
     const frame_ptr& ping_frame() const { return ping_frame_; }
+    // The control channels and the overlays that follow them.
+    control_desk& control() { return control_; }
 
     // Gather-write buffers for a subscriber's write in flight; given back
     // when its queue is drained.
@@ -99,6 +102,7 @@ private:
     metrics_registry& registry_;
     publish_metrics metrics_;
     std::shared_ptr<spdlog::logger> log_;
+    control_desk control_;
 
     history history_;
     std::string epoch_;

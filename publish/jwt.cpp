@@ -153,6 +153,11 @@ token_result verify_hs256(std::string_view token, std::string_view secret, std::
         }
         claims.events = std::move(events);
     }
+    // Only a JSON true grants control: "true" or 1 is a mistake in the
+    // issuing service, refused rather than guessed at.
+    if (claims_obj["control"].get(el) == simdjson::SUCCESS &&
+        el.get_bool().get(claims.control) != simdjson::SUCCESS)
+        return fail(token_error::malformed);
     return {std::move(claims), token_error::missing};
 }
 

@@ -2,7 +2,8 @@
 // Subscriber tokens: JSON Web Tokens signed with HS256 (RFC 7519, RFC 7515),
 // verified with OpenSSL's HMAC. Only HS256 is accepted (never `none`).
 // Claims used: `exp` (seconds since the epoch; required), `nbf` (optional),
-// `events` (optional array of event ids the token may see; absent = all).
+// `events` (optional array of event ids the token may see; absent = all),
+// `control` (optional boolean: may change control channels; absent = no).
 
 #include <cstdint>
 #include <optional>
@@ -26,6 +27,7 @@ const char* to_string(token_error e);
 struct token_claims {
     std::int64_t exp = 0;
     std::optional<std::vector<std::string>> events;  // nullopt: every event
+    bool control = false;                            // may POST /v1/control/{channel}
 
     bool allows(std::string_view event) const;
 };

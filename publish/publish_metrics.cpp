@@ -42,7 +42,11 @@ publish_metrics::publish_metrics(metrics_registry& r)
       http_requests(r.make_counter("publish_http_requests_total", "HTTP requests answered")),
       latency(r.make_histogram(
           "publish_latency_seconds", "Feed frame received to derived event frame written to a subscriber",
-          {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0})) {
+          {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0})),
+      control_changes(r.make_counter("publish_control_changes_total",
+                                     "Control channel changes accepted (POST /v1/control/{channel})")),
+      control_subscribers(
+          r.make_gauge("publish_control_subscribers", "Subscribers following a control channel (control=)")) {
     for (int i = 0; i < feed::event_type_count; ++i)
         derived_events[i] =
             &r.make_counter("publish_derived_events_total", "Derived events published, by type",

@@ -36,6 +36,9 @@ struct publish_metrics {
     counter& protocol_errors;
     counter& http_requests;
     histogram& latency;
+    // Control channels (control_desk).
+    counter& control_changes;
+    gauge& control_subscribers;
     std::array<counter*, feed::event_type_count> derived_events{};
     std::array<counter*, 5> refused{};
 

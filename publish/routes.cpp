@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 
 #include "base/request_target.hpp"
+#include "publish/control_channel.hpp"
 #include "publish/json_text.hpp"
 #include "publish/static_files.hpp"
 
@@ -161,6 +163,60 @@ http::message_generator static_response(request&& req, const route_context& ctx,
     return res;
 }
 
+// `/v1/control` (GET: every channel set) and `/v1/control/{channel}` (GET:
+// its state; POST: change it, with a token that has `"control": true`
+// when tokens are in use). docs/publish.md, Control channels.
+string_response control_request(const request& req, const request_target& target, const route_context& ctx) {
+    const bool list = target.path == "/v1/control";
+    const std::string_view channel = list ? std::string_view{} : std::string_view(target.path).substr(12);
+    const bool read = req.method() == http::verb::get || req.method() == http::verb::head;
+    if (!read && (list || req.method() != http::verb::post)) {
+        auto res = error_response(req, http::status::method_not_allowed, "method_not_allowed",
+                                  list ? "GET /v1/control lists the channels; POST to /v1/control/{channel}"
+                                       : "a control channel takes GET, HEAD and POST");
+        res.set(http::field::allow, list ? "GET, HEAD" : "GET, HEAD, POST");
+        return res;
+    }
+    std::optional<token_claims> claims;
+    if (auto refused = authorize(req, target, ctx, claims)) return std::move(*refused);
+    if (!ctx.control)
+        return error_response(req, http::status::not_found, "not_found", "no control channels here");
+    if (!list && !valid_control_channel(channel)) {
+        ctx.metrics.count_refusal(refusal::bad_request);
+        return error_response(req, http::status::bad_request, "bad_channel",
+                              "a control channel is named by 1 to 32 of A-Z, a-z, 0-9, '_' and '-'");
+    }
+    if (read)
+        return make_response(req, http::status::ok,
+                             list ? ctx.control->list_json() : ctx.control->state_json(channel));
+    if (claims && !claims->control) {
+        ctx.metrics.count_refusal(refusal::forbidden);
+        return error_response(
+            req, http::status::forbidden, "forbidden",
+            "this token may not change control channels (it needs the claim \"control\": true)");
+    }
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    auto changed = ctx.control->change(channel, req.body(), ctx.remote, now_ms);
+    if (auto* state = std::get_if<std::string>(&changed))
+        return make_response(req, http::status::ok, std::move(*state));
+    const auto& err = std::get<control_error>(changed);
+    ctx.metrics.count_refusal(refusal::bad_request);
+    http::status status = http::status::bad_request;
+    switch (err.why) {
+        case control_error::kind::bad_request:
+            break;
+        case control_error::kind::too_large:
+            status = http::status::payload_too_large;
+            break;
+        case control_error::kind::too_many_channels:
+            status = http::status::conflict;
+            break;
+    }
+    return error_response(req, status, err.code, err.message);
+}
+
 }  // namespace
 
 bool is_upgrade(const request& req) {
@@ -207,6 +263,11 @@ http::message_generator handle_request(request&& req, const route_context& ctx) 
         res.set(http::field::access_control_allow_methods, "GET, HEAD, OPTIONS");
         res.set(http::field::access_control_allow_headers, "Authorization");
         res.set(http::field::access_control_max_age, "600");
+        return res;
+    }
+    if (path == "/v1/control" || path.starts_with("/v1/control/")) {
+        auto res = control_request(req, *target, ctx);
+        add_cors(res, req, ctx.options);
         return res;
     }
     if (req.method() != http::verb::get && req.method() != http::verb::head) {
@@ -319,6 +380,13 @@ std::variant<subscription_request, http::response<http::string_body>> check_upgr
     }
     if (auto err = make_filter(std::move(events), types, out.filter))
         return refuse(refusal::bad_request, http::status::bad_request, "bad_request", *err);
+    // An overlay following a control channel (docs/publish.md, Control channels).
+    if (auto v = target->param("control")) {
+        if (!valid_control_channel(*v))
+            return refuse(refusal::bad_request, http::status::bad_request, "bad_request",
+                          "control must name a channel: 1 to 32 of A-Z, a-z, 0-9, '_' and '-'");
+        out.control = std::string(*v);
+    }
     out.accept_key = websocket_accept_key(key);
     return out;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // The HTTP side as free functions from request to response: the API
-// (`/v1/events`, `/v1/events/{id}`), health (`/healthz`, `/readyz`),
+// (`/v1/events`, `/v1/events/{id}`, `/v1/control[/{channel}]`), health
+// (`/healthz`, `/readyz`),
 // `/metrics`, static pages, and the checks on a `/v1/stream` upgrade.
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 
 #include "base/metrics.hpp"
 #include "base/net.hpp"
+#include "publish/control_desk.hpp"
 #include "publish/publish_metrics.hpp"
 #include "publish/server_options.hpp"
 #include "publish/state_provider.hpp"
@@ -25,6 +27,9 @@ struct route_context {
     const server_options& options;
     std::size_t connections;  // open now, this one included
     std::int64_t now_unix;    // for token expiry
+    // The hub's control channels (`/v1/control`); null: none served.
+    control_desk* control = nullptr;
+    std::string_view remote{};  // "address:port" of the client, for logs
 };
 
 // True for a WebSocket upgrade request (any path).

@@ -124,7 +124,7 @@ void subscriber_session<Stream>::join(const subscription_request& request) {
     if (resume) {
         position_ = *request.since;
         hello_frame->seq = position_;
-        push_unchecked(std::move(hello_frame));
+        push_hello(std::move(hello_frame), request);
         catching_up_ = true;
         refill_from_history();
         return;
@@ -148,14 +148,27 @@ void subscriber_session<Stream>::join(const subscription_request& request) {
     }
     if (snapshots.empty()) {
         hello_frame->seq = head;
-        push_unchecked(std::move(hello_frame));
+        push_hello(std::move(hello_frame), request);
         return;
     }
-    push_unchecked(std::move(hello_frame));
+    push_hello(std::move(hello_frame), request);
     auto last = std::make_shared<frame>(*snapshots.back());
     last->seq = head;
     snapshots.back() = std::move(last);
     for (auto& f : snapshots) push_unchecked(std::move(f));
+}
+
+// Control channels (control_desk): the state after the hello, and every
+// change as it happens, through the same bounded queue as everything else.
+template <class Stream>
+void subscriber_session<Stream>::push_hello(frame_ptr hello, const subscription_request& request) {
+    push_unchecked(std::move(hello));
+    if (request.control) push_unchecked(hub_->control().join(*request.control, *this));
+}
+
+template <class Stream>
+void subscriber_session<Stream>::control_changed(const frame_ptr& message) {
+    reply(message);
 }
 
 template <class Stream>

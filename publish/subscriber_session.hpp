@@ -49,6 +49,7 @@ public:
     void epoch_changed() override;
     void tick(std::chrono::steady_clock::time_point now) override;
     void shutdown() override;
+    void control_changed(const frame_ptr& message) override;
 
 private:
     enum class state : std::uint8_t { open, closing, closed };
@@ -56,6 +57,9 @@ private:
 
     void join(const subscription_request& request);
     void refill_from_history();
+    // Queues the hello and, for an overlay (`control=`), its channel's
+    // current state right behind it.
+    void push_hello(frame_ptr hello, const subscription_request& request);
     bool enqueue(const frame_ptr& f);
     void push_unchecked(frame_ptr f);
     void reply(frame_ptr f);

@@ -21,6 +21,7 @@ struct subscription_request {
     std::string accept_key;              // Sec-WebSocket-Accept for the 101 response
     std::string remote;                  // "address:port", for logs
     std::shared_ptr<void> address_slot;  // this connection's per-address slot (address_limiter)
+    std::optional<std::string> control;  // the control channel it follows (`control=`), a valid name
 };
 
 }  // namespace splitstream::publish
