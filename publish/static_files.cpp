@@ -37,6 +37,8 @@ std::optional<static_file> resolve_static(const std::filesystem::path& root, std
         rel = "ticker.html";
     else if (url_path == "/graphics")
         rel = "graphics.html";
+    else if (url_path == "/control")
+        rel = "control.html";
     else
         rel = std::string(url_path.substr(1));
     if (rel.find('\\') != std::string::npos || rel.find('\0') != std::string::npos) return std::nullopt;

@@ -134,7 +134,9 @@ function apply(next, before = shown) {
   for (const [name, el] of Object.entries(sections)) if (name !== 'lower_third') el.dataset.shown = String(name === section);
   if (before.event !== shown.event) board.clear();
   if (section === 'lower_third') {
-    if (before.view !== 'lower_third' || before.event !== shown.event || JSON.stringify(before.options) !== JSON.stringify(shown.options) || !before.on_air) showMoment();
+    // A take again (a new rev) replays it, as the control API promises.
+    if (before.view !== 'lower_third' || before.event !== shown.event || before.rev !== shown.rev ||
+      JSON.stringify(before.options) !== JSON.stringify(shown.options) || !before.on_air) showMoment();
   } else {
     momentPending = false;
     lowerThird.hide();
