@@ -300,13 +300,15 @@ test('control frames: each change reaches onControl, an older revision never win
 });
 
 test('recent events: shown once as headlines, state from the snapshot, live events after', () => {
-  for (const order of ['events first', 'snapshot first']) {
+  // A server may send the recent events with the snapshots, or (as
+  // splitstream does) instead of them, as a resume from before them.
+  for (const order of ['events first', 'snapshot first', 'no snapshot']) {
     FakeSocket.all = [];
     const seen = [];
     const client = new Client({ url: 'ws://127.0.0.1:1/v1/stream', WebSocket: FakeSocket, pingIntervalMs: 0, recent: 3,
       onEvent: (e) => seen.push([e.seq, !!e.recent]) }).connect();
     const ws = FakeSocket.all[0];
-    ws.deliver({ type: 'hello', epoch: 'e', head: 9, recent: 3 });
+    ws.deliver({ type: 'hello', epoch: 'e', head: 9, recent: 3, resume: order === 'no snapshot' });
     const snap = { type: 'snapshot', seq: 9, event: 'W800-F', state: raceState(9) };
     if (order === 'snapshot first') ws.deliver(snap);
     for (const e of race.slice(6, 9)) ws.deliver(e);   // 7, 8, 9

@@ -19,9 +19,6 @@ const { server, events, delay, token, params } = pageParams();
 const VIEWS = new Set(['running', 'results', 'startlist', 'lower_third', 'strap']);
 const channel = params.get('channel') || null;
 const numberParam = (name) => (params.get(name) !== null && params.get(name) !== '' && Number.isFinite(Number(params.get(name))) ? Number(params.get(name)) : undefined);
-// Enough recent events for the lower third and the strap to know the latest
-// moment and headline of a race that is already over when the page opens.
-const RECENT = 300;
 
 const stage = document.getElementById('stage');
 const sections = {
@@ -173,7 +170,9 @@ const client = new Client({
   url: streamUrlFor(server),
   // Following a channel, every event is kept so that a take needs no round trip.
   events: channel ? [] : shown.event ? [shown.event] : [],
-  recent: RECENT,
+  // No `recent=`: a join with recent events comes without snapshots, and the
+  // views need the whole state. What happened before the page opened comes
+  // from the state (the strap's and lower third's fallbacks).
   delay,
   token,
   control: channel,
