@@ -10,6 +10,7 @@
 #include "publish/client_op.hpp"
 #include "publish/exact_allocator.hpp"
 #include "publish/json_text.hpp"
+#include "publish/recent_start.hpp"
 
 namespace splitstream::publish {
 
@@ -109,8 +110,9 @@ void subscriber_session<Stream>::join(const subscription_request& request) {
     auto& provider = hub_->provider();
     const std::uint64_t head = hub_->head();
     const std::string epoch = provider.epoch();
-    const bool resume =
-        request.since && (!request.epoch || *request.epoch == epoch) && retained.covers(*request.since);
+    const bool same_epoch = !request.epoch || *request.epoch == epoch;
+    const bool resume = request.since && same_epoch && retained.covers(*request.since);
+    const auto recent = recent_join(request, same_epoch, head);
 
     std::string hello = R"({"type":"hello","server":"splitstream/)" SPLITSTREAM_VERSION R"(","epoch":)";
     append_json_string(hello, epoch);
@@ -118,11 +120,12 @@ void subscriber_session<Stream>::join(const subscription_request& request) {
     // When tokens are in use: when this connection's token runs out, so a
     // client knows when to send a refresh.
     if (claims_) hello += ",\"token_exp\":" + std::to_string(claims_->exp);
-    hello += resume ? ",\"resume\":true}" : ",\"resume\":false}";
+    if (recent) hello += ",\"recent\":" + std::to_string(recent->count);
+    hello += resume || recent ? ",\"resume\":true}" : ",\"resume\":false}";
     auto hello_frame = std::make_shared<frame>(*make_text_frame(hello));
 
-    if (resume) {
-        position_ = *request.since;
+    if (resume || recent) {
+        position_ = resume ? *request.since : recent->after;
         hello_frame->seq = position_;
         push_hello(std::move(hello_frame), request);
         catching_up_ = true;
@@ -169,6 +172,16 @@ void subscriber_session<Stream>::push_hello(frame_ptr hello, const subscription_
 template <class Stream>
 void subscriber_session<Stream>::control_changed(const frame_ptr& message) {
     reply(message);
+}
+
+template <class Stream>
+std::optional<recent_position> subscriber_session<Stream>::recent_join(const subscription_request& request,
+                                                                       bool same_epoch,
+                                                                       std::uint64_t up_to) const {
+    // A reconnecting client resumes exactly with `since`; `recent` is for
+    // a first join only.
+    if (request.since || request.recent == 0 || !same_epoch) return std::nullopt;
+    return recent_start(hub_->retained(), filter_, request.recent, up_to);
 }
 
 template <class Stream>

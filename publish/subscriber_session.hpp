@@ -24,6 +24,7 @@
 #include "publish/frame_reader.hpp"
 #include "publish/frame_ring.hpp"
 #include "publish/hub.hpp"
+#include "publish/recent_start.hpp"
 #include "publish/subscription_request.hpp"
 #include "publish/transport.hpp"
 #include "publish/write_gather.hpp"
@@ -56,6 +57,10 @@ private:
     static constexpr bool plain = std::is_same_v<Stream, plain_socket>;
 
     void join(const subscription_request& request);
+    // `recent=N` on a first join: where the subscriber starts instead of
+    // snapshots (the last N matching events up to `up_to`), or nothing.
+    std::optional<recent_position> recent_join(const subscription_request& request, bool same_epoch,
+                                               std::uint64_t up_to) const;
     void refill_from_history();
     // Queues the hello and, for an overlay (`control=`), its channel's
     // current state right behind it.
