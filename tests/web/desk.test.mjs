@@ -221,7 +221,7 @@ describe('the live desk in a real browser', () => {
   test('mid-race: the running order with gaps, the strap, the lower third and the start list, at both sizes', async () => {
     for (const size of SIZES) {
       const running = await openView(mid.base, `event=${EVENT}&view=running&top=8`, size,
-        (g) => g.shown.includes('board') && g.board.rows.length > 0 && g.board.leader, size.name === '1080' ? 'desk-running.png' : null);
+        (g) => g.shown.includes('board') && g.board.rows.length > 0 && g.board.leader && g.board.clock, size.name === '1080' ? 'desk-running.png' : null);
       assert.equal(running.board.leader, '136', 'Kerr leads at 1300 m');
       assert.match(running.board.sub, /1300 m/);
       assert.equal(running.board.rows.length, 8, 'top=8: eight rows');
