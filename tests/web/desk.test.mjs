@@ -314,7 +314,7 @@ describe('the live desk in a real browser', () => {
       // Screenshots at 1080, and the results at 720 too.
       const shot = (name) => (size.name === '1080' ? name : name === 'desk-results.png' ? 'desk-results-720.png' : null);
       const results = await openView(done.base, `event=${EVENT}&view=results`, size,
-        (g) => g.shown.includes('board') && g.board.rows.some((r) => r.medal), shot('desk-results.png'));
+        (g) => g.shown.includes('board') && g.board.rows.some((r) => r.medal) && g.board.clock, shot('desk-results.png'));
       assert.match(results.board.sub, /Official results/i);
       assert.deepEqual(results.board.rows.map((r) => [r.place, r.bib, r.value]), official.map((r) => [r.place, r.bib, r.mark]), 'places, bibs, marks');
       assert.deepEqual(results.board.rows.filter((r) => r.medal).map((r) => [r.medal, r.bib]), [['gold', '136'], ['silver', '129'], ['bronze', '150']]);

@@ -81,6 +81,7 @@ function draw() {
     case 'running':
     case 'results':
       board.render(race, { mode: shown.view, top: Number(option('top')) || null });
+      board.tick();   // the clock with the rows, not a frame later
       break;
     case 'startlist':
       startlist.render(race, startOrder.get(race.event));
