@@ -7,7 +7,8 @@
 //   mid   the feed up to 5:04 (Kerr has just taken the lead at 1300 m),
 //         played at once: a race frozen mid-way;
 //   done  the whole feed at 30x: the race is run in the first seconds of the
-//         test, the results are official about 70 s in.
+//         test, the results are official about 70 s in;
+//   secure as mid, with tokens (--jwt-secret-file).
 //
 //   SPLITSTREAM_BINARY=/path/to/splitstream node --test tests/web/desk.test.mjs
 //
@@ -18,6 +19,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,20 +58,30 @@ const errors = [];
 let browser;
 const mid = {};
 const done = {};
+const secure = {};
 const delayed = {};
 
-async function startDaemon(name, replayArgs) {
+const SECRET = 'desk-test-secret';
+
+// An HS256 token, as docs/publish.md describes them.
+function token(claims) {
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ exp: Math.floor(Date.now() / 1000) + 3600, ...claims })}`;
+  return `${body}.${crypto.createHmac('sha256', SECRET).update(body).digest('base64url')}`;
+}
+
+async function startDaemon(name, replayArgs, serveArgs = []) {
   const feedPort = await freePort();
   const httpPort = await freePort();
   children.start(`${name}-feed`, binary, ['replay', feedPath, '--serve', `127.0.0.1:${feedPort}`, ...replayArgs]);
   await sleep(200);
   children.start(`${name}-serve`, binary, ['serve', '--upstream', `ws://127.0.0.1:${feedPort}/`, '--listen', `127.0.0.1:${httpPort}`,
-    '--web-dir', path.join(root, 'publish', 'web')]);
+    '--web-dir', path.join(root, 'publish', 'web'), ...serveArgs]);
   const base = `http://127.0.0.1:${httpPort}`;
   await waitFor(`the ${name} daemon`, async () => {
     const dead = children.dead();
     if (dead) throw Object.assign(new Error(dead), { fatal: true });
-    return (await fetch(`${base}/v1/events`)).ok;
+    return (await fetch(`${base}/healthz`)).ok;
   }, WAIT_MS, 150);
   return base;
 }
@@ -186,9 +198,12 @@ const winner = official[0];
 describe('the live desk in a real browser', () => {
   before(async () => {
     assert.ok(fs.existsSync(binary), `splitstream binary not found at ${binary} (set SPLITSTREAM_BINARY)`);
-    [mid.base, done.base] = await Promise.all([
+    const secretFile = path.join(artifacts, 'desk-secret.txt');
+    fs.writeFileSync(secretFile, `${SECRET}\n`);
+    [mid.base, done.base, secure.base] = await Promise.all([
       startDaemon('mid', ['--speed', 'max', '--to', '5:04']),
       startDaemon('done', ['--speed', '30']),
+      startDaemon('secure', ['--speed', 'max', '--to', '5:04'], ['--jwt-secret-file', secretFile]),
     ]);
     done.reference = subscribe(`${done.base.replace('http:', 'ws:')}/v1/stream?since=0`);
     await done.reference.opened;
@@ -295,9 +310,9 @@ describe('the live desk in a real browser', () => {
     assert.equal(await control.evaluate(() => document.getElementById('air').dataset.onAir), 'false');
 
     const clicks = figures.map((f) => f.click_to_overlay_ms);
-    const summary = { limit_ms: CONTROL_LIMIT_MS, takes: figures.length, click_to_overlay_median_ms: median(clicks),
+    const summary = { limit_ms: CONTROL_LIMIT_MS, takes: figures.length, click_to_overlay_median_ms: +median(clicks).toFixed(1),
       click_to_overlay_best_ms: Math.min(...clicks), click_to_overlay_worst_ms: Math.max(...clicks),
-      response_to_overlay_median_ms: median(figures.map((f) => f.response_to_overlay_ms)), figures };
+      response_to_overlay_median_ms: +median(figures.map((f) => f.response_to_overlay_ms)).toFixed(1), figures };
     fs.writeFileSync(path.join(artifacts, 'control-latency.json'), JSON.stringify(summary, null, 2) + '\n');
     log(`control latency, click to overlay DOM: median ${summary.click_to_overlay_median_ms} ms, best ${summary.click_to_overlay_best_ms}, worst ${summary.click_to_overlay_worst_ms} (${figures.length} takes)`);
     // The median of ten takes: one take slowed by a loaded machine does not
@@ -306,6 +321,43 @@ describe('the live desk in a real browser', () => {
       `a take reaches the overlay within ${CONTROL_LIMIT_MS} ms (median ${summary.click_to_overlay_median_ms} ms): ${JSON.stringify(figures)}`);
     await overlay.close();
     await control.close();
+  });
+
+  test('with tokens, the control page and the overlay pass theirs; a token without the control claim cannot take', async () => {
+    const operator = token({ control: true });
+    const viewer = token({});
+    const overlay = await newPage({ width: 1280, height: 720 }, 'secure overlay');
+    await overlay.goto(`${secure.base}/graphics?channel=B&token=${viewer}`);
+    await waitFor('the overlay to go live with its token', () => overlay.evaluate(() => window.splitstream?.status === 'live'), WAIT_MS);
+    const control = await newPage({ width: 1400, height: 800 }, 'secure control');
+    await control.goto(`${secure.base}/control?channel=B&token=${operator}`);
+    await waitFor('the events, listed with the token', () => control.evaluate((id) => document.getElementById('event').value === id, EVENT), WAIT_MS);
+    await control.check('input[name="view"][value="strap"]');
+    await control.click('#take');
+    const g = await waitFor('the take on the overlay', async () => {
+      const x = await readGraphics(overlay);
+      return x.shown.includes('strap') && x.strap ? x : null;
+    }, WAIT_MS);
+    assert.equal(g.strap, 'Kerr leads at 1300 m');
+    await control.close();
+
+    // A viewer's token may watch but not take.
+    const intruder = await newPage({ width: 1400, height: 800 }, 'viewer control');
+    await intruder.goto(`${secure.base}/control?channel=B&token=${viewer}`);
+    await waitFor('the events', () => intruder.evaluate((id) => document.getElementById('event').value === id, EVENT), WAIT_MS);
+    await intruder.click('#clear');
+    const refused = await waitFor('the refusal', () => intruder.evaluate(() => {
+      const e = window.controlLog.at(-1);
+      return e?.error ? { error: e.error, message: document.getElementById('message').textContent } : null;
+    }), WAIT_MS);
+    assert.equal(refused.error, 'forbidden');
+    assert.match(refused.message, /^403/);
+    assert.equal((await readGraphics(overlay)).shown.includes('strap'), true, 'the graphic stays on air');
+    // And no token at all: the stream is refused, the page says so by staying offline.
+    const anonymous = await (await fetch(`${secure.base}/v1/control/B`)).status;
+    assert.equal(anonymous, 401);
+    await intruder.close();
+    await overlay.close();
   });
 
   test('after the race: each view shows the reference final correctly, at both sizes', async () => {
