@@ -256,6 +256,20 @@ describe('the live desk in a real browser', () => {
       assert.match(lt.lowerThird.text, /Josh KERR/);
       assert.match(lt.lowerThird.text, /1300 m/);
 
+      if (size.name === '1080') {
+        // hold=1: in, then out a second later, with the transition.
+        const page = await newPage(size.viewport, 'lower third hold');
+        await page.goto(`${mid.base}/graphics?event=${EVENT}&view=lower_third&hold=1`);
+        const shownAt = await waitFor('the lower third to come in', () => page.evaluate(() =>
+          document.getElementById('lower-third').dataset.shown === 'true' ? Date.now() : null), WAIT_MS, 20);
+        const hiddenAt = await waitFor('the lower third to go out', () => page.evaluate(() =>
+          document.getElementById('lower-third').dataset.shown === 'false' ? Date.now() : null), WAIT_MS, 20);
+        assert.ok(hiddenAt - shownAt >= 800, `held about a second (${hiddenAt - shownAt} ms)`);
+        await sleep(500);
+        assert.equal(await page.evaluate(() => getComputedStyle(document.getElementById('lower-third')).visibility), 'hidden', 'gone after its out-transition');
+        await page.close();
+      }
+
       const sl = await openView(mid.base, `event=${EVENT}&view=startlist`, size, (g) => g.shown.includes('startlist') && g.startlist.rows.length === 12,
         size.name === '1080' ? 'desk-startlist.png' : null);
       assert.deepEqual(sl.startlist.rows.map((r) => r.bib), Object.values(expected.bibs).sort((a, b) => a - b),
