@@ -1,8 +1,8 @@
 #pragma once
 // The HTTP side as free functions from request to response: the API
 // (`/v1/events`, `/v1/events/{id}`, `/v1/control[/{channel}]`), health
-// (`/healthz`, `/readyz`),
-// `/metrics`, static pages, and the checks on a `/v1/stream` upgrade.
+// (`/healthz`, `/readyz`), `/metrics`, static pages, and the checks on a
+// `/v1/stream` upgrade.
 
 #include <cstdint>
 #include <string>

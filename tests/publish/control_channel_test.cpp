@@ -6,13 +6,17 @@
 
 #include <gtest/gtest.h>
 #include <spdlog/sinks/null_sink.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "publish/control_desk.hpp"
 #include "publish/jwt.hpp"
+#include "publish/static_files.hpp"
 
 namespace splitstream::publish {
 namespace {
@@ -212,6 +216,18 @@ TEST(control_channel, the_control_claim_must_be_a_json_boolean) {
     EXPECT_FALSE(claims(R"(,"control":false)").claims->control);
     EXPECT_EQ(claims(R"(,"control":"true")").error, token_error::malformed);
     EXPECT_EQ(claims(R"(,"control":1)").error, token_error::malformed);
+}
+
+TEST(control_channel, the_control_page_is_served_at_slash_control) {
+    const auto root =
+        std::filesystem::temp_directory_path() / ("splitstream-control-page-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(root);
+    std::ofstream(root / "control.html") << "c";
+    auto page = resolve_static(root, "/control");
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->path.filename(), "control.html");
+    EXPECT_EQ(page->content_type, "text/html; charset=utf-8");
+    std::filesystem::remove_all(root);
 }
 
 }  // namespace
