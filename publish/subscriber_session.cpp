@@ -203,6 +203,7 @@ std::optional<recent_position> subscriber_session<Stream>::recent_join(const sub
 
 template <class Stream>
 void subscriber_session<Stream>::refill_from_history() {
+    if (slow_marked_) return;  // closing on its next turn: counted and logged once
     const auto& retained = hub_->retained();
     if (position_ < retained.floor()) {
         // Fell so far behind while catching up that the history moved on
