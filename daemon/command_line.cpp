@@ -169,6 +169,12 @@ command_line::command_line(CLI::App& app, serve_settings defaults)
         "Longest wait between fan-outs while the loop is busy (batches writes; 0: never wait)")
         ->check(CLI::Range(0, 1000000))
         ->group(out);
+    add_duration<std::chrono::seconds>(
+        app, "--max-delay", p.max_delay,
+        "Longest broadcast delay (delay=) a subscriber may ask for, seconds; 0: none. Costs history and "
+        "snapshot memory (docs/operations.md)")
+        ->check(CLI::Range(0, 3600))
+        ->group(out);
     app.add_option("--allowed-origin", p.allowed_origins, "Browser Origin allowed (repeatable; default: any)")
         ->group(out);
     app.add_option("--jwt-secret-file", jwt_secret_file_,

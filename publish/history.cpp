@@ -28,7 +28,13 @@ void history::append(history_entry e) {
     head_ = e.seq;
     bytes_ += cost(e);
     entries_.push_back(std::move(e));
-    while (!entries_.empty() && (entries_.size() > max_events_ || bytes_ > max_bytes_)) evict_front();
+    const auto newest = entries_.back().published;
+    auto over = [&] {
+        if (bytes_ > max_bytes_) return true;
+        if (entries_.size() <= max_events_) return false;
+        return min_age_.count() == 0 || entries_.front().published + min_age_ < newest;
+    };
+    while (!entries_.empty() && over()) evict_front();
     if (entries_.empty()) floor_ = head_;
 }
 
@@ -36,6 +42,16 @@ std::size_t history::first_after(std::uint64_t since) const {
     auto it = std::upper_bound(entries_.begin(), entries_.end(), since,
                                [](std::uint64_t s, const history_entry& e) { return s < e.seq; });
     return static_cast<std::size_t>(it - entries_.begin());
+}
+
+}  // namespace splitstream::publish
+
+namespace splitstream::publish {
+
+std::uint64_t history::position_at(std::chrono::steady_clock::time_point t) const {
+    auto it = std::upper_bound(entries_.begin(), entries_.end(), t,
+                               [](auto tp, const history_entry& e) { return tp < e.published; });
+    return it == entries_.begin() ? floor_ : std::prev(it)->seq;
 }
 
 }  // namespace splitstream::publish

@@ -3,6 +3,7 @@
 // frames, bounded by count and by bytes, oldest evicted first. `since`
 // resume reads from here.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -18,6 +19,9 @@ struct history_entry {
     feed::event_type type = feed::event_type::feed;
     std::string event;
     frame_ptr frame;
+    // When the hub published it: a delayed subscriber gets it this much
+    // later (`delay=`).
+    std::chrono::steady_clock::time_point published{};
 };
 
 class history {
@@ -29,6 +33,10 @@ public:
     void reset(std::uint64_t floor);
     // Appends an event (seq above head()) and evicts the oldest over limits.
     void append(history_entry e);
+    // While delayed subscribers exist: events younger than `age` (by
+    // publish time, against the newest) are not evicted by the count limit,
+    // only by the byte limit, so a delayed subscriber's next event stays.
+    void set_min_age(std::chrono::steady_clock::duration age) { min_age_ = age; }
 
     // Every event with seq > floor() and <= head() is retained.
     std::uint64_t floor() const { return floor_; }
@@ -38,6 +46,10 @@ public:
     bool covers(std::uint64_t since) const { return since >= floor_ && since <= head_; }
     // Index of the first entry with seq > since.
     std::size_t first_after(std::uint64_t since) const;
+
+    // The seq of the last retained event published at or before `t`; the
+    // floor when every retained event is newer.
+    std::uint64_t position_at(std::chrono::steady_clock::time_point t) const;
 
     const history_entry& at(std::size_t i) const { return entries_[i]; }
     std::size_t size() const { return entries_.size(); }
@@ -53,6 +65,7 @@ private:
     std::size_t bytes_ = 0;
     std::uint64_t floor_ = 0;
     std::uint64_t head_ = 0;
+    std::chrono::steady_clock::duration min_age_{0};
 };
 
 }  // namespace splitstream::publish

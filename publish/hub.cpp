@@ -5,6 +5,18 @@
 
 namespace splitstream::publish {
 
+namespace {
+
+// Checkpoints are kept this much longer than max_delay, and the history
+// this much more than max_delay while delayed subscribers exist: a
+// subscriber at the longest delay finds the checkpoint before its position.
+constexpr std::chrono::seconds timeline_margin{5};
+// Due times this close together are served by one pass of the delay timer
+// (bounds the passes to 200 a second with a delayed subscriber per event).
+constexpr std::chrono::milliseconds delay_coalesce{5};
+
+}  // namespace
+
 hub::hub(net::io_context& ioc, state_provider& provider, server_options options, metrics_registry& registry,
          std::shared_ptr<spdlog::logger> log)
     : ioc_(ioc),
@@ -19,7 +31,10 @@ hub::hub(net::io_context& ioc, state_provider& provider, server_options options,
       ping_frame_(make_control_frame(ws_opcode::ping, {})),
       pong_reply_(make_text_frame(R"({"type":"pong"})")),
       read_scratch_(64 * 1024),
-      tick_timer_(ioc) {
+      tick_timer_(ioc),
+      delay_timer_(ioc),
+      timeline_(options_.max_delay + timeline_margin, std::chrono::seconds(1)),
+      checkpoint_timer_(ioc) {
     pending_.reserve(64);
 }
 
@@ -27,9 +42,15 @@ void hub::start_history(std::uint64_t head) {
     // A history rebuilt before the server started (recovery from the
     // journal: same epoch, up to the same head) is what resuming
     // subscribers need after a restart; only a different one is dropped.
-    if (epoch_ == provider_.epoch() && history_.head() == head) return;
-    history_.reset(head);
-    epoch_ = provider_.epoch();
+    if (epoch_ != provider_.epoch() || history_.head() != head) {
+        history_.reset(head);
+        epoch_ = provider_.epoch();
+    }
+    // Every event's state at the start, so a delayed subscriber has a
+    // checkpoint for the events that do not change after it.
+    timeline_.clear();
+    for (const auto& id : provider_.event_ids()) timeline_.mark_changed(id);
+    take_checkpoints();
 }
 
 void hub::publish(const feed::derived_event& ev, std::int64_t received_mono_ns) {
@@ -41,11 +62,17 @@ void hub::publish(const feed::derived_event& ev, std::int64_t received_mono_ns) 
         // epoch_changed() closes, which leaves subscribers_: iterate a copy.
         const std::vector<subscriber*> all = subscribers_;
         for (auto* s : all) s->epoch_changed();
+        timeline_.clear();
+        for (const auto& id : provider_.event_ids()) timeline_.mark_changed(id);
     }
     metrics_.derived_events[static_cast<std::size_t>(ev.type)]->inc();
-    history_entry entry{ev.seq, ev.type, ev.event, make_text_frame(ev.json, ev.seq, received_mono_ns)};
+    const auto now = clock::now();
+    history_entry entry{ev.seq, ev.type, ev.event, make_text_frame(ev.json, ev.seq, received_mono_ns), now};
     pending_.push_back(entry);
     history_.append(std::move(entry));
+    // A delayed subscriber that has caught up is due again at the earliest
+    // at this event's time + its delay.
+    if (!delayed_.empty()) wake_delayed_at(now + min_delay_);
     if (!flush_scheduled_) {
         flush_scheduled_ = true;
         schedule_flush();
@@ -75,6 +102,10 @@ void hub::flush() {
     // kick() adds or removes subscribers.
     for (std::size_t i = 0; i < subscribers_.size(); ++i)
         if (subscribers_[i]->offer(pending_)) to_kick_.push_back(subscribers_[i]);
+    if (options_.max_delay.count() > 0) {
+        for (const auto& e : pending_)
+            if (!e.event.empty()) timeline_.mark_changed(e.event);
+    }
     pending_.clear();
     for (auto* s : to_kick_) s->kick();
     to_kick_.clear();
@@ -86,6 +117,7 @@ void hub::flush() {
     metrics_.queue_bytes.set(queued_bytes_);
     metrics_.history_events.set(static_cast<std::int64_t>(history_.size()));
     metrics_.history_bytes.set(static_cast<std::int64_t>(history_.bytes()));
+    take_checkpoints();
 }
 
 void hub::add_connection(connection& c) {
@@ -177,11 +209,87 @@ void hub::shutdown_all() {
     stopping_ = true;
     flush_timer_.cancel();
     tick_timer_.cancel();
+    delay_timer_.cancel();
+    checkpoint_timer_.cancel();
     for (auto* c = first_connection_; c != nullptr;) {
         auto* next = c->next_connection;  // shutdown() ends no connection synchronously
         c->shutdown();
         c = next;
     }
+}
+
+void hub::add_delayed(delayed_subscriber& d) {
+    d.delay_index = delayed_.size();
+    delayed_.push_back(&d);
+    update_min_delay();
+}
+
+void hub::remove_delayed(delayed_subscriber& d) {
+    if (d.delay_index >= delayed_.size() || delayed_[d.delay_index] != &d) return;
+    delayed_[d.delay_index] = delayed_.back();
+    delayed_[d.delay_index]->delay_index = d.delay_index;
+    delayed_.pop_back();
+    d.delay_index = std::numeric_limits<std::size_t>::max();
+    update_min_delay();
+}
+
+void hub::update_min_delay() {
+    min_delay_ = std::chrono::milliseconds::max();
+    for (auto* d : delayed_) min_delay_ = std::min(min_delay_, d->delay);
+    if (delayed_.empty()) min_delay_ = std::chrono::milliseconds(0);
+    // A delayed subscriber's next event must still be retained when it is
+    // due: the count limit yields to age (the byte limit does not).
+    history_.set_min_age(delayed_.empty() ? clock::duration(0)
+                                          : clock::duration(options_.max_delay + timeline_margin));
+    metrics_.delayed_subscribers.set(static_cast<std::int64_t>(delayed_.size()));
+}
+
+void hub::wake_delayed_at(clock::time_point at) {
+    if (stopping_) return;
+    at = std::max(at, last_delay_wake_ + delay_coalesce);
+    if (delay_armed_ && at >= delay_wake_at_) return;  // an earlier pass serves it
+    delay_armed_ = true;
+    delay_wake_at_ = at;
+    delay_timer_.expires_at(at);
+    // A re-armed timer may still run the earlier wait's handler (it had
+    // expired already): only the latest wait counts.
+    delay_timer_.async_wait([this, generation = ++delay_generation_](beast::error_code ec) {
+        if (!ec && generation == delay_generation_) on_delay_timer();
+    });
+}
+
+void hub::on_delay_timer() {
+    delay_armed_ = false;
+    const auto now = clock::now();
+    last_delay_wake_ = now;
+    // Backwards: a subscriber closed by its release swaps the last one
+    // (served already) into its place.
+    for (std::size_t i = delayed_.size(); i-- > 0;)
+        if (i < delayed_.size()) delayed_[i]->release_due(now);
+}
+
+void hub::take_checkpoints() {
+    if (options_.max_delay.count() == 0) return;
+    const auto now = clock::now();
+    // A checkpoint is labelled with the head: only while the provider's
+    // state is exactly that of the published events.
+    if (provider_.head() == history_.head()) {
+        for (const auto& id : timeline_.take_due(now))
+            if (auto state = provider_.snapshot_json(id))
+                timeline_.record(id, history_.head(), now, std::move(*state));
+    }
+    timeline_.prune(now);
+    metrics_.timeline_bytes.set(static_cast<std::int64_t>(timeline_.bytes()));
+    auto next = timeline_.next_due();
+    if (!next || checkpoint_armed_ || stopping_) return;
+    checkpoint_armed_ = true;
+    checkpoint_timer_.expires_at(std::max(*next, now + std::chrono::milliseconds(100)));
+    // As with the other timers: a cancelled wait touches nothing.
+    checkpoint_timer_.async_wait([this](beast::error_code ec) {
+        if (ec) return;
+        checkpoint_armed_ = false;
+        take_checkpoints();
+    });
 }
 
 }  // namespace splitstream::publish

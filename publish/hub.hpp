@@ -19,10 +19,12 @@
 #include "feed/derived_event.hpp"
 #include "publish/connection.hpp"
 #include "publish/control_desk.hpp"
+#include "publish/delayed_subscriber.hpp"
 #include "publish/frame.hpp"
 #include "publish/history.hpp"
 #include "publish/publish_metrics.hpp"
 #include "publish/server_options.hpp"
+#include "publish/snapshot_timeline.hpp"
 #include "publish/state_provider.hpp"
 #include "publish/write_gather.hpp"
 
@@ -47,6 +49,17 @@ public:
     void remove_connection(connection& c);
     void add_subscriber(subscriber& s);
     void remove_subscriber(subscriber& s);
+    // Broadcast delay (docs/publish.md): delayed subscribers are fed by one
+    // timer; while any exists the history keeps max_delay of events.
+    void add_delayed(delayed_subscriber& d);
+    void remove_delayed(delayed_subscriber& d);
+    // Runs every delayed subscriber's release_due() no later than `at`
+    // (a little after, to serve several due times in one pass).
+    void wake_delayed_at(std::chrono::steady_clock::time_point at);
+    std::size_t delayed_subscribers() const { return delayed_.size(); }
+    // Each event's recent states, for a delayed subscriber's snapshots.
+    const snapshot_timeline& timeline() const { return timeline_; }
+
     // Shuts every connection down (server stop).
     void shutdown_all();
 
@@ -95,6 +108,12 @@ private:
     void flush();
     void arm_tick();
     void on_tick();
+    void on_delay_timer();
+    void update_min_delay();
+    // Records a checkpoint of every changed event that is due one (at most
+    // one a second each) and prunes the timeline; re-arms its timer for the
+    // changes left marked.
+    void take_checkpoints();
 
     net::io_context& ioc_;
     state_provider& provider_;
@@ -128,6 +147,18 @@ private:
     std::vector<char> read_scratch_;
     net::steady_timer tick_timer_;
     bool ticking_ = false;
+
+    // Broadcast delay.
+    std::vector<delayed_subscriber*> delayed_;
+    std::chrono::milliseconds min_delay_{0};  // the shortest delay of delayed_
+    net::steady_timer delay_timer_;
+    clock::time_point delay_wake_at_{};  // when delay_timer_ fires, if armed
+    clock::time_point last_delay_wake_{};
+    std::uint64_t delay_generation_ = 0;  // a re-armed timer's earlier wait is ignored
+    bool delay_armed_ = false;
+    snapshot_timeline timeline_;
+    net::steady_timer checkpoint_timer_;
+    bool checkpoint_armed_ = false;
 };
 
 }  // namespace splitstream::publish

@@ -28,10 +28,17 @@ publish_metrics::publish_metrics(metrics_registry& r)
                        "write state); given back within a second of going idle")),
       history_events(r.make_gauge("publish_history_events", "Derived events retained for resume")),
       history_bytes(r.make_gauge("publish_history_bytes", "Bytes retained for resume")),
+      delayed_subscribers(
+          r.make_gauge("publish_delayed_subscribers", "Subscribers with a broadcast delay (delay=)")),
+      timeline_bytes(r.make_gauge("publish_snapshot_timeline_bytes",
+                                  "Bytes of the snapshot timeline (recent states for delayed subscribers)")),
       frames_sent(r.make_counter("publish_frames_sent_total", "WebSocket frames written to subscribers")),
       slow_consumer_closes(
           r.make_counter("publish_slow_consumer_closes_total",
                          "Subscribers closed with 4008 because their queue exceeded its limit")),
+      delayed_evicted_closes(r.make_counter("publish_delayed_evicted_closes_total",
+                                            "Delayed subscribers closed with 4008 because their next event "
+                                            "left the history before it was due")),
       idle_closes(r.make_counter("publish_idle_closes_total", "Subscribers closed after the idle timeout")),
       token_expired_closes(r.make_counter("publish_token_expired_closes_total",
                                           "Subscribers closed with 4001 when their token expired")),

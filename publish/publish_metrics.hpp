@@ -28,8 +28,11 @@ struct publish_metrics {
     gauge& buffer_bytes;
     gauge& history_events;
     gauge& history_bytes;
+    gauge& delayed_subscribers;
+    gauge& timeline_bytes;
     counter& frames_sent;
     counter& slow_consumer_closes;
+    counter& delayed_evicted_closes;
     counter& idle_closes;
     counter& token_expired_closes;
     counter& token_refreshes;

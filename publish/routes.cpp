@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 
 #include "base/request_target.hpp"
 #include "publish/control_channel.hpp"
@@ -120,6 +121,30 @@ std::optional<std::uint64_t> parse_u64(std::string_view s) {
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc{} || p != s.data() + s.size() || s.empty()) return std::nullopt;
     return v;
+}
+
+// The live desk's parameters of /v1/stream: `recent=N` and `delay=S`
+// (docs/publish.md). Returns what is wrong, or nothing.
+std::optional<std::string> parse_desk_params(const request_target& target, const server_options& opts,
+                                             subscription_request& out) {
+    if (auto v = target.param("recent")) {
+        const auto n = parse_u64(*v);
+        if (!n || *n > max_recent) return "recent must be an integer from 0 to " + std::to_string(max_recent);
+        out.recent = static_cast<std::uint32_t>(*n);
+    }
+    if (auto v = target.param("delay")) {
+        const auto max_s = seconds_text(opts.max_delay);
+        if (opts.max_delay.count() == 0)
+            return std::string("delay is not enabled on this server (max_delay is 0)");
+        double seconds = -1;
+        auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), seconds);
+        if (ec != std::errc{} || p != v->data() + v->size() || !(seconds >= 0) || v->empty())
+            return "delay must be a number of seconds from 0 to " + max_s;
+        if (seconds * 1000 > static_cast<double>(opts.max_delay.count()))
+            return "delay " + std::string(*v) + " is over this server's maximum of " + max_s + " seconds";
+        out.delay = std::chrono::milliseconds(std::llround(seconds * 1000));
+    }
+    return std::nullopt;
 }
 
 string_response health(const request& req, const route_context& ctx, bool readiness) {
@@ -364,6 +389,8 @@ std::variant<subscription_request, http::response<http::string_body>> check_upgr
                           "batch must be 0 or 1");
         out.batch = *v == "1";
     }
+    if (auto err = parse_desk_params(*target, ctx.options, out))
+        return refuse(refusal::bad_request, http::status::bad_request, "bad_request", *err);
 
     if (auto refused = authorize(req, *target, ctx, out.claims)) {
         refused->keep_alive(false);

@@ -32,6 +32,12 @@ struct server_options {
     // subscriber gets several frames per write instead of one syscall each.
     std::chrono::microseconds fanout_max_delay{20'000};
 
+    // Broadcast delay: the longest `delay=` a subscriber may ask for (0: no
+    // delayed subscribers). While delayed subscribers exist, the history
+    // keeps at least this much time of events (within history_max_bytes),
+    // and the snapshot timeline keeps checkpoints this far back.
+    std::chrono::milliseconds max_delay{120'000};
+
     // Connections of every kind (HTTP and WebSocket); requests beyond get 503.
     std::size_t max_connections = 10'000;
     // Open connections from one remote address; requests beyond get 503.

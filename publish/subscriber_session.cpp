@@ -10,6 +10,7 @@
 #include "publish/client_op.hpp"
 #include "publish/exact_allocator.hpp"
 #include "publish/json_text.hpp"
+#include "publish/recent_start.hpp"
 
 namespace splitstream::publish {
 
@@ -65,6 +66,7 @@ template <class Stream>
 subscriber_session<Stream>::~subscriber_session() {
     hub_->add_queued_bytes(-static_cast<std::int64_t>(queued_bytes_));
     hub_->metrics().buffer_bytes.add(-static_cast<std::int64_t>(reported_buffer_bytes_));
+    leave_delay();
     hub_->remove_subscriber(*this);
     hub_->remove_connection(*this);
     hub_->log().debug("subscriber {} ({}) gone", id_, remote_);
@@ -92,6 +94,10 @@ void subscriber_session<Stream>::run() {
     hub_->add_subscriber(*this);
     join(*request);
     request.reset();
+    if (delay_) {
+        hub_->add_delayed(*delay_);
+        release_due();  // what is due already, and a wake-up for the next
+    }
     hub_->log().debug("subscriber {} ({}) joined at {}", id_, remote_, position_);
     next_ping_at_ = last_received_ + std::min(hub_->options().ping_interval, hub_->options().idle_timeout);
     do_write();
@@ -107,10 +113,18 @@ template <class Stream>
 void subscriber_session<Stream>::join(const subscription_request& request) {
     const auto& retained = hub_->retained();
     auto& provider = hub_->provider();
-    const std::uint64_t head = hub_->head();
+    if (request.delay.count() > 0) {
+        delay_ = std::make_unique<delay_link>(*this);
+        delay_->delay = request.delay;
+    }
+    // A delayed subscriber's stream ends, for now, at its delayed position:
+    // the last event published at least `delay` ago.
+    const std::uint64_t head =
+        delay_ ? retained.position_at(std::chrono::steady_clock::now() - delay_->delay) : hub_->head();
     const std::string epoch = provider.epoch();
-    const bool resume =
-        request.since && (!request.epoch || *request.epoch == epoch) && retained.covers(*request.since);
+    const bool same_epoch = !request.epoch || *request.epoch == epoch;
+    const bool resume = request.since && same_epoch && retained.covers(*request.since);
+    const auto recent = recent_join(request, same_epoch, head);
 
     std::string hello = R"({"type":"hello","server":"splitstream/)" SPLITSTREAM_VERSION R"(","epoch":)";
     append_json_string(hello, epoch);
@@ -118,15 +132,21 @@ void subscriber_session<Stream>::join(const subscription_request& request) {
     // When tokens are in use: when this connection's token runs out, so a
     // client knows when to send a refresh.
     if (claims_) hello += ",\"token_exp\":" + std::to_string(claims_->exp);
-    hello += resume ? ",\"resume\":true}" : ",\"resume\":false}";
+    if (recent) hello += ",\"recent\":" + std::to_string(recent->count);
+    if (delay_) hello += ",\"delay\":" + seconds_text(delay_->delay);
+    hello += resume || recent ? ",\"resume\":true}" : ",\"resume\":false}";
     auto hello_frame = std::make_shared<frame>(*make_text_frame(hello));
 
-    if (resume) {
-        position_ = *request.since;
+    if (resume || recent) {
+        position_ = resume ? *request.since : recent->after;
         hello_frame->seq = position_;
         push_hello(std::move(hello_frame), request);
         catching_up_ = true;
         refill_from_history();
+        return;
+    }
+    if (delay_) {
+        join_delayed_snapshots(head, std::move(hello_frame));
         return;
     }
     // Fresh (or unresumable) subscriber: the state of every matching event
@@ -172,24 +192,106 @@ void subscriber_session<Stream>::control_changed(const frame_ptr& message) {
 }
 
 template <class Stream>
+std::optional<recent_position> subscriber_session<Stream>::recent_join(const subscription_request& request,
+                                                                       bool same_epoch,
+                                                                       std::uint64_t up_to) const {
+    // A reconnecting client resumes exactly with `since`; `recent` is for
+    // a first join only.
+    if (request.since || request.recent == 0 || !same_epoch) return std::nullopt;
+    return recent_start(hub_->retained(), filter_, request.recent, up_to);
+}
+
+template <class Stream>
 void subscriber_session<Stream>::refill_from_history() {
+    if (slow_marked_) return;  // closing on its next turn: counted and logged once
     const auto& retained = hub_->retained();
     if (position_ < retained.floor()) {
-        // Fell so far behind while catching up that the history moved on.
+        // Fell so far behind while catching up that the history moved on
+        // (or, delayed, the next event was evicted before it was due).
         catching_up_ = false;
+        if (delay_) {
+            hub_->metrics().delayed_evicted_closes.inc();
+            hub_->log().warn(
+                "subscriber {} ({}) with delay {} s: events after seq {} left the history before "
+                "they were due",
+                id_, remote_, seconds_text(delay_->delay), position_);
+        }
         mark_slow();
         return;
     }
+    // Delayed: only the events published at least `delay` ago are due.
+    const auto due_by = delay_ ? std::chrono::steady_clock::now() - delay_->delay
+                               : std::chrono::steady_clock::time_point::max();
     // Replays in slices of half the queue, continued as writes complete, so
     // a long resume never trips the slow-consumer limit by itself.
     const auto& opts = hub_->options();
     for (std::size_t i = retained.first_after(position_); i < retained.size(); ++i) {
         if (queued_bytes_ >= opts.queue_max_bytes / 2 || queue_.size() >= opts.queue_max_messages / 2) return;
         const auto& e = retained.at(i);
+        if (e.published > due_by) {
+            hub_->wake_delayed_at(e.published + delay_->delay);
+            break;
+        }
         position_ = e.seq;
         if (filter_.matches(e.type, e.event)) push_unchecked(e.frame);
     }
     catching_up_ = false;
+}
+
+template <class Stream>
+void subscriber_session<Stream>::release_due() {
+    if (state_ != state::open || slow_marked_) return;
+    refill_from_history();
+    do_write();
+}
+
+template <class Stream>
+void subscriber_session<Stream>::join_delayed_snapshots(std::uint64_t at, std::shared_ptr<frame> hello) {
+    const auto& retained = hub_->retained();
+    const auto& timeline = hub_->timeline();
+    position_ = at;
+    std::vector<frame_ptr> frames;
+    std::vector<std::pair<std::string, std::uint64_t>> checkpoint_of;  // event -> its checkpoint's seq
+    std::uint64_t oldest = at;
+    for (const auto& id : hub_->provider().event_ids()) {
+        if (!filter_.wants_event(id) || (claims_ && !claims_->allows(id))) continue;
+        const auto* c = timeline.at_or_before(id, at);
+        if (!c) continue;  // the event did not exist yet at `at`
+        std::string json = "{\"type\":\"snapshot\",\"seq\":" + std::to_string(c->seq) + ",\"event\":";
+        append_json_string(json, id);
+        json += ",\"state\":";
+        json += *c->state;
+        json += "}";
+        frames.push_back(make_text_frame(json));
+        checkpoint_of.emplace_back(id, c->seq);
+        oldest = std::min(oldest, c->seq);
+    }
+    // Checkpoints are at most a second apart per changing event: the events
+    // between an event's checkpoint and `at` make its state exact. (Feed
+    // health events are not state, and are not replayed.)
+    for (auto i = retained.first_after(oldest); i < retained.size() && retained.at(i).seq <= at; ++i) {
+        const auto& e = retained.at(i);
+        if (e.event.empty() || !filter_.matches(e.type, e.event)) continue;
+        auto it = std::find_if(checkpoint_of.begin(), checkpoint_of.end(),
+                               [&](const auto& c) { return c.first == e.event; });
+        if (it != checkpoint_of.end() && e.seq > it->second) frames.push_back(e.frame);
+    }
+    // As for an undelayed join: the last frame carries the position.
+    if (frames.empty()) {
+        hello->seq = at;
+        push_unchecked(std::move(hello));
+        return;
+    }
+    push_unchecked(std::move(hello));
+    auto last = std::make_shared<frame>(*frames.back());
+    last->seq = at;
+    frames.back() = std::move(last);
+    for (auto& f : frames) push_unchecked(std::move(f));
+}
+
+template <class Stream>
+void subscriber_session<Stream>::leave_delay() {
+    if (delay_) hub_->remove_delayed(*delay_);
 }
 
 template <class Stream>
@@ -214,7 +316,8 @@ bool subscriber_session<Stream>::enqueue(const frame_ptr& f) {
 
 template <class Stream>
 bool subscriber_session<Stream>::offer(std::span<const history_entry> batch) {
-    if (state_ != state::open || catching_up_ || slow_marked_) return false;
+    // A delayed subscriber is fed from the history by the delay timer.
+    if (state_ != state::open || catching_up_ || slow_marked_ || delay_) return false;
     for (const auto& e : batch) {
         if (e.seq <= position_) continue;
         position_ = e.seq;
@@ -572,7 +675,9 @@ void subscriber_session<Stream>::on_write(beast::error_code ec) {
         const auto& f = queue_.at(i);
         bytes += wire(*f).size();
         written_position_ = std::max(written_position_, f->seq);
-        if (f->received_mono_ns > 0)
+        // The latency histogram is the server's own: a broadcast delay is
+        // asked for, not suffered.
+        if (f->received_mono_ns > 0 && !delay_)
             hub_->metrics().latency.observe(static_cast<double>(now - f->received_mono_ns) * 1e-9);
     }
     hub_->metrics().frames_sent.inc(in_flight_);
@@ -587,7 +692,7 @@ void subscriber_session<Stream>::on_write(beast::error_code ec) {
         if (peer_closed_) close_transport();
         return;
     }
-    if (catching_up_ && state_ == state::open) refill_from_history();
+    if ((catching_up_ || delay_) && state_ == state::open) refill_from_history();
     if (queue_.empty() && !close_pending_) {
         // Drained: the gather goes back to the hub, and a ring that never
         // grew is freed at once (it is cheap to make again), so the memory
@@ -667,6 +772,7 @@ void subscriber_session<Stream>::begin_close(std::uint16_t code, const char* rea
     queue_.truncate(in_flight_);
     queued_bytes_ -= dropped;
     hub_->add_queued_bytes(-static_cast<std::int64_t>(dropped));
+    leave_delay();
     hub_->remove_subscriber(*this);
     close_pending_ = true;
     close_timer_ = std::make_unique<net::steady_timer>(hub_->context(), hub_->options().close_timeout);
@@ -691,6 +797,7 @@ void subscriber_session<Stream>::close_transport() {
     socket.shutdown(tcp::socket::shutdown_both, ec);
     socket.close(ec);
     if (close_timer_) close_timer_->cancel();
+    leave_delay();
     hub_->remove_subscriber(*this);
 }
 

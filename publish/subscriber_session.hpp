@@ -21,9 +21,11 @@
 
 #include "base/net.hpp"
 #include "publish/connection.hpp"
+#include "publish/delayed_subscriber.hpp"
 #include "publish/frame_reader.hpp"
 #include "publish/frame_ring.hpp"
 #include "publish/hub.hpp"
+#include "publish/recent_start.hpp"
 #include "publish/subscription_request.hpp"
 #include "publish/transport.hpp"
 #include "publish/write_gather.hpp"
@@ -56,10 +58,29 @@ private:
     static constexpr bool plain = std::is_same_v<Stream, plain_socket>;
 
     void join(const subscription_request& request);
+    // `recent=N` on a first join: where the subscriber starts instead of
+    // snapshots (the last N matching events up to `up_to`), or nothing.
+    std::optional<recent_position> recent_join(const subscription_request& request, bool same_epoch,
+                                               std::uint64_t up_to) const;
     void refill_from_history();
     // Queues the hello and, for an overlay (`control=`), its channel's
     // current state right behind it.
     void push_hello(frame_ptr hello, const subscription_request& request);
+
+    // Broadcast delay (`delay=`): the subscriber is fed from the history by
+    // the hub's delay timer, through this link (made only when delayed, so
+    // an undelayed subscriber pays one pointer).
+    struct delay_link final : delayed_subscriber {
+        explicit delay_link(subscriber_session& s) : session(s) {}
+        void release_due(std::chrono::steady_clock::time_point) override { session.release_due(); }
+        subscriber_session& session;
+    };
+    void release_due();
+    // A fresh delayed subscriber at position `at`: each matching event's
+    // newest checkpoint at or before `at`, then the events that bring it up
+    // to `at`, so the state it shows is the state as of `at`.
+    void join_delayed_snapshots(std::uint64_t at, std::shared_ptr<frame> hello);
+    void leave_delay();
     bool enqueue(const frame_ptr& f);
     void push_unchecked(frame_ptr f);
     void reply(frame_ptr f);
@@ -147,6 +168,7 @@ private:
     std::size_t queued_bytes_ = 0;
     std::unique_ptr<write_gather> gather_;            // only while a write is in flight
     std::unique_ptr<net::steady_timer> close_timer_;  // only while closing
+    std::unique_ptr<delay_link> delay_;               // only with `delay=`
 
     std::uint32_t reported_buffer_bytes_ = 0;  // in the hub's gauge
     std::uint64_t position_ = 0;               // last seq offered to this subscriber

@@ -294,10 +294,12 @@ TEST(static_files, maps_pages_and_refuses_paths_outside_the_directory) {
     std::filesystem::create_directories(root / "css");
     std::ofstream(root / "index.html") << "i";
     std::ofstream(root / "graphics.html") << "g";
+    std::ofstream(root / "control.html") << "k";
     std::ofstream(root / "css" / "a.css") << "c";
     std::ofstream(root / ".env") << "secret";
     EXPECT_EQ(resolve_static(root, "/")->path.filename(), "index.html");
     EXPECT_EQ(resolve_static(root, "/graphics")->content_type, "text/html; charset=utf-8");
+    EXPECT_EQ(resolve_static(root, "/control")->path.filename(), "control.html");
     EXPECT_EQ(resolve_static(root, "/css/a.css")->content_type, "text/css; charset=utf-8");
     EXPECT_FALSE(resolve_static(root, "/../etc/passwd"));
     EXPECT_FALSE(resolve_static(root, "/css/../../x"));

@@ -199,5 +199,67 @@ TEST(tail_client, over_wss_trusts_the_ca_file_refuses_an_unknown_certificate_and
     EXPECT_TRUE(run_until([&] { return srv.connections() == 0; }));
 }
 
+TEST(tail_client, opens_with_the_last_headlines_then_goes_live_and_can_stay_behind_by_a_delay) {
+    net::io_context ioc;
+    publish::testing::fake_provider provider;
+    metrics_registry registry;
+    publish::server srv(ioc, {.listen_address = "127.0.0.1", .listen_port = 0}, provider, registry, quiet());
+    srv.start();
+    const auto run_until = [&](auto done) { return publish::testing::run_until(ioc, done, 10s); };
+    for (int i = 0; i < 60; ++i)
+        srv.publish(publish::testing::next_event(provider, feed::event_type::split, "A"));
+    const auto url = "ws://127.0.0.1:" + std::to_string(srv.port()) + "/v1/stream";
+
+    // The default: the last 50 headlines (11..60), then live.
+    tail_options t;
+    t.url = url;
+    t.count = 52;
+    std::ostringstream out;
+    auto client = tail_client::create(ioc, t, out, quiet()).client;
+    ASSERT_TRUE(client);
+    client->run();
+    ASSERT_TRUE(run_until([&] { return client->stats().printed == 50; })) << out.str();
+    for (int i = 0; i < 2; ++i)
+        srv.publish(publish::testing::next_event(provider, feed::event_type::split, "A"));
+    ASSERT_TRUE(run_until([&] { return client->done(); })) << out.str();
+    auto lines = lines_of(out.str());
+    ASSERT_EQ(lines.size(), 52u) << out.str();
+    EXPECT_NE(lines.front().find("A  event 11"), std::string::npos) << lines.front();
+    EXPECT_NE(lines.back().find("A  event 62"), std::string::npos) << lines.back();
+
+    // --recent 0: as before, nothing until the next event.
+    tail_options none = t;
+    none.recent = 0;
+    none.count = 1;
+    std::ostringstream none_out;
+    auto fresh = tail_client::create(ioc, none, none_out, quiet()).client;
+    fresh->run();
+    ASSERT_TRUE(run_until([&] { return srv.subscribers() == 1; }));
+    ioc.run_for(50ms);
+    EXPECT_EQ(none_out.str(), "");
+    srv.publish(publish::testing::next_event(provider, feed::event_type::split, "A"));  // 63
+    ASSERT_TRUE(run_until([&] { return fresh->done(); }));
+    EXPECT_NE(none_out.str().find("A  event 63"), std::string::npos) << none_out.str();
+
+    // --delay: the next event is printed no sooner than the delay after it
+    // (the earlier ones are older than the delay: the tail starts after them).
+    ioc.run_for(400ms);
+    tail_options behind = none;
+    behind.delay = 300ms;
+    std::ostringstream behind_out;
+    auto delayed = tail_client::create(ioc, behind, behind_out, quiet()).client;
+    delayed->run();
+    ASSERT_TRUE(run_until([&] { return srv.subscribers() == 1; }));
+    ioc.run_for(20ms);
+    const auto published = std::chrono::steady_clock::now();
+    srv.publish(publish::testing::next_event(provider, feed::event_type::split, "A"));  // 64
+    ASSERT_TRUE(run_until([&] { return delayed->done(); }));
+    EXPECT_GE(std::chrono::steady_clock::now() - published, 300ms);
+    EXPECT_NE(behind_out.str().find("A  event 64"), std::string::npos) << behind_out.str();
+
+    srv.stop();
+    EXPECT_TRUE(run_until([&] { return srv.connections() == 0; }));
+}
+
 }  // namespace
 }  // namespace splitstream::tail

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { Client, applyEvent, boardPosition, clockNote, raceFromSnapshot, runningOrder, raceClock, formatClock, formatGap }
+import { Client, applyEvent, boardPosition, clockNote, raceFromSnapshot, runningOrder, raceClock, formatClock, formatGap,
+  splitFrame, delayNote, recentNote, shortName, formatMark, pageParams }
   from '../../publish/web/js/splitstream.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -56,6 +57,16 @@ const race = [
     { place: null, bib: '3', name: 'Cat C', country: 'KEN', mark: 'DNF', flags: [] },
   ] }),
 ];
+
+// The engine's snapshot of the race after `upTo` (built from the events).
+function raceState(upTo) {
+  const r = build(upTo);
+  return {
+    event: 'W800-F', name: r.name, round: r.round, distance_m: r.distance_m, status: r.status,
+    athletes: [...r.athletes.values()].map((a) => ({ bib: a.bib, name: a.name, country: a.country, status: a.status,
+      finish: a.finish, records: a.flags })),
+  };
+}
 
 function build(upTo) {
   const r = raceFromSnapshot('W800-F', {}, 0);
@@ -207,6 +218,139 @@ test('the client resumes with since and epoch, ignores duplicates, and resets on
   assert.deepEqual(seen.slice(-1), [4]);
   client.close();
   assert.equal(client.status, 'closed');
+});
+
+test('stream URLs: recent only on a fresh start, delay, control, batch and token on every connection', async () => {
+  FakeSocket.all = [];
+  const client = new Client({
+    url: 'ws://127.0.0.1:1/v1/stream', WebSocket: FakeSocket, initialBackoffMs: 1, maxBackoffMs: 2, pingIntervalMs: 0,
+    events: ['W800-F'], recent: 50, delay: 30, control: 'A', batch: true, token: 'abc',
+  }).connect();
+  const first = new URL(FakeSocket.all[0].url);
+  assert.equal(first.searchParams.get('recent'), '50');
+  assert.equal(first.searchParams.get('delay'), '30');
+  assert.equal(first.searchParams.get('control'), 'A');
+  assert.equal(first.searchParams.get('batch'), '1');
+  assert.equal(first.searchParams.get('access_token'), 'abc');
+  assert.equal(first.searchParams.get('since'), null);
+  assert.equal(client.delayMs, 30000);
+  FakeSocket.all[0].deliver({ type: 'hello', epoch: 'e1', head: 7, recent: 0 });
+  FakeSocket.all[0].close();
+  await sleep(30);
+  const second = new URL(FakeSocket.all[1].url);
+  assert.equal(second.searchParams.get('recent'), null, 'a resume does not ask for recent events');
+  assert.equal(second.searchParams.get('since'), '7');
+  assert.equal(second.searchParams.get('delay'), '30', 'the delay holds across reconnections');
+  assert.equal(second.searchParams.get('control'), 'A');
+  client.close();
+
+  // recent=0, no delay: the old URL.
+  FakeSocket.all = [];
+  const plain = new Client({ url: 'ws://127.0.0.1:1/v1/stream', WebSocket: FakeSocket, pingIntervalMs: 0, recent: 0, delay: 0 }).connect();
+  assert.equal(FakeSocket.all[0].url, 'ws://127.0.0.1:1/v1/stream');
+  plain.close();
+  // since wins over recent: it asks for more.
+  FakeSocket.all = [];
+  const since = new Client({ url: 'ws://127.0.0.1:1/v1/stream', WebSocket: FakeSocket, pingIntervalMs: 0, recent: 50, since: 0 }).connect();
+  assert.match(FakeSocket.all[0].url, /since=0/);
+  assert.doesNotMatch(FakeSocket.all[0].url, /recent=/);
+  since.close();
+});
+
+test('page parameters: recent, delay and token', () => {
+  const p = pageParams('?event=M1500-F&recent=0&delay=7&token=t1');
+  assert.deepEqual([p.events, p.recent, p.delay, p.token], [['M1500-F'], 0, 7, 't1']);
+  const q = pageParams('?event=M1500-F');
+  assert.deepEqual([q.recent, q.delay, q.token], [null, null, null]);
+});
+
+test('a batched frame carries several messages, one per line, applied in order', () => {
+  assert.deepEqual(splitFrame('{"a":1}'), ['{"a":1}']);
+  assert.deepEqual(splitFrame('{"a":1}\n{"b":"x\\ny"}\n{"c":3}'), ['{"a":1}', '{"b":"x\\ny"}', '{"c":3}']);
+  FakeSocket.all = [];
+  const seen = [];
+  const client = new Client({ url: 'ws://127.0.0.1:1/v1/stream', WebSocket: FakeSocket, pingIntervalMs: 0, batch: true,
+    onEvent: (e) => seen.push(e.seq) }).connect();
+  const ws = FakeSocket.all[0];
+  // The hello, a snapshot and events in one frame, as a batching server may send them.
+  const frame = [{ type: 'hello', epoch: 'e', head: 0 }, ...race.slice(0, 7)].map((m) => JSON.stringify(m)).join('\n');
+  ws.onmessage({ data: frame });
+  ws.onmessage({ data: race.slice(5, 9).map((m) => JSON.stringify(m)).join('\n') });   // 6, 7 again
+  assert.deepEqual(seen, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.equal(client.ignored, 2);
+  assert.equal(client.state('W800-F').leader.bib, '1');
+  client.close();
+});
+
+test('control frames: each change reaches onControl, an older revision never wins, they carry no seq', () => {
+  FakeSocket.all = [];
+  const controls = [];
+  const client = new Client({ url: 'ws://127.0.0.1:1/v1/stream', WebSocket: FakeSocket, pingIntervalMs: 0, control: 'A',
+    onControl: (c) => controls.push([c.rev, c.view, c.on_air]) }).connect();
+  const ws = FakeSocket.all[0];
+  ws.deliver({ type: 'hello', epoch: 'e', head: 3 });
+  ws.deliver({ type: 'control', channel: 'A', rev: 4, on_air: true, event: 'W800-F', view: 'running', options: {} });
+  ws.deliver({ type: 'control', channel: 'A', rev: 5, on_air: true, event: 'W800-F', view: 'results', options: {} });
+  ws.deliver({ type: 'control', channel: 'A', rev: 3, on_air: false, event: 'W800-F', view: 'startlist', options: {} });
+  assert.deepEqual(controls, [[4, 'running', true], [5, 'results', true]]);
+  assert.equal(client.control.view, 'results');
+  assert.equal(client.lastSeq, 0, 'a control frame is not a derived event');
+  assert.equal(client.received, 0);
+  client.close();
+});
+
+test('recent events: shown once as headlines, state from the snapshot, live events after', () => {
+  // A server may send the recent events with the snapshots, or (as
+  // splitstream does) instead of them, as a resume from before them.
+  for (const order of ['events first', 'snapshot first', 'no snapshot']) {
+    FakeSocket.all = [];
+    const seen = [];
+    const client = new Client({ url: 'ws://127.0.0.1:1/v1/stream', WebSocket: FakeSocket, pingIntervalMs: 0, recent: 3,
+      onEvent: (e) => seen.push([e.seq, !!e.recent]) }).connect();
+    const ws = FakeSocket.all[0];
+    ws.deliver({ type: 'hello', epoch: 'e', head: 9, recent: 3, resume: order === 'no snapshot' });
+    const snap = { type: 'snapshot', seq: 9, event: 'W800-F', state: raceState(9) };
+    if (order === 'snapshot first') ws.deliver(snap);
+    for (const e of race.slice(6, 9)) ws.deliver(e);   // 7, 8, 9
+    if (order === 'events first') ws.deliver(snap);
+    ws.deliver(race[9]);                                 // 10: live
+    ws.deliver(race[8]);                                 // 9 again: a duplicate
+    assert.deepEqual(seen, [[7, true], [8, true], [9, true], [10, false]], order);
+    assert.equal(client.recent, 3);
+    const r = client.state('W800-F');
+    assert.equal(r.athletes.get('1').finish.mark, '1:55.21', order);
+    assert.deepEqual(r.athletes.get('1').flags, ['NR'], `${order}: the record is applied once`);
+    assert.equal(client.lastSeq, 10);
+    client.close();
+  }
+});
+
+test('helpers for the pages: notes, family names, marks', () => {
+  assert.equal(delayNote(30), '30 s delay');
+  assert.equal(delayNote(0), '');
+  assert.equal(delayNote(null), '');
+  assert.equal(recentNote(50, 50), 'Showing the last 50 headlines');
+  assert.equal(recentNote(12, 50), 'All 12 headlines so far');
+  assert.equal(recentNote(0, 50), 'No headlines yet');
+  assert.equal(shortName('Josh KERR'), 'Kerr');
+  assert.equal(shortName('Narve Gilje NORDÅS'), 'Nordås');
+  assert.equal(shortName('Mario GARCÍA'), 'García');
+  assert.equal(formatMark(212070), '3:32.07');
+  assert.equal(formatMark(209371), '3:29.38');
+});
+
+test('a broadcast delay: the race clock runs that far behind the timing system, agreeing with the events', () => {
+  const r = build(2);   // started
+  const gun = Date.parse('2024-08-06T19:50:00.000Z');
+  r.gunTs = '2024-08-06T19:50:00.000Z';
+  r.delayMs = 7000;
+  // The started event arrived 7 s after its ts (the delay), as live events do.
+  r.tsSkewMs = 7000;
+  r.gunLocalMs = gun + 7000;
+  assert.equal(raceClock(r, gun + 17000), 10000, '17 s after the gun, 7 s delay: the clock shows 10 s');
+  r.delayMs = 0;
+  r.tsSkewMs = 20;
+  assert.equal(raceClock(r, gun + 17000), 16980);
 });
 
 test('drop(holdMs) keeps the client offline at least that long', async () => {

@@ -166,7 +166,7 @@ function play() {
 }
 
 const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.png': 'image/png', '.svg': 'image/svg+xml' };
-const routes = { '/': 'index.html', '/ticker': 'ticker.html', '/graphics': 'graphics.html' };
+const routes = { '/': 'index.html', '/ticker': 'ticker.html', '/graphics': 'graphics.html', '/control': 'control.html' };
 
 const server = http.createServer((req, res) => {
   const u = new URL(req.url, 'http://x');

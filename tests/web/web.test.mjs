@@ -293,7 +293,7 @@ describe('web pages in a real browser', () => {
     graphicsPage = await newPage({ viewport: { width: 1920, height: 1080 } });
     graphicsPage.on('pageerror', onError('graphics'));
     await Promise.all([
-      tickerPage.goto(`${run.base}/ticker?max=5000&hide=`),
+      tickerPage.goto(`${run.base}/ticker?max=5000&hide=&recent=0`),
       graphicsPage.goto(`${run.base}/graphics?event=${encodeURIComponent(run.eventId)}`),
     ]);
     await waitFor('both pages to go live', async () => {

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
 #include <ctime>
 
 namespace splitstream::tail {
@@ -19,6 +20,13 @@ std::string joined(const std::vector<std::string>& v) {
     std::string out;
     for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
     return out;
+}
+
+// `delay=` as decimal seconds, shortest form ("5", "1.5").
+std::string delay_text(std::chrono::milliseconds d) {
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof buf, static_cast<double>(d.count()) / 1000.0);
+    return std::string(buf, r.ptr);
 }
 
 std::string local_clock() {
@@ -97,7 +105,12 @@ std::string tail_client::target() const {
     if (stats_.last_seq > 0) {
         t = ingest::with_query(t, "since", std::to_string(stats_.last_seq));
         if (!stats_.epoch.empty()) t = ingest::with_query(t, "epoch", stats_.epoch);
+    } else if (opt_.recent > 0) {
+        // Only on a first join: a reconnect resumes exactly with since.
+        t = ingest::with_query(t, "recent", std::to_string(opt_.recent));
     }
+    // On every connection, so a resumed tail stays as far behind.
+    if (opt_.delay) t = ingest::with_query(t, "delay", delay_text(*opt_.delay));
     return t;
 }
 

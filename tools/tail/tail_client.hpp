@@ -43,6 +43,11 @@ struct tail_options {
     std::vector<std::string> types;                     // empty: all
     std::optional<std::uint64_t> count;                 // stop after printing this many events
     std::optional<std::chrono::milliseconds> duration;  // stop after this long
+    // The live desk: open with the last `recent` headlines of the stream
+    // (`recent=`; 0: snapshots only, as before), and show every event
+    // `delay` after it happened (`delay=`; to stay behind a video stream).
+    std::uint32_t recent = 50;
+    std::optional<std::chrono::milliseconds> delay;
     // 200 ms doubling to 5 s; each wait shortened by up to a quarter so
     // that many tails do not return at once.
     ingest::backoff_options reconnect{.initial = std::chrono::milliseconds(200),

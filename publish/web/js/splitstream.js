@@ -59,6 +59,38 @@ export function clockNote(timeZone = Intl.DateTimeFormat().resolvedOptions().tim
   return `Times are the timing system's clock, shown in your time zone${zone}.`;
 }
 
+// The note a page shows under a broadcast delay: "30 s delay".
+export function delayNote(seconds) {
+  const s = Number(seconds);
+  return Number.isFinite(s) && s > 0 ? `${s} s delay` : '';
+}
+
+// How far back a page opened with `recent=N` shows, from the hello's
+// `recent` (K, the events the server resent): all of them when the server
+// had fewer than asked for.
+export function recentNote(k, asked, noun = 'headlines') {
+  if (!Number.isFinite(k)) return '';
+  if (k === 0) return `No ${noun} yet`;
+  const one = noun.replace(/s$/, '');
+  if (k < asked) return k === 1 ? `The only ${one} so far` : `All ${k} ${noun} so far`;
+  return `Showing the last ${k} ${k === 1 ? one : noun}`;
+}
+
+// The name as a caption prints it: the family name, which feeds give in
+// capitals ("Josh KERR" -> "Kerr", "Narve Gilje NORDÅS" -> "Nordås").
+export function shortName(name) {
+  const words = String(name ?? '').split(/\s+/).filter(Boolean);
+  const caps = words.filter((w) => /\p{L}/u.test(w) && w === w.toUpperCase());
+  const family = caps.length ? caps : words.slice(-1);
+  return family.map((w) => w.split('-').map((p) => p.charAt(0) + p.slice(1).toLowerCase()).join('-')).join(' ');
+}
+
+// A time in ms as an official mark: rounded up to the hundredth ("3:32.07").
+export function formatMark(ms) {
+  if (!Number.isFinite(ms) || ms <= 0) return '';
+  return formatClock(Math.ceil(ms / 10) * 10, 2);
+}
+
 // Sorts record/flag kinds so the most important comes first (WR before PB).
 export function sortFlags(flags) {
   const rank = (k) => {
@@ -76,6 +108,8 @@ function newAthlete(a) {
     name: a.name ?? '',
     country: a.country ?? '',
     lane: a.lane ?? null,
+    pb_ms: a.pb_ms ?? null,  // personal / season's best before the race (start list)
+    sb_ms: a.sb_ms ?? null,
     status: 'ok',          // 'ok' | 'DNS' | 'DNF' | 'DQ'
     irm: null,             // {code, rule?, reason?} while status is not ok
     last: null,            // last timing point: {distance_m, elapsed_ms, position, behind_ms, lap_ms}
@@ -455,6 +489,11 @@ const DEFAULTS = {
   events: [],             // event ids; empty = all
   types: [],              // derived event types; empty = all
   since: null,            // first connection only: ask for history after this seq
+  recent: null,           // first connection only: also the last N matching events (`recent=N`)
+  delay: null,            // seconds: the server holds every frame back this long (`delay=S`)
+  control: null,          // a control channel to follow (`control=A`): `control` frames
+  batch: false,           // ask for batched frames (`batch=1`); any frame is parsed as JSON Lines
+  token: null,            // access token (`access_token=`) when the daemon uses tokens
   initialBackoffMs: 250,
   maxBackoffMs: 10000,
   pingIntervalMs: 15000,  // a ping when idle; no frame for 2.5x this = dead link
@@ -462,6 +501,7 @@ const DEFAULTS = {
   onState: null,          // (eventId, raceState, client)
   onStatus: null,         // (status, client)
   onHello: null,          // (hello, client)
+  onControl: null,        // (control state, client): on each connection and each change
   WebSocket: null,        // constructor; default globalThis.WebSocket
 };
 
@@ -515,6 +555,16 @@ export class Client {
     this.lastFrameAt = 0;
     this.stopped = true;
     this.holdUntil = 0;
+    this.recent = null;         // events the last hello said it resends as `recent` (K)
+    this.backlogUntil = 0;      // events with seq <= this are the recent backlog
+    this.backlogSeq = 0;        // the last of them applied
+    this.control = null;        // the last control frame
+  }
+
+  // The delay the server applies, in ms (0: none).
+  get delayMs() {
+    const d = Number(this.options.delay);
+    return Number.isFinite(d) && d > 0 ? d * 1000 : 0;
   }
 
   // Opens the connection. Safe to call once; reconnection is automatic.
@@ -576,7 +626,15 @@ export class Client {
       p.set('epoch', this.epoch);
     } else if (this.options.since !== null && this.options.since !== undefined) {
       p.set('since', String(this.options.since));
+    } else if (Number(this.options.recent) > 0) {
+      // Only a fresh start asks for the recent events: a resume gets every
+      // event after `since` anyway.
+      p.set('recent', String(Math.floor(Number(this.options.recent))));
     }
+    if (this.delayMs > 0) p.set('delay', String(this.options.delay));
+    if (this.options.control) p.set('control', String(this.options.control));
+    if (this.options.batch) p.set('batch', '1');
+    if (this.options.token) p.set('access_token', String(this.options.token));
     return u.toString();
   }
 
@@ -635,25 +693,46 @@ export class Client {
     if (this.ws && this.ws.readyState === 1) this.ws.send(JSON.stringify(obj));
   }
 
+  // A frame holds one message, or with `batch=1` several, one JSON object a
+  // line (JSON never contains a raw newline, so splitting is exact).
   onFrame(data) {
-    let msg;
-    try {
-      msg = JSON.parse(data);
-    } catch {
-      return;
+    for (const line of splitFrame(data)) {
+      let msg;
+      try {
+        msg = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      this.onMessage(msg);
     }
+  }
+
+  onMessage(msg) {
     switch (msg.type) {
       case 'hello':
         this.onHello(msg);
         return;
       case 'pong':
+      case 'subscribed':
+      case 'refreshed':
+      case 'error':
         return;
       case 'snapshot':
         this.onSnapshot(msg);
         return;
+      case 'control':
+        this.onControlFrame(msg);
+        return;
       default:
         this.onDerived(msg);
     }
+  }
+
+  onControlFrame(msg) {
+    // An older revision than the one applied (a late frame) never wins.
+    if (this.control && this.control.channel === msg.channel && Number(msg.rev) < Number(this.control.rev)) return;
+    this.control = msg;
+    this.options.onControl?.(msg, this);
   }
 
   onHello(msg) {
@@ -671,6 +750,12 @@ export class Client {
     if (this.firstHead === null) this.firstHead = msg.head ?? 0;
     this.epoch = msg.epoch ?? null;
     this.head = msg.head ?? 0;
+    // `recent` (K events at or before the head) come with this hello: they
+    // are shown as headlines but the snapshots hold the state they made.
+    this.recent = Number.isFinite(msg.recent) ? msg.recent : null;
+    this.backlogUntil = this.recent ? this.head : 0;
+    this.backlogSeq = 0;
+    if (this.recent !== null && !resumed) this.lastSeq = Math.max(this.lastSeq, this.head);
     this.connections += 1;
     this.connectedAt = Date.now();
     this.attempt = 0;
@@ -684,6 +769,7 @@ export class Client {
     const id = msg.event ?? msg.state?.event;
     if (!id || !msg.state) return;
     const race = raceFromSnapshot(id, msg.state, msg.seq ?? 0);
+    race.delayMs = this.delayMs;
     this.races.set(id, race);
     if (Number.isFinite(msg.seq) && msg.seq > this.lastSeq) this.lastSeq = msg.seq;
     if (this.connections === 1 && this.received === 0) this.firstHead = Math.max(this.firstHead ?? 0, msg.seq ?? 0);
@@ -692,6 +778,13 @@ export class Client {
 
   onDerived(ev) {
     if (!Number.isFinite(ev.seq)) return;
+    if (ev.seq <= this.backlogUntil) {
+      // In seq order, before any live event: anything else is a duplicate.
+      if (ev.seq > this.backlogSeq) this.onBacklog(ev);
+      else this.ignored += 1;
+      return;
+    }
+    this.backlogUntil = 0;
     if (ev.seq <= this.lastSeq) {
       this.ignored += 1;
       return;
@@ -703,6 +796,7 @@ export class Client {
       race = this.races.get(ev.event);
       if (!race) {
         race = emptyRace(ev.event);
+        race.delayMs = this.delayMs;
         this.races.set(ev.event, race);
       }
       ev.receivedAt = Date.now();
@@ -713,10 +807,36 @@ export class Client {
     if (race) this.options.onState?.(ev.event, race, this);
   }
 
+  // One of the `recent` events: what happened before this client joined.
+  // It changes a race only when no snapshot covers it yet (a server may send
+  // the recent events before the snapshots; these then replace the race).
+  onBacklog(ev) {
+    let race = null;
+    if (ev.event) {
+      race = this.races.get(ev.event) ?? null;
+      if (!race) {
+        race = emptyRace(ev.event);
+        race.delayMs = this.delayMs;
+        this.races.set(ev.event, race);
+      }
+      if (ev.seq > race.seq) applyEvent(race, ev);
+    }
+    if (ev.seq > this.lastSeq) this.lastSeq = ev.seq;
+    this.backlogSeq = ev.seq;
+    ev.recent = true;
+    this.options.onEvent?.(ev, race, this);
+  }
+
   setStatus(status, detail = {}) {
     this.status = status;
     this.options.onStatus?.({ status, attempt: this.attempt, epoch: this.epoch, lastSeq: this.lastSeq, ...detail }, this);
   }
+}
+
+// The messages in one frame: one, or with `batch=1` one per line.
+export function splitFrame(data) {
+  const text = typeof data === 'string' ? data : String(data);
+  return text.indexOf('\n') < 0 ? [text] : text.split('\n').filter((l) => l.length > 0);
 }
 
 // ---------------------------------------------------------------- the clock
@@ -754,11 +874,14 @@ export function raceClock(race, now = Date.now()) {
   if (!race.gunTs || race.status === 'scheduled' || race.status === 'recalled' || race.status === 'cancelled') return null;
   const gunTsMs = Date.parse(race.gunTs);
   let gunLocal = race.gunLocalMs;
+  // With a broadcast delay every event arrives `delayMs` late, and the clock
+  // must agree with them: it runs that much behind the timing system's.
+  const delay = race.delayMs ?? 0;
   // A live feed whose clock is within a few seconds of ours: trust `ts`.
-  if (Number.isFinite(gunTsMs) && Number.isFinite(race.tsSkewMs) && Math.abs(race.tsSkewMs) < 5000) {
-    gunLocal = gunTsMs + Math.max(0, race.tsSkewMs);
+  if (Number.isFinite(gunTsMs) && Number.isFinite(race.tsSkewMs) && Math.abs(race.tsSkewMs - delay) < 5000) {
+    gunLocal = gunTsMs + Math.max(delay, race.tsSkewMs);
   } else if (!Number.isFinite(gunLocal) && Number.isFinite(gunTsMs) && Math.abs(now - gunTsMs) < 6 * 3600e3) {
-    gunLocal = gunTsMs;
+    gunLocal = gunTsMs + delay;
   }
   let value = Number.isFinite(gunLocal) ? now - gunLocal : null;
   // Never behind the latest time the feed has given.
@@ -771,15 +894,20 @@ export function raceClock(race, now = Date.now()) {
 // ---------------------------------------------------------------- pages
 
 // Reads the page's URL parameters that every page understands:
-// `server` (host:port of the daemon), `event` / `events`, `types`.
+// `server` (host:port of the daemon), `event` / `events`, `types`,
+// `recent` and `delay` (numbers, or null when absent), `token`.
 export function pageParams(search = globalThis.location?.search ?? '') {
   const p = new URLSearchParams(search);
   const list = (v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
   const events = [...list(p.get('event')), ...list(p.get('events'))];
+  const number = (name) => (p.has(name) && p.get(name) !== '' && Number.isFinite(Number(p.get(name))) ? Number(p.get(name)) : null);
   return {
     server: p.get('server'),
     events,
     types: list(p.get('types')),
+    recent: number('recent'),
+    delay: number('delay'),
+    token: p.get('token'),
     params: p,
   };
 }
@@ -787,6 +915,7 @@ export function pageParams(search = globalThis.location?.search ?? '') {
 const Splitstream = {
   Client, applyEvent, raceFromSnapshot, runningOrder, raceClock,
   formatClock, formatGap, formatTime, sortFlags, streamUrlFor, httpBaseFor, pageParams,
+  splitFrame, delayNote, recentNote, shortName, formatMark,
 };
 globalThis.Splitstream = Splitstream;
 export default Splitstream;
