@@ -146,7 +146,7 @@ void subscriber_session<Stream>::join(const subscription_request& request) {
         return;
     }
     if (delay_) {
-        join_delayed_snapshots(head, std::move(hello_frame));
+        join_delayed_snapshots(head, std::move(hello_frame), request);
         return;
     }
     // Fresh (or unresumable) subscriber: the state of every matching event
@@ -246,7 +246,8 @@ void subscriber_session<Stream>::release_due() {
 }
 
 template <class Stream>
-void subscriber_session<Stream>::join_delayed_snapshots(std::uint64_t at, std::shared_ptr<frame> hello) {
+void subscriber_session<Stream>::join_delayed_snapshots(std::uint64_t at, std::shared_ptr<frame> hello,
+                                                        const subscription_request& request) {
     const auto& retained = hub_->retained();
     const auto& timeline = hub_->timeline();
     position_ = at;
@@ -279,10 +280,10 @@ void subscriber_session<Stream>::join_delayed_snapshots(std::uint64_t at, std::s
     // As for an undelayed join: the last frame carries the position.
     if (frames.empty()) {
         hello->seq = at;
-        push_unchecked(std::move(hello));
+        push_hello(std::move(hello), request);
         return;
     }
-    push_unchecked(std::move(hello));
+    push_hello(std::move(hello), request);
     auto last = std::make_shared<frame>(*frames.back());
     last->seq = at;
     frames.back() = std::move(last);

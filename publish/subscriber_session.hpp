@@ -79,7 +79,8 @@ private:
     // A fresh delayed subscriber at position `at`: each matching event's
     // newest checkpoint at or before `at`, then the events that bring it up
     // to `at`, so the state it shows is the state as of `at`.
-    void join_delayed_snapshots(std::uint64_t at, std::shared_ptr<frame> hello);
+    void join_delayed_snapshots(std::uint64_t at, std::shared_ptr<frame> hello,
+                                const subscription_request& request);
     void leave_delay();
     bool enqueue(const frame_ptr& f);
     void push_unchecked(frame_ptr f);

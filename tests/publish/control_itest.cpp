@@ -209,6 +209,31 @@ TEST_F(control_channels, a_new_overlay_gets_the_current_state_after_its_hello_th
     EXPECT_EQ(list.body, "[" + state.body + "]");
 }
 
+// A broadcast overlay behind the video (`delay=`) still follows its
+// channel: the operator drives the graphics live, so control messages are
+// not delayed, whether the delayed join starts from snapshots or with
+// `recent`.
+TEST_F(control_channels, a_delayed_overlay_follows_its_channel_at_once) {
+    provider.states = {{"M100-F", R"({"event":"M100-F"})"}};
+    start();
+    srv->publish(next_event(provider, event_type::split, "M100-F"));
+    ASSERT_EQ(post("A", R"({"on_air":true,"view":"strap","event":"M100-F"})").result.status, 200u);
+    auto delayed = overlay("?control=A&delay=30");
+    auto delayed_recent = overlay("?control=A&delay=30&recent=5");
+    for (auto& c : {delayed, delayed_recent}) {
+        const auto got = lines(*c);
+        ASSERT_GE(got.size(), 2u);
+        EXPECT_EQ(type_of(got[0]), "hello");
+        ASSERT_EQ(type_of(got[1]), "control");
+        EXPECT_EQ(rev_of(got[1]), 1u);
+    }
+    ASSERT_EQ(post("A", R"({"on_air":false})").result.status, 200u);
+    ASSERT_TRUE(run_until(
+        ioc, [&] { return controls(*delayed).size() == 2 && controls(*delayed_recent).size() == 2; }));
+    EXPECT_EQ(rev_of(controls(*delayed).back()), 2u);
+    EXPECT_TRUE(delayed->event_seqs().empty()) << "the split is 30 s from due";
+}
+
 TEST_F(control_channels, bad_bodies_names_sizes_and_methods_are_refused_and_change_nothing) {
     start();
     auto a = overlay("?control=A");
