@@ -204,6 +204,7 @@ void race::write_state(std::string& out) const {
     w.field("venue", to_string(def_.course));
     w.field("round", std::string_view(def_.round));
     if (def_.heat) w.field("heat", *def_.heat);
+    if (!def_.round_id.empty()) w.field("round_id", std::string_view(def_.round_id));
     if (!def_.scheduled.empty()) w.field("scheduled", std::string_view(def_.scheduled));
     w.field("status", to_string(phase_));
     if (!gun_ts_.empty()) w.field("gun_ts", std::string_view(gun_ts_));
@@ -282,6 +283,7 @@ void race::write_summary(json_writer& w) const {
     w.field("name", std::string_view(def_.name));
     w.field("round", std::string_view(def_.round));
     if (def_.heat) w.field("heat", *def_.heat);
+    if (!def_.round_id.empty()) w.field("round_id", std::string_view(def_.round_id));
     w.field("distance_m", def_.distance_m);
     w.field("venue", to_string(def_.course));
     w.field("status", to_string(phase_));

@@ -388,3 +388,19 @@ TEST(RoundStartList, AHeatCannotLeaveItsRound) {
     other.round_id = "M200-SF";
     EXPECT_EQ(refused(r, 1, other).detail, "event M100-SF-H1 is a heat of round M100-SF, not of M200-SF");
 }
+
+// A late-joining subscriber reads the same from the state: the heat's round
+// and the Q/q in its results.
+TEST(RoundQualification, TheStateNamesTheRoundAndPrintsTheMarks) {
+    race_driver r;
+    define_round(r, {2, 2});
+    run_heat(r, 1, heat1);
+    run_heat(r, 2, heat2);
+    run_heat(r, 3, heat3);
+    const auto state = r.eng().snapshot_json(heat_event(1));
+    ASSERT_TRUE(state);
+    EXPECT_NE(state->find(R"("heat":1,"round_id":"M100-SF")"), std::string::npos) << *state;
+    EXPECT_NE(state->find(R"("bib":"13")"), std::string::npos);
+    EXPECT_NE(state->find(R"("qualified":"q")"), std::string::npos) << *state;
+    EXPECT_NE(r.eng().events_json().find(R"("round_id":"M100-SF")"), std::string::npos);
+}
