@@ -20,7 +20,10 @@ namespace {
 int take_group(std::vector<const heat_result*>& group, int free, qualified_by by, qualification& out) {
     const bool fits = static_cast<int>(group.size()) <= free;
     for (const auto* r : group) (fits ? out.qualified : out.tied).push_back(qualifier{*r, by});
-    if (!fits) out.tied_places += free;
+    if (!fits) {
+        out.tied_places += free;
+        (by == qualified_by::place ? out.tied_places_by_place : out.tied_places_by_time) += free;
+    }
     const int taken = fits ? static_cast<int>(group.size()) : free;
     group.clear();
     return taken;

@@ -44,8 +44,11 @@ struct qualification {
     // are drawn. The engine cannot judge either, so it names them and
     // guesses nothing. `by` is the kind of place they tie for.
     std::vector<qualifier> tied;
-    // How many places the tied athletes contend for.
+    // How many places the tied athletes contend for, in all and by kind
+    // (a round can have a tie by place and one by time).
     int tied_places = 0;
+    int tied_places_by_place = 0;
+    int tied_places_by_time = 0;
     bool operator==(const qualification&) const = default;
 };
 

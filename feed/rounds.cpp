@@ -5,6 +5,7 @@
 #include "feed/rounds.hpp"
 
 #include <algorithm>
+#include <vector>
 
 #include "feed/display_name.hpp"
 #include "feed/marks.hpp"
@@ -168,11 +169,16 @@ void round_book::emit(round_state& r, const qualification& q, emitter& out) cons
                            format_mark(*x.result.elapsed_ms, r.course);
         if (!fastest.empty()) text += "; fastest losers: " + fastest;
     }
-    if (!q.tied.empty()) {
-        text += "; tie for " + num(q.tied_places) + (q.tied_places == 1 ? " place" : " places") +
-                (q.tied.front().by == qualified_by::place ? " by place" : " by time") + " between ";
-        for (std::size_t k = 0; k < q.tied.size(); ++k)
-            text += (k == 0 ? "" : k + 1 == q.tied.size() ? " and " : ", ") + headline_of(q.tied[k].result);
+    for (const auto by : {qualified_by::place, qualified_by::time}) {
+        const int places = by == qualified_by::place ? q.tied_places_by_place : q.tied_places_by_time;
+        if (places == 0) continue;
+        std::vector<std::string> who;
+        for (const auto& x : q.tied)
+            if (x.by == by) who.push_back(headline_of(x.result));
+        text += "; tie for " + num(places) + (places == 1 ? " place" : " places") +
+                (by == qualified_by::place ? " by place" : " by time") + " between ";
+        for (std::size_t k = 0; k < who.size(); ++k)
+            text += (k == 0 ? "" : k + 1 == who.size() ? " and " : ", ") + who[k];
         text += ": all through if practicable, else lots to be drawn";
     }
 

@@ -404,3 +404,24 @@ TEST(RoundQualification, TheStateNamesTheRoundAndPrintsTheMarks) {
     EXPECT_NE(state->find(R"("qualified":"q")"), std::string::npos) << *state;
     EXPECT_NE(r.eng().events_json().find(R"("round_id":"M100-SF")"), std::string::npos);
 }
+
+// TR 21, both kinds at once: a dead heat for the last place by place and
+// equal thousandths for the last place by time are two ties, each named.
+TEST(RoundQualification, ATieByPlaceAndATieByTimeAreNamedApart_TR21) {
+    race_driver r;
+    define_round(r, {2, 1});
+    run_heat(r, 1, {{"11", 10010}, {"12", 10100}, {"13", 10100}, {"14", 10500}});
+    run_heat(r, 2, heat2);
+    run_heat(r, 3, {{"31", 9990}, {"32", 10300}, {"33", 10150}, {"34", 10700}});
+    auto q = r.of(event_type::qualifiers);
+    ASSERT_EQ(q.size(), 1u);
+    EXPECT_EQ(through(q[0]), "11:Q 21:Q 22:Q 31:Q 33:Q");
+    EXPECT_EQ(through(q[0], "/tied"), "12:Q 13:Q 23:q 32:q");
+    json_view v(q[0].json);
+    EXPECT_EQ(v.num("/tied_places"), 2);
+    EXPECT_EQ(
+        v.str("/text"),
+        "Men's 100m Semi-Final: 5 through (5 Q, 0 q); tie for 1 place by place between Runner 12 (JAM) and "
+        "Runner 13 (GBR): all through if practicable, else lots to be drawn; tie for 1 place by time "
+        "between Runner 23 (GBR) and Runner 32 (JAM): all through if practicable, else lots to be drawn");
+}
