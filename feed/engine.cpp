@@ -29,20 +29,33 @@ void engine::apply(const feed_message& msg, apply_result& result) {
     if (type == message_type::hello || type == message_type::heartbeat) return;
 
     emitter out(next_seq_, event_source{msg.ts, msg.seq, msg.trace}, result.events, &spare_);
+    const auto* definition = std::get_if<startlist_msg>(&msg.body);
+    // A start list joining a round is checked against the round's other
+    // heats before anything changes.
+    if (definition) {
+        if (auto refused = rounds_.check(msg.event, *definition, races_)) {
+            result.rejected = std::move(refused);
+            return;
+        }
+    }
     auto it = races_.find(msg.event);
     if (it == races_.end()) {
-        if (type != message_type::startlist) {
+        if (!definition) {
             result.rejected =
                 rejection{reject_reason::unknown_event, "event \"" + msg.event + "\" has no start list"};
             return;
         }
-        auto r = std::make_unique<race>(msg.event, std::get<startlist_msg>(msg.body));
+        auto r = std::make_unique<race>(msg.event, *definition);
         r->emit_startlist(out);
         order_.push_back(msg.event);
         races_.emplace(msg.event, std::move(r));
+        rounds_.enter(msg.event, *definition);
         return;
     }
     result.rejected = it->second->apply(msg, out);
+    if (result.rejected) return;
+    if (definition) rounds_.enter(msg.event, *definition);
+    rounds_.update(msg.event, races_, out);
 }
 
 derived_event engine::notice(const feed_notice& n) {

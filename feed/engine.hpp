@@ -19,6 +19,7 @@
 #include "feed/derived_event.hpp"
 #include "feed/message.hpp"
 #include "feed/rejection.hpp"
+#include "feed/rounds.hpp"
 
 namespace splitstream::feed {
 
@@ -80,7 +81,8 @@ private:
     std::uint64_t next_seq_;
     std::vector<derived_event> spare_;  // recycled events, their strings kept
     std::vector<std::string> order_;
-    std::map<std::string, std::unique_ptr<race>, std::less<>> races_;
+    race_map races_;
+    round_book rounds_;
 };
 
 }  // namespace splitstream::feed

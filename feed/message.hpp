@@ -42,12 +42,26 @@ struct hello_msg {
 
 struct heartbeat_msg {};
 
+// How a round sends athletes on (extension): the first `by_place` of each
+// heat (Q), then the next `by_time` fastest of the rest (q).
+struct qualify_rule {
+    std::int64_t by_place = 0;
+    std::int64_t by_time = 0;
+    bool operator==(const qualify_rule&) const = default;
+};
+
 struct startlist_msg {
     std::string name;
     std::int64_t distance_m = 0;
     venue course = venue::track;
     std::string round;
     std::optional<int> heat;
+    // A heat of a round (extension): the round all its heats share, how many
+    // heats it has and its qualification rule. Empty `round_id`: a race on
+    // its own, as in feed v1.
+    std::string round_id;
+    std::optional<int> heats;
+    std::optional<qualify_rule> qualify;
     std::string scheduled;
     std::vector<std::int64_t> timing_points_m;
     std::vector<athlete_entry> athletes;

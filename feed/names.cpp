@@ -150,6 +150,8 @@ const char* to_string(event_type t) {
             return "results";
         case event_type::feed:
             return "feed";
+        case event_type::qualifiers:
+            return "qualifiers";
     }
     return "?";
 }

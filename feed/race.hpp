@@ -13,6 +13,7 @@
 #include "feed/emitter.hpp"
 #include "feed/message.hpp"
 #include "feed/rejection.hpp"
+#include "feed/round_qualification.hpp"
 
 namespace splitstream::feed {
 
@@ -33,6 +34,15 @@ public:
 
     const std::string& id() const { return id_; }
     race_phase phase() const { return phase_; }
+    const startlist_msg& definition() const { return def_; }
+
+    // Rounds (round_qualification.hpp): this heat's field as its standings
+    // place it, and the Q/q marks its results print once the round's
+    // qualifiers are known. Setting marks returns whether any changed.
+    std::vector<heat_result> heat_results() const;
+    bool mark_qualifiers(const qualification& q);
+    // Re-issues the results with the current marks, when they are out.
+    void reissue_results(emitter& out);
     // The full state (snapshot `state`, GET /v1/events/{id}).
     void write_state(std::string& out) const;
     // One entry of GET /v1/events.
@@ -66,6 +76,8 @@ private:
         std::vector<std::string> records;
         // What was last published for this athlete (nullopt: nothing yet).
         std::optional<published_result> published;
+        // "Q" or "q" once the round's qualifiers name this athlete.
+        const char* qualified = nullptr;
     };
 
     // Splits at one distance, ordered by elapsed time then arrival.

@@ -54,6 +54,12 @@ void race::emit_startlist(emitter& out) const {
     w.field("venue", to_string(def_.course));
     w.field("round", std::string_view(def_.round));
     if (def_.heat) w.field("heat", *def_.heat);
+    if (!def_.round_id.empty()) w.field("round_id", std::string_view(def_.round_id));
+    if (def_.heats) w.field("heats", *def_.heats);
+    if (def_.qualify) {
+        w.field("qualify_by_place", def_.qualify->by_place);
+        w.field("qualify_by_time", def_.qualify->by_time);
+    }
     if (!def_.scheduled.empty()) w.field("scheduled", std::string_view(def_.scheduled));
     if (!def_.timing_points_m.empty()) {
         w.key("timing_points_m").begin_array();
@@ -137,6 +143,7 @@ void race::write_ranking(json_writer& w) const {
         for (const auto& k : a.records) w.value(std::string_view(k));
         w.end_array();
         if (final_round && race_text::medal_of(*a.place)) w.field("medal", race_text::medal_of(*a.place));
+        if (a.qualified) w.field("qualified", a.qualified);
         w.end_object();
     }
     for (int i : out_of_race) {
@@ -197,6 +204,7 @@ void race::write_state(std::string& out) const {
     w.field("venue", to_string(def_.course));
     w.field("round", std::string_view(def_.round));
     if (def_.heat) w.field("heat", *def_.heat);
+    if (!def_.round_id.empty()) w.field("round_id", std::string_view(def_.round_id));
     if (!def_.scheduled.empty()) w.field("scheduled", std::string_view(def_.scheduled));
     w.field("status", to_string(phase_));
     if (!gun_ts_.empty()) w.field("gun_ts", std::string_view(gun_ts_));
@@ -275,6 +283,7 @@ void race::write_summary(json_writer& w) const {
     w.field("name", std::string_view(def_.name));
     w.field("round", std::string_view(def_.round));
     if (def_.heat) w.field("heat", *def_.heat);
+    if (!def_.round_id.empty()) w.field("round_id", std::string_view(def_.round_id));
     w.field("distance_m", def_.distance_m);
     w.field("venue", to_string(def_.course));
     w.field("status", to_string(phase_));

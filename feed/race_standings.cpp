@@ -128,6 +128,35 @@ void race::emit_correction(int i, const published_result& before, const publishe
     out.end();
 }
 
+std::vector<heat_result> race::heat_results() const {
+    std::vector<heat_result> out;
+    out.reserve(athletes_.size());
+    for (const auto& a : athletes_) {
+        heat_result r{a.entry.bib, a.entry.name, a.entry.country, def_.heat.value_or(0), a.place, {}};
+        if (a.place) r.elapsed_ms = a.finish_ms;
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+bool race::mark_qualifiers(const qualification& q) {
+    bool changed = false;
+    for (auto& a : athletes_) {
+        const char* mark = nullptr;
+        for (const auto& through : q.qualified)
+            if (through.result.heat == def_.heat.value_or(0) && through.result.bib == a.entry.bib)
+                mark = to_string(through.by);
+        if (mark != a.qualified) changed = true;
+        a.qualified = mark;
+    }
+    return changed;
+}
+
+void race::reissue_results(emitter& out) {
+    if (phase_ == race_phase::unofficial || phase_ == race_phase::official)
+        emit_results(phase_ == race_phase::official, out);
+}
+
 void race::emit_results(bool official, emitter& out) {
     std::vector<int> podium;
     for (int i = 0; i < static_cast<int>(athletes_.size()); ++i)
@@ -147,6 +176,7 @@ void race::emit_results(bool official, emitter& out) {
             text += std::to_string(*a.place) + " ";
         }
         text += a.headline + " " + format_mark(*a.finish_ms, def_.course);
+        if (a.qualified) text += std::string(" ") + a.qualified;
         if (!a.records.empty()) text += " " + a.records.front();
     }
     if (podium.empty()) text += "no finishers";

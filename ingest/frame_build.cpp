@@ -74,6 +74,18 @@ void build_body(checker& c, frame_fields& fields, feed::feed_message& msg) {
             c.read(get(slot::round), at("round"), presence::optional, m.round);
             if (c.read(get(slot::heat), at("heat"), presence::optional, m.heat))
                 c.require(*m.heat >= 1, at("heat"), "must be at least 1", *m.heat);
+            // A heat of a round (extension). Whether the round's heats agree
+            // and its rule can be met is the engine's to judge: it knows the
+            // other heats.
+            c.read(get(slot::round_id), at("round_id"), presence::optional, m.round_id);
+            c.read(get(slot::heats), at("heats"), presence::optional, m.heats);
+            {
+                std::optional<std::int64_t> by_place, by_time;
+                c.read(get(slot::qualify_by_place), at("qualify_by_place"), presence::optional, by_place);
+                c.read(get(slot::qualify_by_time), at("qualify_by_time"), presence::optional, by_time);
+                if (by_place || by_time)
+                    m.qualify = feed::qualify_rule{by_place.value_or(0), by_time.value_or(0)};
+            }
             read_timestamp(c, get(slot::scheduled), at("scheduled"), presence::optional, m.scheduled);
             if (c.failed()) return;
             if (lists.check.failed()) {

@@ -33,6 +33,10 @@ enum class slot : std::uint8_t {
     venue,
     round,
     heat,
+    round_id,
+    heats,
+    qualify_by_place,
+    qualify_by_time,
     scheduled,
     status,
     gun_ts,
@@ -87,6 +91,7 @@ inline slot top_level_slot(std::string_view k) {
             if (is(k, "venue")) return slot::venue;
             if (is(k, "round")) return slot::round;
             if (is(k, "place")) return slot::place;
+            if (is(k, "heats")) return slot::heats;
             break;
         case 6:
             if (is(k, "status")) return slot::status;
@@ -98,6 +103,7 @@ inline slot top_level_slot(std::string_view k) {
             break;
         case 8:
             if (is(k, "athletes")) return slot::athletes;
+            if (is(k, "round_id")) return slot::round_id;
             break;
         case 9:
             if (is(k, "scheduled")) return slot::scheduled;
@@ -108,6 +114,10 @@ inline slot top_level_slot(std::string_view k) {
             break;
         case 15:
             if (is(k, "timing_points_m")) return slot::timing_points_m;
+            if (is(k, "qualify_by_time")) return slot::qualify_by_time;
+            break;
+        case 16:
+            if (is(k, "qualify_by_place")) return slot::qualify_by_place;
             break;
         default:
             break;

@@ -39,11 +39,13 @@ class race_driver {
 public:
     explicit race_driver(std::string event = "M1500-F") : event_(std::move(event)) {}
 
-    apply_result send(message_body body) {
+    apply_result send(message_body body) { return send_to(event_, std::move(body)); }
+    // The same driver feeds several events (the heats of a round).
+    apply_result send_to(const std::string& event, message_body body) {
         feed_message m;
         m.seq = ++seq_;
         m.ts = "2024-08-06T19:50:00.000Z";
-        m.event = event_;
+        m.event = event;
         m.body = std::move(body);
         auto r = engine_.apply(m);
         for (const auto& e : r.events) events.push_back(e);

@@ -163,6 +163,41 @@ TEST(frame_parser, startlist_with_every_field) {
     EXPECT_FALSE(s.records[1].year);
 }
 
+// A heat of a round (docs/protocol.md, extension): four optional fields.
+TEST(frame_parser, startlist_of_a_heat_of_a_round) {
+    auto r = parse(
+        R"({"seq":2,"type":"startlist","ts":"2023-08-20T14:01:00.000Z","event":"M100-SF1","name":"SF 1",)"
+        R"("distance_m":100,"round":"semifinal","heat":1,"round_id":"M100-SF","heats":3,)"
+        R"("qualify_by_place":2,"qualify_by_time":2,"athletes":[]})");
+    ASSERT_TRUE(r.ok()) << describe(r);
+    const auto& s = std::get<feed::startlist_msg>(r.message().body);
+    EXPECT_EQ(s.round_id, "M100-SF");
+    EXPECT_EQ(s.heats, 3);
+    ASSERT_TRUE(s.qualify);
+    EXPECT_EQ(s.qualify->by_place, 2);
+    EXPECT_EQ(s.qualify->by_time, 2);
+
+    auto place_only = parse(
+        R"({"seq":2,"type":"startlist","ts":"2023-08-20T14:01:00.000Z","event":"M1500-H1","name":"H 1",)"
+        R"("distance_m":1500,"heat":1,"round_id":"M1500-R1","heats":3,"qualify_by_place":6,"athletes":[]})");
+    ASSERT_TRUE(place_only.ok()) << describe(place_only);
+    const auto& p = std::get<feed::startlist_msg>(place_only.message().body);
+    EXPECT_EQ(p.qualify, (feed::qualify_rule{6, 0}));
+
+    auto plain = parse(full_startlist);
+    ASSERT_TRUE(plain.ok());
+    const auto& v1 = std::get<feed::startlist_msg>(plain.message().body);
+    EXPECT_EQ(v1.round_id, "");
+    EXPECT_FALSE(v1.heats);
+    EXPECT_FALSE(v1.qualify) << "a v1 start list is a race on its own";
+
+    auto wrong =
+        parse(R"({"seq":2,"type":"startlist","ts":"2023-08-20T14:01:00.000Z","event":"E","name":"N",)"
+              R"("distance_m":100,"heat":1,"round_id":"R","heats":3,"qualify_by_place":"2","athletes":[]})");
+    ASSERT_FALSE(wrong.ok());
+    EXPECT_EQ(wrong.rejected().reason, reject_reason::wrong_type);
+}
+
 TEST(frame_parser, startlist_defaults_to_track) {
     auto r = parse(
         R"({"seq":2,"type":"startlist","ts":"2024-08-06T19:49:01.000Z","event":"M1500-F","name":"1500m",)"

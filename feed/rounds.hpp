@@ -1,0 +1,59 @@
+#pragma once
+// The rounds of a championship (extension): which events are the heats of
+// one round, whether a start list naming a round may join it, and the
+// round's `qualifiers`, derived once every heat has results and derived
+// again, as a correction, whenever a heat's change alters who goes through.
+// Owned by the engine; pure.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "feed/emitter.hpp"
+#include "feed/message.hpp"
+#include "feed/race.hpp"
+#include "feed/rejection.hpp"
+#include "feed/round_qualification.hpp"
+
+namespace splitstream::feed {
+
+using race_map = std::map<std::string, std::unique_ptr<race>, std::less<>>;
+
+class round_book {
+public:
+    // Whether the start list of `event` may be accepted as far as rounds
+    // go: a round needs its heat, its number of heats and its rule; every
+    // heat of a round agrees on both; the rule can be met by the round's
+    // entrants. Checked before the race takes the start list, so a refusal
+    // changes nothing.
+    std::optional<rejection> check(std::string_view event, const startlist_msg& m,
+                                   const race_map& races) const;
+    // Records an accepted start list (a no-op for a race outside a round).
+    void enter(const std::string& event, const startlist_msg& m);
+    // After an accepted message about `event`: when its round has results
+    // in every heat, derives the qualifiers and publishes them if they
+    // changed, then re-issues the results of the heats whose Q/q changed.
+    void update(std::string_view event, race_map& races, emitter& out);
+
+private:
+    struct round_state {
+        std::string id;
+        std::string title;  // "Men's 100m Semi-Final", for headlines
+        int heats = 0;
+        qualify_rule rule;
+        venue course = venue::track;
+        std::map<int, std::string> heat_events;  // heat number -> event id
+        std::optional<qualification> published;
+        std::uint64_t published_seq = 0;
+    };
+
+    void emit(round_state& r, const qualification& q, emitter& out) const;
+
+    std::map<std::string, round_state, std::less<>> rounds_;
+    std::map<std::string, std::string, std::less<>> round_of_;  // event id -> round id
+};
+
+}  // namespace splitstream::feed
