@@ -99,18 +99,7 @@ protected:
     }
 
     // Every message a client got, a batch=1 frame split into its lines.
-    static std::vector<std::string> lines(const ws_client& c) {
-        std::vector<std::string> out;
-        for (const auto& m : c.messages) {
-            std::size_t start = 0;
-            for (auto nl = m.find('\n'); nl != std::string::npos; nl = m.find('\n', start)) {
-                out.push_back(m.substr(start, nl - start));
-                start = nl + 1;
-            }
-            out.push_back(m.substr(start));
-        }
-        return out;
-    }
+    static std::vector<std::string> lines(const ws_client& c) { return batch_lines(c.messages); }
     static std::string type_of(const std::string& line) { return parse_message(line).type; }
 
     // The control messages a client got, in order.

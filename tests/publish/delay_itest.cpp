@@ -27,17 +27,11 @@ struct arrivals {
     void watch(ws_client& c) {
         c.on_message = [this](const std::string& m) {
             const auto now = clock::now();
-            std::size_t start = 0;
-            while (start <= m.size()) {
-                auto nl = m.find('\n', start);
-                if (nl == std::string::npos) nl = m.size();
-                const auto line = m.substr(start, nl - start);
+            for (auto& line : batch_lines(m)) {
                 const auto parsed = parse_message(line);
-                if (is_derived_type(parsed.type)) {
-                    at.emplace(parsed.seq, now);
-                    lines.push_back(line);
-                }
-                start = nl + 1;
+                if (!is_derived_type(parsed.type)) continue;
+                at.emplace(parsed.seq, now);
+                lines.push_back(std::move(line));
             }
         };
     }

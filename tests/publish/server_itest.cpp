@@ -84,20 +84,6 @@ std::vector<std::uint64_t> iota_seqs(std::uint64_t first, std::uint64_t last) {
     return v;
 }
 
-// A batch=1 subscriber's messages split back into one JSON text per line.
-std::vector<std::string> batch_lines(const std::vector<std::string>& messages) {
-    std::vector<std::string> lines;
-    for (const auto& m : messages) {
-        std::size_t start = 0;
-        for (auto nl = m.find('\n'); nl != std::string::npos; nl = m.find('\n', start)) {
-            lines.push_back(m.substr(start, nl - start));
-            start = nl + 1;
-        }
-        lines.push_back(m.substr(start));
-    }
-    return lines;
-}
-
 TEST_F(publish_server, two_hundred_subscribers_get_every_event_in_order) {
     start();
     std::vector<std::shared_ptr<ws_client>> subs;

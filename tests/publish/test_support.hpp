@@ -101,6 +101,26 @@ inline parsed_message parse_message(const std::string& text) {
     return m;
 }
 
+// The messages of WebSocket frames: a `batch=1` frame split into its
+// lines, any other frame as it is.
+inline std::vector<std::string> batch_lines(const std::string& frame) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    for (auto nl = frame.find('\n'); nl != std::string::npos; nl = frame.find('\n', start)) {
+        lines.push_back(frame.substr(start, nl - start));
+        start = nl + 1;
+    }
+    lines.push_back(frame.substr(start));
+    return lines;
+}
+
+inline std::vector<std::string> batch_lines(const std::vector<std::string>& frames) {
+    std::vector<std::string> lines;
+    for (const auto& f : frames)
+        for (auto& line : batch_lines(f)) lines.push_back(std::move(line));
+    return lines;
+}
+
 inline bool is_derived_type(const std::string& type) {
     feed::event_type t{};
     return feed::parse_event_type(type, t);

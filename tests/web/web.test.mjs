@@ -14,12 +14,12 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installDeps } from './install-deps.mjs';
+import { Children, freePort, log, sleep, waitFor } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -37,10 +37,6 @@ const TICKER_HIDDEN = new Set();   // the test's ticker shows every type (`hide=
 
 // ------------------------------------------------------------ preparation
 
-function log(...args) {
-  console.log('#', ...args);
-}
-
 installDeps();   // CTest's fixture web_deps has done it; this is for runs by hand
 if (!fs.existsSync(chromiumPath)) {
   // No skip: a run without a browser would pass without checking anything.
@@ -52,60 +48,10 @@ const { default: WebSocket } = await import('ws');
 
 // ------------------------------------------------------------ helpers
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(what, fn, timeoutMs, everyMs = 100) {
-  const end = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < end) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      if (err.fatal) throw err;
-      last = err;
-    }
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-}
-
-const children = [];
 // Whatever ends this process, the daemon and the simulator end with it.
-process.on('exit', () => {
-  for (const c of children) if (!c.done) c.kill('SIGKILL');
-});
-
-function start(name, cmd, args) {
-  const out = fs.openSync(path.join(artifacts, `${name}.log`), 'w');
-  const child = spawn(cmd, args, { stdio: ['ignore', out, out] });
-  child.name = name;
-  child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  child.exited.then(({ code, signal }) => { child.done = true; child.result = { code, signal }; });
-  children.push(child);
-  log(`started ${name}: ${cmd} ${args.join(' ')}`);
-  return child;
-}
-
-async function stopAll() {
-  for (const c of children.reverse()) {
-    if (c.done) continue;
-    c.kill('SIGTERM');
-    const done = await Promise.race([c.exited, sleep(3000).then(() => null)]);
-    if (!done) c.kill('SIGKILL');
-  }
-}
+const children = new Children(artifacts);
+const start = (name, cmd, args) => children.start(name, cmd, args);
+const stopAll = () => children.stopAll();
 
 // The `--help` text of a subcommand, to pass the options this build has.
 function helpOf(sub) {
@@ -117,11 +63,8 @@ function helpOf(sub) {
 }
 
 async function httpReady(base) {
-  const dead = children.find((c) => c.done);
-  if (dead) {
-    const tail = fs.readFileSync(path.join(artifacts, `${dead.name}.log`), 'utf8').trim().split('\n').slice(-5).join(' | ');
-    throw new Error(`${dead.name} exited (${JSON.stringify(dead.result)}): ${tail}`);
-  }
+  const dead = children.dead();
+  if (dead) throw new Error(dead);
   const res = await fetch(`${base}/v1/events`);
   return res.ok;
 }
