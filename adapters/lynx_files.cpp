@@ -73,6 +73,15 @@ std::optional<int> read_lane(const std::string& text, std::string_view file, int
     return lane;
 }
 
+// A line's fields, or nullopt with the problem reported (an open quote).
+std::optional<std::vector<std::string>> fields_of(std::string_view line, std::string_view file, int number,
+                                                  std::vector<problem>& problems) {
+    auto fields = split_lynx_fields(line);
+    if (!fields)
+        problems.push_back({problem_reason::malformed_line, where(file, number), "a quote is left open"});
+    return fields;
+}
+
 }  // namespace
 
 evt_file parse_evt(std::string_view text, std::string_view file) {
@@ -80,12 +89,8 @@ evt_file parse_evt(std::string_view text, std::string_view file) {
     for_each_line(text, [&](std::string_view line, int number) {
         if (line.empty() || line[0] == ';' || blank(line)) return;
         const bool competitor = line[0] == '\t' || line[0] == ' ' || line[0] == ',';
-        auto fields = split_lynx_fields(competitor ? line.substr(1) : line);
-        if (!fields) {
-            out.problems.push_back(
-                {problem_reason::malformed_line, where(file, number), "a quote is left open"});
-            return;
-        }
+        auto fields = fields_of(competitor ? line.substr(1) : line, file, number, out.problems);
+        if (!fields) return;
         if (!competitor) {
             if (auto h = read_heat(*fields, file, number, out.problems)) out.heats.push_back(std::move(*h));
             return;
@@ -121,12 +126,8 @@ ppl_file parse_ppl(std::string_view text, std::string_view file) {
     std::set<std::string> seen;
     for_each_line(text, [&](std::string_view line, int number) {
         if (line.empty() || line[0] == ';' || blank(line)) return;
-        auto fields = split_lynx_fields(line);
-        if (!fields) {
-            out.problems.push_back(
-                {problem_reason::malformed_line, where(file, number), "a quote is left open"});
-            return;
-        }
+        auto fields = fields_of(line, file, number, out.problems);
+        if (!fields) return;
         const auto& f = *fields;
         if (f.size() < 4) {
             out.problems.push_back({problem_reason::column_count, where(file, number),
@@ -153,12 +154,8 @@ lif_file parse_lif(std::string_view text, std::string_view file) {
     bool header_unreadable = false;
     for_each_line(text, [&](std::string_view line, int number) {
         if (header_unreadable || line.empty() || line[0] == ';' || blank(line)) return;
-        auto fields = split_lynx_fields(line);
-        if (!fields) {
-            out.problems.push_back(
-                {problem_reason::malformed_line, where(file, number), "a quote is left open"});
-            return;
-        }
+        auto fields = fields_of(line, file, number, out.problems);
+        if (!fields) return;
         const auto& f = *fields;
         if (!out.header) {
             out.header = read_heat(f, file, number, out.problems);

@@ -281,5 +281,31 @@ TEST(CommandLine, TheSystemdExampleConfigHasOnlyKnownKeys) {
               "cannot read a secret from /etc/splitstream/jwt.secret");
 }
 
+// `serve --max-delay SECONDS`: the longest broadcast delay a subscriber may
+// ask for (publish::server_options::max_delay), its default in --help, and
+// its range.
+TEST(MaxDelayFlag, DefaultsToTwoMinutesAndSetsTheServerOption) {
+    const std::vector<std::string> upstream{"--upstream", "ws://a/feed"};
+    auto with = [&](std::vector<std::string> more) {
+        more.insert(more.begin(), upstream.begin(), upstream.end());
+        return parse(std::move(more));
+    };
+    const auto defaults = with({});
+    ASSERT_TRUE(defaults.result.settings) << defaults.result.error;
+    EXPECT_EQ(defaults.result.settings->service.publish.max_delay, 120s);
+    EXPECT_NE(defaults.help.find("--max-delay INT:INT in [0 - 3600]=120"), std::string::npos)
+        << defaults.help;
+
+    const auto thirty = with({"--max-delay", "30"});
+    ASSERT_TRUE(thirty.result.settings) << thirty.result.error;
+    EXPECT_EQ(thirty.result.settings->service.publish.max_delay, 30s);
+
+    const auto off = with({"--max-delay", "0"});
+    ASSERT_TRUE(off.result.settings) << off.result.error;
+    EXPECT_EQ(off.result.settings->service.publish.max_delay, 0s);
+
+    EXPECT_THROW(with({"--max-delay", "4000"}), CLI::ValidationError);
+}
+
 }  // namespace
 }  // namespace splitstream::daemon
