@@ -81,7 +81,8 @@ std::vector<std::string> engine::event_ids() const {
 
 std::optional<std::string> engine::snapshot_json(std::string_view event) const {
     auto it = races_.find(event);
-    if (it == races_.end()) return std::nullopt;
+    // A round id: the round's state (its heats and qualifiers).
+    if (it == races_.end()) return rounds_.state_json(event, races_);
     std::string out;
     out.reserve(4096);
     it->second->write_state(out);

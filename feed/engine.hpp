@@ -70,7 +70,8 @@ public:
     // Event ids in the order they were first defined.
     std::vector<std::string> event_ids() const;
     // The event's full state as a JSON object (PROTOCOL.md `snapshot.state`,
-    // `GET /v1/events/{id}`); nullopt for an unknown event.
+    // `GET /v1/events/{id}`), or for a round id the round's state (heats,
+    // what its qualifiers wait for, the qualifiers); nullopt when unknown.
     std::optional<std::string> snapshot_json(std::string_view event) const;
     // `GET /v1/events`: a JSON array of {event, name, round, status, ...}.
     std::string events_json() const;

@@ -62,6 +62,9 @@ struct startlist_msg {
     std::string round_id;
     std::optional<int> heats;
     std::optional<qualify_rule> qualify;
+    // The round its qualifiers go to ("final", "semi-finals"), for the
+    // headlines (extension); empty: "the next round".
+    std::string next_round;
     std::string scheduled;
     std::vector<std::int64_t> timing_points_m;
     std::vector<athlete_entry> athletes;

@@ -142,11 +142,16 @@ std::optional<rejection> race::apply(const feed_message& msg, emitter& out) {
 // ---- startlist -------------------------------------------------------------
 
 std::optional<rejection> race::on_startlist(const startlist_msg& m, emitter& out) {
-    if (!awaiting_start())
+    // A cancelled heat of a round is run again from a new start list (the
+    // Referee's re-run, CR 18.7): its round waits for it. Any other
+    // cancelled event stays closed.
+    const bool rerun = phase_ == race_phase::cancelled && !def_.round_id.empty();
+    if (!awaiting_start() && !rerun)
         return reject(reject_reason::invalid_transition,
                       "event " + id_ + " is " + to_string(phase_) + ": its start list can no longer change");
     define(m);
     phase_ = race_phase::scheduled;
+    if (rerun) gun_ts_.clear();
     emit_startlist(out);
     return std::nullopt;
 }
@@ -197,7 +202,10 @@ std::optional<rejection> race::on_status(const status_msg& m, const feed_message
 }
 
 void race::emit_race_state(race_phase p, emitter& out, std::string_view gun_ts) {
-    const std::string text = title_ + ": " + race_text::phase_words(p);
+    std::string text = title_ + ": " + race_text::phase_words(p);
+    // A heat of a round: the desk learns at once what the cancellation holds up.
+    if (p == race_phase::cancelled && !def_.round_id.empty())
+        text += "; no qualifiers from round " + def_.round_id + " until this heat is run again";
     auto w = out.begin(event_type::race_state, id_, text);
     w.field("state", to_string(p));
     if (!gun_ts.empty()) w.field("gun_ts", gun_ts);

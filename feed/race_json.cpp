@@ -60,6 +60,7 @@ void race::emit_startlist(emitter& out) const {
         w.field("qualify_by_place", def_.qualify->by_place);
         w.field("qualify_by_time", def_.qualify->by_time);
     }
+    if (!def_.next_round.empty()) w.field("next_round", std::string_view(def_.next_round));
     if (!def_.scheduled.empty()) w.field("scheduled", std::string_view(def_.scheduled));
     if (!def_.timing_points_m.empty()) {
         w.key("timing_points_m").begin_array();

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "feed/display_name.hpp"
+#include "feed/json_writer.hpp"
 #include "feed/marks.hpp"
 
 namespace splitstream::feed {
@@ -39,6 +40,47 @@ std::string headline_of(const heat_result& r) {
     std::string s = display_name(r.name);
     if (!r.country.empty()) s += " (" + r.country + ")";
     return s;
+}
+
+std::string ordinal(int n) {
+    const int tens = n % 100;
+    const char* suffix = (tens >= 11 && tens <= 13) ? "th"
+                         : n % 10 == 1              ? "st"
+                         : n % 10 == 2              ? "nd"
+                         : n % 10 == 3              ? "rd"
+                                                    : "th";
+    return std::to_string(n) + suffix;
+}
+
+// One ticker line per qualifier: "Josh Kerr (GBR) through to the final as a
+// fastest loser, 3:33.41", "... through to the final, 2nd in heat 1, 3:34.00".
+std::string qualifier_line(const qualifier& x, const std::string& next_round, venue course) {
+    std::string s = headline_of(x.result) + " through to ";
+    s += next_round.empty() ? std::string("the next round") : "the " + next_round;
+    if (x.by == qualified_by::time)
+        s += " as a fastest loser, ";
+    else
+        s += ", " + ordinal(*x.result.place) + " in heat " + std::to_string(x.result.heat) + ", ";
+    return s + format_mark(*x.result.elapsed_ms, course);
+}
+
+void write_qualifier_list(json_writer& w, const std::vector<qualifier>& list, const std::string& next_round,
+                          venue course, bool with_lines) {
+    w.begin_array();
+    for (const auto& x : list) {
+        w.begin_object();
+        w.field("bib", std::string_view(x.result.bib));
+        w.field("name", std::string_view(x.result.name));
+        w.field("country", std::string_view(x.result.country));
+        w.field("heat", x.result.heat);
+        w.field("place", *x.result.place);
+        w.field("mark", format_mark(*x.result.elapsed_ms, course));
+        w.field("elapsed_ms", *x.result.elapsed_ms);
+        w.field("by", to_string(x.by));
+        if (with_lines) w.field("text", qualifier_line(x, next_round, course));
+        w.end_object();
+    }
+    w.end_array();
 }
 
 }  // namespace
@@ -113,6 +155,7 @@ void round_book::enter(const std::string& event, const startlist_msg& m) {
         r.heats = *m.heats;
         r.rule = *m.qualify;
         r.course = m.course;
+        r.next_round = m.next_round;
     }
     std::erase_if(r.heat_events, [&](const auto& entry) { return entry.second == event; });
     r.heat_events[*m.heat] = event;
@@ -189,32 +232,86 @@ void round_book::emit(round_state& r, const qualification& q, emitter& out) cons
     w.field("by_place", r.rule.by_place);
     w.field("by_time", r.rule.by_time);
     w.end_object();
-    auto write = [&](const std::vector<qualifier>& list) {
-        w.begin_array();
-        for (const auto& x : list) {
-            w.begin_object();
-            w.field("bib", std::string_view(x.result.bib));
-            w.field("name", std::string_view(x.result.name));
-            w.field("country", std::string_view(x.result.country));
-            w.field("heat", x.result.heat);
-            w.field("place", *x.result.place);
-            w.field("mark", format_mark(*x.result.elapsed_ms, r.course));
-            w.field("elapsed_ms", *x.result.elapsed_ms);
-            w.field("by", to_string(x.by));
-            w.end_object();
-        }
-        w.end_array();
-    };
+    if (!r.next_round.empty()) w.field("next_round", std::string_view(r.next_round));
     w.key("qualified");
-    write(q.qualified);
+    write_qualifier_list(w, q.qualified, r.next_round, r.course, true);
     if (!q.tied.empty()) {
         w.key("tied");
-        write(q.tied);
+        write_qualifier_list(w, q.tied, r.next_round, r.course, false);
         w.field("tied_places", q.tied_places);
     }
     if (r.published) w.field("corrects", r.published_seq);
     out.end();
     r.published_seq = out.last_seq();
+}
+
+std::vector<round_book::waiting_heat> round_book::waiting_for(const round_state& r,
+                                                              const race_map& races) const {
+    std::vector<waiting_heat> out;
+    for (int heat = 1; heat <= r.heats; ++heat) {
+        const auto it = r.heat_events.find(heat);
+        if (it == r.heat_events.end()) {
+            out.push_back({heat, {}, race_phase::scheduled});
+            continue;
+        }
+        const race_phase p = races.find(it->second)->second->phase();
+        if (p != race_phase::unofficial && p != race_phase::official) out.push_back({heat, it->second, p});
+    }
+    return out;
+}
+
+std::optional<std::string> round_book::state_json(std::string_view round_id, const race_map& races) const {
+    const auto found = rounds_.find(round_id);
+    if (found == rounds_.end()) return std::nullopt;
+    const round_state& r = found->second;
+    std::string out;
+    json_writer w(out);
+    w.begin_object();
+    w.field("round", std::string_view(r.id));
+    w.field("name", std::string_view(r.title));
+    w.field("heats", r.heats);
+    w.key("rule").begin_object();
+    w.field("by_place", r.rule.by_place);
+    w.field("by_time", r.rule.by_time);
+    w.end_object();
+    if (!r.next_round.empty()) w.field("next_round", std::string_view(r.next_round));
+    w.key("heat_events").begin_array();
+    for (const auto& [heat, id] : r.heat_events) {
+        w.begin_object();
+        w.field("heat", heat);
+        w.field("event", std::string_view(id));
+        w.field("status", to_string(races.find(id)->second->phase()));
+        w.end_object();
+    }
+    w.end_array();
+    // What the qualifiers wait for, in words the desk can read out: a
+    // cancelled heat is re-run from a new start list (CR 18.7).
+    const auto waiting = waiting_for(r, races);
+    w.key("waiting_for").begin_array();
+    for (const auto& h : waiting) {
+        w.begin_object();
+        w.field("heat", h.heat);
+        std::string why;
+        if (h.event.empty()) {
+            why = "heat " + num(h.heat) + " has no start list";
+        } else {
+            w.field("event", std::string_view(h.event));
+            w.field("status", to_string(h.phase));
+            why = h.phase == race_phase::cancelled
+                      ? "heat " + num(h.heat) + " was cancelled; it must be run again (a new start list)"
+                      : "heat " + num(h.heat) + " has no results yet";
+        }
+        w.field("why", std::string_view(why));
+        w.end_object();
+    }
+    w.end_array();
+    w.field("qualifiers", r.published ? "published" : "waiting");
+    if (r.published) {
+        w.key("qualified");
+        write_qualifier_list(w, r.published->qualified, r.next_round, r.course, true);
+    }
+    w.end_object();
+    return out;
 }
 
 }  // namespace splitstream::feed

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "feed/emitter.hpp"
 #include "feed/message.hpp"
@@ -37,11 +38,16 @@ public:
     // in every heat, derives the qualifiers and publishes them if they
     // changed, then re-issues the results of the heats whose Q/q changed.
     void update(std::string_view event, race_map& races, emitter& out);
+    // The state of a round (GET /v1/events/{round_id}): its heats and their
+    // states, what its qualifiers wait for, and the qualifiers once known.
+    // nullopt when `round_id` names no round.
+    std::optional<std::string> state_json(std::string_view round_id, const race_map& races) const;
 
 private:
     struct round_state {
         std::string id;
-        std::string title;  // "Men's 100m Semi-Final", for headlines
+        std::string title;       // "Men's 100m Semi-Final", for headlines
+        std::string next_round;  // "final"; empty: "the next round"
         int heats = 0;
         qualify_rule rule;
         venue course = venue::track;
@@ -51,6 +57,13 @@ private:
     };
 
     void emit(round_state& r, const qualification& q, emitter& out) const;
+    // The heats whose results the qualifiers still wait for, with why.
+    struct waiting_heat {
+        int heat = 0;
+        std::string event;  // empty: no start list yet
+        race_phase phase = race_phase::scheduled;
+    };
+    std::vector<waiting_heat> waiting_for(const round_state& r, const race_map& races) const;
 
     std::map<std::string, round_state, std::less<>> rounds_;
     std::map<std::string, std::string, std::less<>> round_of_;  // event id -> round id

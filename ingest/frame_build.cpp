@@ -86,6 +86,7 @@ void build_body(checker& c, frame_fields& fields, feed::feed_message& msg) {
                 if (by_place || by_time)
                     m.qualify = feed::qualify_rule{by_place.value_or(0), by_time.value_or(0)};
             }
+            c.read(get(slot::next_round), at("next_round"), presence::optional, m.next_round);
             read_timestamp(c, get(slot::scheduled), at("scheduled"), presence::optional, m.scheduled);
             if (c.failed()) return;
             if (lists.check.failed()) {

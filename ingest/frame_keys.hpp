@@ -37,6 +37,7 @@ enum class slot : std::uint8_t {
     heats,
     qualify_by_place,
     qualify_by_time,
+    next_round,
     scheduled,
     status,
     gun_ts,
@@ -111,6 +112,7 @@ inline slot top_level_slot(std::string_view k) {
         case 10:
             if (is(k, "distance_m")) return slot::distance_m;
             if (is(k, "elapsed_ms")) return slot::elapsed_ms;
+            if (is(k, "next_round")) return slot::next_round;
             break;
         case 15:
             if (is(k, "timing_points_m")) return slot::timing_points_m;
