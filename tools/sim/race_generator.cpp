@@ -106,6 +106,14 @@ std::string builder::startlist_fields() const {
     f += ",\"round\":";
     append_json_string(f, e_.round);
     if (e_.heat) f += ",\"heat\":" + std::to_string(*e_.heat);
+    if (!e_.round_id.empty()) {
+        f += ",\"round_id\":";
+        append_json_string(f, e_.round_id);
+        if (e_.heats) f += ",\"heats\":" + std::to_string(*e_.heats);
+        f += ",\"qualify_by_place\":" + std::to_string(e_.qualify_by_place);
+        f += ",\"qualify_by_time\":" + std::to_string(e_.qualify_by_time);
+        if (!e_.next_round.empty()) f += ",\"next_round\":", append_json_string(f, e_.next_round);
+    }
     f += ",\"timing_points_m\":[";
     for (std::size_t i = 0; i < points_.size(); ++i) {
         // Two appends, not `"," + to_string(...)`: GCC 12 at -O3 warns

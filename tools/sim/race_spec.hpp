@@ -77,6 +77,18 @@ struct event_spec {
     std::string name;
     std::string round = "final";
     std::optional<int> heat;
+    // A heat of a round (docs/protocol.md, Rounds and qualification): sent
+    // in its start list. Empty `round_id`: a race on its own.
+    std::string round_id;
+    std::optional<int> heats;
+    std::int64_t qualify_by_place = 0;
+    std::int64_t qualify_by_time = 0;
+    std::string next_round;
+    // The next round of a session: its field is the qualifiers of the
+    // round `qualifiers_of` (an earlier round of the spec), each aiming at
+    // their heat time times `qualifier_pace` (below 1: faster).
+    std::string qualifiers_of;
+    double qualifier_pace = 0.99;
     std::int64_t distance_m = 0;
     std::string venue = "track";
     std::vector<std::int64_t> timing_points_m;  // empty: every timing_every_m

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "tools/sim/race_generator.hpp"
+#include "tools/sim/round_entrants.hpp"
 #include "tools/sim/text_format.hpp"
 
 namespace splitstream::sim {
@@ -19,11 +20,25 @@ replay::feed_recording build_session(const session_spec& spec, std::uint64_t see
     rec.epoch = spec.epoch.empty() ? spec.feed + "-" + std::to_string(seed) : spec.epoch;
     rec.first_unix_ms = spec.start_unix_ms;
 
-    std::vector<timed_message> all;
+    // Each event's messages, kept whole until the end: a later round's
+    // field is read from its heats' finishes.
+    std::vector<std::vector<timed_message>> generated;
+    generated.reserve(spec.events.size());
     for (const auto& e : spec.events) {
-        auto msgs = generate_event(e, seed);
-        all.insert(all.end(), std::make_move_iterator(msgs.begin()), std::make_move_iterator(msgs.end()));
+        if (e.qualifiers_of.empty()) {
+            generated.push_back(generate_event(e, seed));
+            continue;
+        }
+        std::vector<generated_heat> heats;
+        for (std::size_t k = 0; k < generated.size(); ++k)
+            if (spec.events[k].round_id == e.qualifiers_of) heats.push_back({&spec.events[k], &generated[k]});
+        event_spec next = e;
+        next.athletes = qualifiers_of(heats, e.qualifier_pace);
+        generated.push_back(generate_event(next, seed));
     }
+    std::vector<timed_message> all;
+    for (auto& msgs : generated)
+        all.insert(all.end(), std::make_move_iterator(msgs.begin()), std::make_move_iterator(msgs.end()));
     // Stable: at equal offsets, earlier events first, then each event's own order.
     std::stable_sort(all.begin(), all.end(), [](const timed_message& a, const timed_message& b) {
         return a.offset_ms < b.offset_ms;

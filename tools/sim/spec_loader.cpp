@@ -159,6 +159,13 @@ void read_event_fields(dom::object o, event_spec& e, const std::string& where) {
     if (auto v = opt_string(o, "name", where)) e.name = *v;
     if (auto v = opt_string(o, "round", where)) e.round = *v;
     if (auto v = opt_int(o, "heat", where)) e.heat = static_cast<int>(*v);
+    if (auto v = opt_string(o, "round_id", where)) e.round_id = *v;
+    if (auto v = opt_int(o, "heats", where)) e.heats = static_cast<int>(*v);
+    if (auto v = opt_int(o, "qualify_by_place", where)) e.qualify_by_place = *v;
+    if (auto v = opt_int(o, "qualify_by_time", where)) e.qualify_by_time = *v;
+    if (auto v = opt_string(o, "next_round", where)) e.next_round = *v;
+    if (auto v = opt_string(o, "qualifiers_of", where)) e.qualifiers_of = *v;
+    if (auto v = opt_double(o, "qualifier_pace", where)) e.qualifier_pace = *v;
     if (auto v = opt_int(o, "distance_m", where)) e.distance_m = *v;
     if (auto v = opt_string(o, "venue", where)) e.venue = *v;
     if (auto v = opt_int(o, "timing_every_m", where)) e.timing_every_m = *v;
@@ -246,6 +253,16 @@ void read_event_fields(dom::object o, event_spec& e, const std::string& where) {
 void validate_event(const event_spec& e, const std::string& where) {
     if (e.id.empty()) throw spec_error(where + ".id: required");
     if (e.distance_m <= 0) throw spec_error(where + ".distance_m: must be positive");
+    if (!e.qualifiers_of.empty()) {
+        // The field comes from the earlier round; incidents cannot name it.
+        if (!e.athletes.empty()) throw spec_error(where + ".athletes: none with qualifiers_of");
+        if (e.qualifier_pace <= 0.5 || e.qualifier_pace > 1.5)
+            throw spec_error(where + ".qualifier_pace: between 0.5 and 1.5");
+        for (const auto& inc : e.incidents)
+            if (!inc.bib.empty())
+                throw spec_error(where + ": an incident of a field made of qualifiers cannot name a bib");
+        return;
+    }
     if (e.athletes.empty()) throw spec_error(where + ".athletes: at least one athlete");
     for (const auto& a : e.athletes)
         if (a.target_ms <= 0) throw spec_error(where + ": athlete " + a.bib + " has no positive target");
@@ -502,6 +519,16 @@ loaded<session_spec> parse_session_spec(std::string_view json, const file_reader
             s.events.push_back(std::move(e));
         }
         if (s.events.empty()) throw spec_error("spec.events: at least one event");
+        for (std::size_t k = 0; k < s.events.size(); ++k) {
+            const auto& from = s.events[k].qualifiers_of;
+            if (from.empty()) continue;
+            const bool earlier =
+                std::any_of(s.events.begin(), s.events.begin() + static_cast<std::ptrdiff_t>(k),
+                            [&](const event_spec& e) { return e.round_id == from; });
+            if (!earlier)
+                throw spec_error("spec.events[" + std::to_string(k) +
+                                 "].qualifiers_of: no earlier event has round_id " + from);
+        }
         return s;
     });
 }
