@@ -227,6 +227,7 @@ void round_book::emit(round_state& r, const qualification& q, emitter& out) cons
 
     auto w = out.begin(event_type::qualifiers, r.id, text);
     w.field("round", std::string_view(r.id));
+    w.field("name", std::string_view(r.title));
     w.field("heats", r.heats);
     w.key("rule").begin_object();
     w.field("by_place", r.rule.by_place);

@@ -400,3 +400,18 @@ test('the reference race, derived by the engine, gives the official podium, reco
   for (const bib of expected.no_pb_sb) assert.deepEqual(r.athletes.get(bib).flags, [], `no flag for ${bib}`);
   assert.equal(raceClock(r), order[0].finish.elapsed_ms);
 });
+
+// TR 20: a heat's results print Q/q beside the qualifiers; a re-issued
+// results (a correction of who goes through) replaces the marks.
+test('a heat keeps the Q/q of its results, and a re-issue replaces them', () => {
+  const heat = raceFromSnapshot('M800-H1', { event: 'M800-H1', name: "Men's 800 metres Heat 1", round: 'heat', heat: 1, distance_m: 800, athletes });
+  const rows = (q1, q2) => [
+    { place: 1, bib: '1', name: 'Ann A', country: 'GBR', mark: '1:45.10', flags: [], ...(q1 ? { qualified: q1 } : {}) },
+    { place: 2, bib: '2', name: 'Bea B', country: 'NOR', mark: '1:45.30', flags: [], ...(q2 ? { qualified: q2 } : {}) },
+    { place: null, bib: '3', name: 'Cat C', country: 'KEN', mark: 'DNF', flags: [] },
+  ];
+  applyEvent(heat, { seq: 1, type: 'results', event: 'M800-H1', official: false, ranking: rows('Q', 'q') });
+  assert.deepEqual(['1', '2', '3'].map((b) => heat.athletes.get(b).qualified), ['Q', 'q', null]);
+  applyEvent(heat, { seq: 2, type: 'results', event: 'M800-H1', official: true, ranking: rows('Q', null) });
+  assert.deepEqual(['1', '2', '3'].map((b) => heat.athletes.get(b).qualified), ['Q', null, null]);
+});

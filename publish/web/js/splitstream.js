@@ -117,6 +117,7 @@ function newAthlete(a) {
     flags: [],             // record / PB / SB kinds, most important first
     place: null,           // place in the results, when published
     medal: null,           // 'gold' | 'silver' | 'bronze' in a final's results
+    qualified: null,       // 'Q' | 'q' in a heat's results, once the round's qualifiers are known
   };
 }
 
@@ -243,6 +244,7 @@ function applyResults(race, ev) {
   for (const a of race.athletes.values()) {
     a.place = null;
     a.medal = null;
+    a.qualified = null;
   }
   for (const r of race.results.ranking) {
     const a = athleteFor(race, r.bib);
@@ -250,6 +252,7 @@ function applyResults(race, ev) {
     if (r.country) a.country = r.country;
     a.place = Number.isFinite(r.place) ? r.place : null;
     a.medal = r.medal ? String(r.medal).toLowerCase() : null;
+    a.qualified = r.qualified === 'Q' || r.qualified === 'q' ? r.qualified : null;
     if (Array.isArray(r.flags)) {
       const codes = r.flags.filter((f) => OUT_CODES.has(f));
       a.flags = sortFlags(r.flags.filter((f) => !OUT_CODES.has(f)));

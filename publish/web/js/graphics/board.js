@@ -85,7 +85,7 @@ export function createBoard(board, { showFlags = true } = {}) {
       attr(el, 'data-medal', finished && !out ? a.medal : null);
       attr(el, 'data-finished', a.finish ? 'true' : null);
       attr(el, 'data-flags', a.flags.length ? a.flags.join(' ') : null);
-      const q = a.flags.find((f) => QUALIFY.has(f)) ?? null;
+      const q = out ? null : a.qualified ?? a.flags.find((f) => QUALIFY.has(f)) ?? null;
       attr(el, 'data-q', q);
       el.style.transform = `translateY(${(position - 1) * rowHeight}px)`;
 
@@ -94,12 +94,13 @@ export function createBoard(board, { showFlags = true } = {}) {
       attr(cells.pos, 'title', a.medal && finished ? MEDAL_TEXT[a.medal] : null);
       text(cells.country, a.country);
       text(cells.name, a.name || a.bib);
-      // Q/q always shows (it is the point of a heat's results); records obey flags=0.
-      const flags = out ? [] : a.flags.filter((f) => showFlags || QUALIFY.has(f));
+      // Records obey flags=0; Q/q always shows (it is the point of a heat's
+      // results), beside the mark as official results print it: "3:33.41 q".
+      const flags = out ? [] : a.flags.filter((f) => showFlags && !QUALIFY.has(f));
       text(cells.flags, flags.join(' '));
       let value = '';
       if (out) value = a.irm?.rule ?? '';
-      else if (a.finish?.mark) value = a.finish.mark;
+      else if (a.finish?.mark) value = q ? `${a.finish.mark} ${q}` : a.finish.mark;
       else if (a.rank === 1 && a.last) value = formatClock(a.last.elapsed_ms, 2);
       else if (a.last) value = formatGap(a.gap_ms);
       text(cells.value, value);
