@@ -175,9 +175,12 @@ void round_book::update(std::string_view event, race_map& races, emitter& out) {
         heats.push_back(h.heat_results());
     }
     qualification q = qualify(r.rule, heats);
-    if (r.published && *r.published == q) return;
-    emit(r, q, out);
-    r.published = std::move(q);
+    if (!r.published || !(*r.published == q)) {
+        emit(r, q, out);
+        r.published = std::move(q);
+    }
+    // Marks are set even when who goes through did not change: a re-run
+    // heat (CR 18.7) has a new field whose results carry none yet.
     for (const auto& [heat, id] : r.heat_events) {
         race& h = *races.find(id)->second;
         if (h.mark_qualifiers(*r.published)) h.reissue_results(out);

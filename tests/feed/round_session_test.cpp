@@ -182,3 +182,47 @@ TEST(RoundSession, AQualifierLineWithoutANamedNextRound_TR20) {
     EXPECT_EQ(v.str("/qualified/6/text"),
               "Runner 13 (GBR) through to the next round as a fastest loser, 10.20");
 }
+
+// CR 18.7 after the qualifiers are out: a heat voided and run again with
+// the same outcome changes nobody (no new qualifiers, TR 20), but its new
+// results print the Q/q again.
+TEST(RoundSession, AHeatRunAgainAfterTheQualifiersPrintsTheMarksAgain_CR18_7_TR20) {
+    race_driver r;
+    define_round(r);
+    run_heat(r, 1, heat1);
+    run_heat(r, 2, heat2);
+    run_heat(r, 3, heat3);
+    ASSERT_EQ(r.of(event_type::qualifiers).size(), 1u);
+    ASSERT_FALSE(r.send_to(heat_event(2), status_msg{status_code::cancelled, {}}).rejected);
+    ASSERT_FALSE(r.send_to(heat_event(2), heat_startlist(2)).rejected);
+    run_heat(r, 2, heat2);
+    EXPECT_EQ(r.of(event_type::qualifiers).size(), 1u) << "the same athletes go through";
+    const derived_event* last = nullptr;
+    for (const auto& e : r.events)
+        if (e.type == event_type::results && e.event == heat_event(2)) last = &e;
+    ASSERT_NE(last, nullptr);
+    json_view v(last->json);
+    EXPECT_EQ(v.str("/ranking/0/qualified"), "Q");
+    EXPECT_EQ(v.str("/ranking/3/bib"), "24");
+    EXPECT_EQ(v.str("/ranking/2/qualified"), "q") << "23, 10.300, through by time";
+}
+
+// CR 18.7 with another outcome: the re-run puts someone else through, and
+// the qualifiers are corrected, naming who is in and who is out.
+TEST(RoundSession, AHeatRunAgainWithAnotherOutcomeCorrectsTheQualifiers_CR18_7_TR20) {
+    race_driver r;
+    define_round(r);
+    run_heat(r, 1, heat1);
+    run_heat(r, 2, heat2);
+    run_heat(r, 3, heat3);
+    ASSERT_FALSE(r.send_to(heat_event(2), status_msg{status_code::cancelled, {}}).rejected);
+    ASSERT_FALSE(r.send_to(heat_event(2), heat_startlist(2)).rejected);
+    // 24 now runs 10.250: second-fastest loser after 13 (10.200); 23 out.
+    run_heat(r, 2, {{"21", 10050}, {"22", 10060}, {"24", 10250}, {"23", 10300}});
+    const auto q = r.of(event_type::qualifiers);
+    ASSERT_EQ(q.size(), 2u);
+    EXPECT_EQ(q[1].text,
+              "Correction: Men's 100m Semi-Final: 8 through (6 Q, 2 q); now through: Runner 24 (KEN); "
+              "no longer through: Runner 23 (GBR)");
+    EXPECT_EQ(json_view(q[1].json).num("/corrects"), static_cast<std::int64_t>(q[0].seq));
+}

@@ -198,6 +198,25 @@ TEST(frame_parser, startlist_of_a_heat_of_a_round) {
     EXPECT_EQ(wrong.rejected().reason, reject_reason::wrong_type);
 }
 
+// The round the qualifiers go to, for their headlines (extension): a
+// string, optional, empty when absent.
+TEST(frame_parser, startlist_names_the_next_round) {
+    auto r = parse(
+        R"({"seq":2,"type":"startlist","ts":"2023-08-19T10:00:00.000Z","event":"M1500-H1","name":"H 1",)"
+        R"("distance_m":1500,"heat":1,"round_id":"M1500-R1","heats":3,"qualify_by_place":6,)"
+        R"("next_round":"semi-finals","athletes":[]})");
+    ASSERT_TRUE(r.ok()) << describe(r);
+    EXPECT_EQ(std::get<feed::startlist_msg>(r.message().body).next_round, "semi-finals");
+    auto plain = parse(full_startlist);
+    ASSERT_TRUE(plain.ok());
+    EXPECT_EQ(std::get<feed::startlist_msg>(plain.message().body).next_round, "");
+    auto wrong = parse(
+        R"({"seq":2,"type":"startlist","ts":"2023-08-19T10:00:00.000Z","event":"E","name":"N",)"
+        R"("distance_m":100,"heat":1,"round_id":"R","heats":3,"qualify_by_place":2,"next_round":1,"athletes":[]})");
+    ASSERT_FALSE(wrong.ok());
+    EXPECT_EQ(wrong.rejected().reason, reject_reason::wrong_type);
+}
+
 TEST(frame_parser, startlist_defaults_to_track) {
     auto r = parse(
         R"({"seq":2,"type":"startlist","ts":"2024-08-06T19:49:01.000Z","event":"M1500-F","name":"1500m",)"
