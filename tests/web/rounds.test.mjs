@@ -131,12 +131,14 @@ describe('a round of heats on the pages', () => {
   test('the results board prints Q/q beside the mark, as official results do', async () => {
     const rows = await board.evaluate(() => [...document.querySelectorAll('#rows .row')].map((r) => ({
       bib: r.dataset.bib, q: r.dataset.q ?? null, value: r.querySelector('.value').textContent,
-      flags: r.querySelector('.flags').textContent })));
+      flags: r.querySelector('.flags').textContent,
+      cut: r.querySelector('.value').scrollWidth > r.querySelector('.value').clientWidth })));
     const expected = run.heatResults.ranking.filter((r) => r.place !== null);
     assert.deepEqual(rows.filter((r) => expected.some((x) => x.bib === r.bib)).map((r) => [r.bib, r.value, r.q]),
       expected.map((r) => [r.bib, r.qualified ? `${r.mark} ${r.qualified}` : r.mark, r.qualified ?? null]));
     assert.ok(rows.some((r) => / q$/.test(r.value)), `a time qualifier in heat 2: ${rows.map((r) => r.value)}`);
     assert.ok(rows.every((r) => !/\bq\b|\bQ\b/.test(r.flags)), 'Q/q is not repeated among the record flags');
+    assert.deepEqual(rows.filter((r) => r.cut).map((r) => r.value), [], 'every mark and its Q/q is shown whole');
   });
 
   test('no page error', () => {

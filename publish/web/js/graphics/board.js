@@ -71,6 +71,7 @@ export function createBoard(board, { showFlags = true } = {}) {
     rowsEl.style.height = `${n * rowHeight}px`;
     const seen = new Set();
     const finished = !!race.results;
+    attr(board, 'data-q', order.some((a) => a.status === 'ok' && a.finish?.mark && (a.qualified || a.flags.some((f) => QUALIFY.has(f)))) ? 'true' : null);
     order.forEach((a, i) => {
       seen.add(a.bib);
       const { el, cells } = rows.get(a.bib) ?? makeRow(a.bib);
