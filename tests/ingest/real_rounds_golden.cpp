@@ -44,6 +44,23 @@ derived run_feed(const fs::path& feed) {
     return d;
 }
 
+// "place bib mark" per row of a heat's official results, in their order
+// ("- 104 DNF" for an athlete out of the race).
+std::vector<std::string> rows_of(const std::string& results_json) {
+    std::vector<std::string> out;
+    simdjson::ondemand::parser parser;
+    simdjson::padded_string p(results_json);
+    auto doc = parser.iterate(p);
+    for (auto row : doc["ranking"].get_array()) {
+        int64_t place = 0;
+        const bool placed = row["place"].get_int64().get(place) == simdjson::SUCCESS;
+        std::string_view bib = row["bib"], mark = row["mark"];
+        out.push_back((placed ? std::to_string(place) : std::string("-")) + " " + std::string(bib) + " " +
+                      std::string(mark));
+    }
+    return out;
+}
+
 // bib -> "Q", "q" or "" as a heat's official results print it.
 std::map<std::string, std::string> marks_of(const std::string& results_json) {
     std::map<std::string, std::string> out;
@@ -102,6 +119,30 @@ TEST(RealRounds, QualifiersAndMarksEqualTheOfficialResults) {
         EXPECT_EQ(got, expected);
         simdjson::ondemand::array tied;
         EXPECT_NE(q["tied"].get_array().get(tied), simdjson::SUCCESS) << "no ties in this round";
+
+        // Where the facts give each heat's official results (places, marks,
+        // DNF/DQ in their order), the derived official results equal them.
+        simdjson::ondemand::object official;
+        if (facts["results"].get_object().get(official) == simdjson::SUCCESS) {
+            for (auto heat : official) {
+                const std::string event(std::string_view(heat.unescaped_key()));
+                std::vector<std::string> expected_rows;
+                for (auto row : heat.value().get_array()) {
+                    auto cells = row.get_array();
+                    auto it = cells.begin();
+                    int64_t place = 0;
+                    const bool placed = (*it).get_int64().get(place) == simdjson::SUCCESS;
+                    ++it;
+                    std::string_view bib = *it;
+                    ++it;
+                    std::string_view mark = *it;
+                    expected_rows.push_back((placed ? std::to_string(place) : std::string("-")) + " " +
+                                            std::string(bib) + " " + std::string(mark));
+                }
+                ASSERT_TRUE(d.last_official.count(event)) << event << " has official results";
+                EXPECT_EQ(rows_of(d.last_official.at(event)), expected_rows) << event;
+            }
+        }
 
         // Each heat's official results print Q/q beside the qualifiers only.
         for (auto heat : facts["heats"].get_object()) {
