@@ -153,7 +153,7 @@ private:
     bool is_team(int i) const { return !athlete_at(i).entry.runners.empty(); }
     // The time of `leg` of team `i` ending at `end_ms`, when the team's
     // time at the leg's start is known.
-    std::optional<std::int64_t> leg_time(int i, int leg, std::int64_t end_ms) const;
+    std::optional<std::int64_t> leg_ms_of(int i, int leg, std::int64_t end_ms) const;
     // A team's split headline: "at the second changeover" and the runner.
     void relay_split_text(int i, const split_msg& m, const split_outcome& s, std::string& text) const;
     // The runner, leg and changeover members a team's split adds.

@@ -11,7 +11,7 @@
 
 namespace splitstream::feed {
 
-std::optional<std::int64_t> race::leg_time(int i, int leg, std::int64_t end_ms) const {
+std::optional<std::int64_t> race::leg_ms_of(int i, int leg, std::int64_t end_ms) const {
     const std::int64_t start_m = relay::leg_start_m(leg, def_.distance_m);
     if (start_m == 0) return end_ms;
     for (const auto& [d, t] : athlete_at(i).splits)
@@ -59,7 +59,7 @@ void race::relay_split_text(int i, const split_msg& m, const split_outcome& s, s
     if (!r) return;
     if (changeover) {
         text += "; ";
-        append_leg_words(text, *r, leg_time(i, leg, m.elapsed_ms), def_.course);
+        append_leg_words(text, *r, leg_ms_of(i, leg, m.elapsed_ms), def_.course);
     } else {
         text += " (" + display_name(r->name) + ", leg " + std::to_string(leg) + ")";
     }
@@ -72,7 +72,7 @@ void race::append_relay_split(std::string& json, int i, const split_msg& m) cons
     write_runner(w, "runner", athlete_at(i).entry, leg);
     if (const int changeover = relay::changeover_at(m.distance_m, def_.distance_m)) {
         w.field("changeover", changeover);
-        if (const auto t = leg_time(i, leg, m.elapsed_ms)) w.field("leg_ms", *t);
+        if (const auto t = leg_ms_of(i, leg, m.elapsed_ms)) w.field("leg_ms", *t);
     }
 }
 
@@ -80,13 +80,13 @@ void race::append_anchor_text(std::string& text, int i, std::int64_t finish_ms) 
     const relay_runner* r = relay::runner_on(athlete_at(i).entry, relay::legs);
     if (!r) return;
     text += "; ";
-    append_leg_words(text, *r, leg_time(i, relay::legs, finish_ms), def_.course);
+    append_leg_words(text, *r, leg_ms_of(i, relay::legs, finish_ms), def_.course);
 }
 
 void race::write_anchor(json_writer& w, int i, std::int64_t finish_ms) const {
     w.field("leg", relay::legs);
     write_runner(w, "runner", athlete_at(i).entry, relay::legs);
-    if (const auto t = leg_time(i, relay::legs, finish_ms)) w.field("leg_ms", *t);
+    if (const auto t = leg_ms_of(i, relay::legs, finish_ms)) w.field("leg_ms", *t);
 }
 
 std::string race::runner_words(int i, std::int64_t distance_m) const {
