@@ -71,7 +71,9 @@ void race::define(const startlist_msg& definition) {
         athlete a;
         a.entry = entry;
         if (a.entry.area.empty()) a.entry.area = std::string(area_of(a.entry.country));
-        a.headline = display_name(entry.name);
+        // A team's name is printed as given ("Great Britain & N.I."): it
+        // has no family name in capitals.
+        a.headline = entry.runners.empty() ? display_name(entry.name) : entry.name;
         if (!entry.country.empty()) a.headline += " (" + entry.country + ")";
         json_writer ref(a.ref_json, true);
         write_athlete_fields(ref, entry);

@@ -29,7 +29,7 @@ athlete_entry bot() {
                 {"Bayapo NDORI", "Busang Collen KEBINATSHIPI", "Anthony PESELA", "Letsile TEBOGO"});
 }
 athlete_entry gbr() {
-    return team("GBR", "Great Britain", "GBR",
+    return team("GBR", "Great Britain & N.I.", "GBR",
                 {"Alex HAYDOCK-WILSON", "Matthew HUDSON-SMITH", "Lewis DAVEY", "Charlie DOBSON"});
 }
 
@@ -233,7 +233,7 @@ TEST(Relay, TR24_7_ChangeoverOutsideTheZoneDisqualifiesTheTeam) {
     const auto irms = r.of(event_type::irm);
     ASSERT_EQ(irms.size(), 1u);
     EXPECT_EQ(irms[0].text,
-              "Great Britain (GBR) is disqualified (TR 24.7: changeover outside the takeover zone)");
+              "Great Britain & N.I. (GBR) is disqualified (TR 24.7: changeover outside the takeover zone)");
     r.status(status_code::official);
     const auto results = r.of(event_type::results);
     ASSERT_FALSE(results.empty());
