@@ -94,6 +94,42 @@ TEST(Relay, TR24_RepeatedLegIsRejected) {
               "relay team GBR names two runners for leg 3: each athlete runs one leg (TR 24)");
 }
 
+// TR 24: in a relay every entry is a team of four; an entry without
+// runners beside teams is refused, not taken for an athlete.
+TEST(Relay, TR24_EntryWithoutRunnersAmongTeamsIsRejected) {
+    race_driver r;
+    const auto res = r.send(relay_startlist({usa(), runner("JAM", "Jamaica", "JAM")}));
+    ASSERT_TRUE(res.rejected);
+    EXPECT_EQ(res.rejected->reason, reject_reason::bad_value);
+    EXPECT_EQ(res.rejected->detail,
+              "relay team JAM has 0 runners: a team is 4 athletes, one for each leg (TR 24)");
+}
+
+// TR 24: the four legs are equal; a 4x100 m changes at 100, 200 and 300 m,
+// and a distance that does not split into four legs is refused.
+TEST(Relay, TR24_LegsAreQuartersOfTheDistance) {
+    race_driver r;
+    auto short_relay = relay_startlist({usa(), bot()});
+    short_relay.distance_m = 400;
+    short_relay.timing_points_m = {100, 200, 300};
+    r.send(short_relay);
+    r.status(status_code::started);
+    r.split("USA", 300, 28500);
+    const auto splits = r.of(event_type::split);
+    ASSERT_EQ(splits.size(), 1u);
+    EXPECT_EQ(json_view(splits[0].json).num("/changeover"), 3);
+    EXPECT_EQ(splits[0].text,
+              "United States (USA) leads at the third changeover in 28.50; Bryce Deadmon ran leg 3");
+
+    race_driver odd("M-ODD");
+    auto uneven = relay_startlist({usa(), bot()});
+    uneven.distance_m = 1602;
+    const auto res = odd.send(uneven);
+    ASSERT_TRUE(res.rejected);
+    EXPECT_EQ(res.rejected->reason, reject_reason::bad_value);
+    EXPECT_EQ(res.rejected->detail, "a relay of 1602 m does not split into 4 equal legs (TR 24)");
+}
+
 // TR 24: a rejected replacement start list changes nothing; the team
 // keeps the runners it had.
 TEST(Relay, TR24_RejectedReplacementKeepsTheDeclaredTeams) {
