@@ -16,6 +16,15 @@ void write_athlete(json_writer& w, const feed::athlete_entry& a) {
     if (!a.area.empty()) w.field("area", a.area);
     if (a.pb_ms) w.field("pb_ms", *a.pb_ms);
     if (a.sb_ms) w.field("sb_ms", *a.sb_ms);
+    if (!a.runners.empty()) {
+        w.key("runners").begin_array();
+        for (const auto& r : a.runners) {
+            w.begin_object().field("leg", r.leg).field("name", r.name);
+            if (!r.bib.empty()) w.field("bib", r.bib);
+            w.end_object();
+        }
+        w.end_array();
+    }
     w.end_object();
 }
 

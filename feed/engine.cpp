@@ -3,6 +3,7 @@
 #include "feed/emitter.hpp"
 #include "feed/json_writer.hpp"
 #include "feed/race.hpp"
+#include "feed/relay.hpp"
 
 namespace splitstream::feed {
 
@@ -33,6 +34,10 @@ void engine::apply(const feed_message& msg, apply_result& result) {
     // A start list joining a round is checked against the round's other
     // heats before anything changes.
     if (definition) {
+        if (auto refused = relay::check_teams(*definition)) {
+            result.rejected = std::move(refused);
+            return;
+        }
         if (auto refused = rounds_.check(msg.event, *definition, races_)) {
             result.rejected = std::move(refused);
             return;

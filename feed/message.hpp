@@ -16,6 +16,13 @@ enum class irm_code { dns, dnf, dq, ok };
 // Records in force before a race. PB and SB come from the athletes.
 enum class record_kind { wr, or_, cr, ar, nr, wl, mr };
 
+// One runner of a relay team (extension): who runs which leg, 1..4.
+struct relay_runner {
+    int leg = 0;
+    std::string name;
+    std::string bib;  // empty when the feed gives none
+};
+
 struct athlete_entry {
     std::string bib;
     std::string name;
@@ -24,6 +31,9 @@ struct athlete_entry {
     std::string area;  // empty: derived from country
     std::optional<std::int64_t> pb_ms;
     std::optional<std::int64_t> sb_ms;
+    // A relay team (extension): its runners in the declared order. Empty:
+    // an athlete, as in feed v1.
+    std::vector<relay_runner> runners;
 };
 
 struct record_entry {

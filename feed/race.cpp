@@ -13,6 +13,7 @@
 #include "feed/json_cursor.hpp"
 #include "feed/marks.hpp"
 #include "feed/race_text.hpp"
+#include "feed/relay.hpp"
 
 namespace splitstream::feed {
 
@@ -70,7 +71,9 @@ void race::define(const startlist_msg& definition) {
         athlete a;
         a.entry = entry;
         if (a.entry.area.empty()) a.entry.area = std::string(area_of(a.entry.country));
-        a.headline = display_name(entry.name);
+        // A team's name is printed as given ("Great Britain & N.I."): it
+        // has no family name in capitals.
+        a.headline = entry.runners.empty() ? display_name(entry.name) : entry.name;
         if (!entry.country.empty()) a.headline += " (" + entry.country + ")";
         json_writer ref(a.ref_json, true);
         write_athlete_fields(ref, entry);
@@ -280,13 +283,16 @@ void race::emit_split(int i, const split_msg& m, const split_outcome& s, emitter
 
     // Built in a reused buffer: one split event per message is the hot path.
     std::string& text = headline_;
-    text.assign(a.headline);
-    if (s.position == 1) {
+    if (is_team(i)) {
+        relay_split_text(i, m, s, text);
+    } else if (s.position == 1) {
+        text.assign(a.headline);
         text += " leads at ";
         race_text::append_metres(text, m.distance_m);
         text += " in ";
         text += time.view();
     } else {
+        text.assign(a.headline);
         text += ' ';
         race_text::append_ordinal(text, s.position);
         text += " at ";
@@ -314,6 +320,7 @@ void race::emit_split(int i, const split_msg& m, const split_outcome& s, emitter
         c.literal(",\"lap_ms\":");
         c.integer(s.lap_ms);
     }
+    if (is_team(i)) append_relay_split(json, i, m);
     out.end();
 }
 
@@ -337,6 +344,7 @@ void race::maybe_leader_change(int i, const split_msg& m, const split_outcome& s
         text = a.headline + " takes the lead from " + p.headline + " at " + metres(m.distance_m);
     else
         text = "Correction: " + a.headline + " leads at " + metres(m.distance_m) + ", not " + p.headline;
+    if (is_team(i)) text += runner_words(i, m.distance_m);
     auto w = out.begin(event_type::leader_change, id_, text);
     const std::uint64_t seq = out.last_seq();
     w.field("distance_m", m.distance_m);
@@ -345,6 +353,12 @@ void race::maybe_leader_change(int i, const split_msg& m, const split_outcome& s
     w.key("previous");
     write_athlete_ref(w, previous);
     w.field("elapsed_ms", m.elapsed_ms);
+    if (is_team(i)) {
+        const int leg = relay::leg_at(m.distance_m, def_.distance_m);
+        w.field("leg", leg);
+        write_runner(w, "runner", a.entry, leg);
+        write_runner(w, "previous_runner", p.entry, leg);
+    }
     if (replaces) w.field("corrects", point.published_seq);
     out.end();
     point.published_leader = i;
@@ -398,6 +412,7 @@ std::optional<rejection> race::on_finish(const finish_msg& m, emitter& out) {
     std::string text = a.headline + " finishes";
     if (a.place) text += " " + race_text::ordinal(*a.place);
     text += " in " + mark;
+    if (is_team(i)) append_anchor_text(text, i, m.elapsed_ms);
     auto w = out.begin(event_type::finish, id_, text);
     write_athlete_fields(w, a.entry);
     w.field("elapsed_ms", m.elapsed_ms);
@@ -406,6 +421,7 @@ std::optional<rejection> race::on_finish(const finish_msg& m, emitter& out) {
         w.field("place", *a.place);
     else
         w.key("place").null();
+    if (is_team(i)) write_anchor(w, i, m.elapsed_ms);
     out.end();
     published_result shown = current_result(i);
     shown.records.clear();  // claims are announced by their own events below

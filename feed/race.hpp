@@ -148,6 +148,26 @@ private:
     void claim_personal_bests(const std::vector<int>& ranked);
     void emit_record(int i, const std::string& kind, emitter& out);
 
+    // Relays (race_relay.cpp): what a team's runners add to the events of
+    // the team, which the race otherwise ranks like an athlete.
+    bool is_team(int i) const { return !athlete_at(i).entry.runners.empty(); }
+    // The time of `leg` of team `i` ending at `end_ms`, when the team's
+    // time at the leg's start is known.
+    std::optional<std::int64_t> leg_ms_of(int i, int leg, std::int64_t end_ms) const;
+    // A team's split headline: "at the second changeover" and the runner.
+    void relay_split_text(int i, const split_msg& m, const split_outcome& s, std::string& text) const;
+    // The runner, leg and changeover members a team's split adds.
+    void append_relay_split(std::string& json, int i, const split_msg& m) const;
+    // "; Rai Benjamin ran leg 4 in 43.18", after a team's finish headline.
+    void append_anchor_text(std::string& text, int i, std::int64_t finish_ms) const;
+    void write_anchor(json_writer& w, int i, std::int64_t finish_ms) const;
+    // " (Bryce Deadmon, leg 3)" after a team's leader change headline.
+    std::string runner_words(int i, std::int64_t distance_m) const;
+    // "runner":{"leg":..,"name":..,"bib"?} of team `e` on `leg`.
+    static void write_runner(json_writer& w, const char* key, const athlete_entry& e, int leg);
+    // "runners":[...] of a team; nothing for an athlete.
+    static void write_runners(json_writer& w, const athlete_entry& e);
+
     // JSON output (race_json.cpp).
     // {"bib":..,"name":..,"country":..}, an athlete as other objects name it.
     void write_athlete_ref(json_writer& w, int i) const;

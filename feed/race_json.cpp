@@ -9,6 +9,7 @@
 #include "feed/marks.hpp"
 #include "feed/race.hpp"
 #include "feed/race_text.hpp"
+#include "feed/relay.hpp"
 
 namespace splitstream::feed {
 
@@ -47,7 +48,8 @@ void race::write_athlete_ref(json_writer& w, int i) const {
 }
 
 void race::emit_startlist(emitter& out) const {
-    std::string text = title_ + ": start list, " + std::to_string(athletes_.size()) + " athletes";
+    const char* entrants = relay::is_relay(def_) ? " teams" : " athletes";
+    std::string text = title_ + ": start list, " + std::to_string(athletes_.size()) + entrants;
     auto w = out.begin(event_type::startlist, id_, text);
     w.field("name", std::string_view(def_.name));
     w.field("distance_m", def_.distance_m);
@@ -75,6 +77,7 @@ void race::emit_startlist(emitter& out) const {
         if (a.entry.lane) w.field("lane", *a.entry.lane);
         if (a.entry.pb_ms) w.field("pb_ms", *a.entry.pb_ms);
         if (a.entry.sb_ms) w.field("sb_ms", *a.entry.sb_ms);
+        write_runners(w, a.entry);
         w.end_object();
     }
     w.end_array();
@@ -145,6 +148,7 @@ void race::write_ranking(json_writer& w) const {
         w.end_array();
         if (final_round && race_text::medal_of(*a.place)) w.field("medal", race_text::medal_of(*a.place));
         if (a.qualified) w.field("qualified", a.qualified);
+        write_runners(w, a.entry);
         w.end_object();
     }
     for (int i : out_of_race) {
@@ -155,6 +159,7 @@ void race::write_ranking(json_writer& w) const {
         w.field("mark", to_string(a.status));
         w.key("flags").begin_array().end_array();
         if (!a.irm_rule.empty()) w.field("rule", std::string_view(a.irm_rule));
+        write_runners(w, a.entry);
         w.end_object();
     }
     w.end_array();
@@ -272,6 +277,15 @@ void race::write_athlete_state(json_writer& w, int i, int& order) const {
     if (!a.irm_rule.empty()) w.field("rule", std::string_view(a.irm_rule));
     if (!a.irm_reason.empty()) w.field("reason", std::string_view(a.irm_reason));
     if (a.irm_at_m) w.field("at_m", *a.irm_at_m);
+    if (!a.entry.runners.empty()) {
+        write_runners(w, a.entry);
+        // The runner with the baton now: the leg after the team's last
+        // timing point, until the team is out of the race or finished.
+        if (a.status == irm_code::ok && !a.finish_ms && phase_ == race_phase::started) {
+            const std::int64_t past_m = a.splits.empty() ? 0 : a.splits.back().first;
+            write_runner(w, "on_leg", a.entry, relay::leg_at(past_m + 1, def_.distance_m));
+        }
+    }
     w.end_object();
 }
 

@@ -106,6 +106,7 @@ void race::emit_record(int i, const std::string& claim, emitter& out) {
     if (base == "AR") w.field("area", std::string_view(a.entry.area));
     w.field("mark", mark);
     w.field("elapsed_ms", *a.finish_ms);
+    write_runners(w, a.entry);
     w.key("previous");
     const record_entry* previous = nullptr;
     std::optional<std::int64_t> previous_ms;

@@ -127,8 +127,10 @@ inline slot top_level_slot(std::string_view k) {
     return slot::unknown;
 }
 
-enum class athlete_slot : std::uint8_t { bib, name, country, lane, area, pb_ms, sb_ms, unknown };
-constexpr std::size_t athlete_slot_count = static_cast<std::size_t>(athlete_slot::unknown);
+// `runners` (a relay team's, extension) is a list: it comes after the
+// scalar slots, which are the ones counted.
+enum class athlete_slot : std::uint8_t { bib, name, country, lane, area, pb_ms, sb_ms, runners, unknown };
+constexpr std::size_t athlete_slot_count = static_cast<std::size_t>(athlete_slot::runners);
 
 inline athlete_slot athlete_field(std::string_view k) {
     if (is(k, "bib")) return athlete_slot::bib;
@@ -138,7 +140,18 @@ inline athlete_slot athlete_field(std::string_view k) {
     if (is(k, "area")) return athlete_slot::area;
     if (is(k, "pb_ms")) return athlete_slot::pb_ms;
     if (is(k, "sb_ms")) return athlete_slot::sb_ms;
+    if (is(k, "runners")) return athlete_slot::runners;
     return athlete_slot::unknown;
+}
+
+enum class runner_slot : std::uint8_t { leg, name, bib, unknown };
+constexpr std::size_t runner_slot_count = static_cast<std::size_t>(runner_slot::unknown);
+
+inline runner_slot runner_field(std::string_view k) {
+    if (is(k, "leg")) return runner_slot::leg;
+    if (is(k, "name")) return runner_slot::name;
+    if (is(k, "bib")) return runner_slot::bib;
+    return runner_slot::unknown;
 }
 
 enum class record_slot : std::uint8_t { kind, mark_ms, holder, country, area, year, unknown };

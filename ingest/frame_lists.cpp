@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "feed/relay.hpp"
 #include "ingest/frame_keys.hpp"
 
 namespace splitstream::ingest::frame_parsing {
@@ -31,9 +32,11 @@ simdjson::error_code open_array(ondemand::value v, checker& c, std::string_view 
     return simdjson::SUCCESS;
 }
 
-template <typename Slot, std::size_t N, typename Lookup>
+// A list inside an element has a slot past the N scalar ones; `nested`
+// reads it in place.
+template <typename Slot, std::size_t N, typename Lookup, typename Nested>
 simdjson::error_code collect_object(ondemand::value v, const char* buffer_end, Lookup lookup,
-                                    std::array<scalar, N>& values) {
+                                    std::array<scalar, N>& values, Nested& nested) {
     ondemand::object obj;
     if (auto e = v.get_object().get(obj)) return e;
     for (auto field_result : obj) {
@@ -44,6 +47,10 @@ simdjson::error_code collect_object(ondemand::value v, const char* buffer_end, L
         Slot which = lookup(key);
         if (which == Slot::unknown) {
             if (auto e = validate(f.value(), 1)) return e;
+            continue;
+        }
+        if (static_cast<std::size_t>(which) >= N) {
+            if (auto e = nested(which, f.value())) return e;
             continue;
         }
         scalar& s = values[static_cast<std::size_t>(which)];
@@ -78,9 +85,18 @@ struct element_fields {
 // Reads a list of objects: each element's known fields are collected by
 // `lookup` and handed to `read`. An element of another kind is a wrong_type
 // and the list goes on; `opened` tells whether the value was an array.
-template <typename Slot, std::size_t N, typename Lookup, typename Read>
+// An element without lists inside it.
+struct no_lists {
+    template <typename Slot>
+    simdjson::error_code operator()(Slot, ondemand::value) const {
+        return simdjson::SUCCESS;
+    }
+};
+
+template <typename Slot, std::size_t N, typename Lookup, typename Read, typename Nested = no_lists>
 simdjson::error_code for_each_object(ondemand::value v, const char* buffer_end, checker& c,
-                                     std::string_view name, Lookup lookup, Read read, bool& opened) {
+                                     std::string_view name, Lookup lookup, Read read, bool& opened,
+                                     Nested nested = {}) {
     std::optional<ondemand::array> arr;
     if (auto e = open_array(v, c, name, "array of objects", arr)) return e;
     opened = arr.has_value();
@@ -96,7 +112,7 @@ simdjson::error_code for_each_object(ondemand::value v, const char* buffer_end, 
             c.wrong_type(kind, field_path{{}, name, f.index}, "object");
             continue;
         }
-        if (auto e = collect_object<Slot>(ev, buffer_end, lookup, f.values)) return e;
+        if (auto e = collect_object<Slot>(ev, buffer_end, lookup, f.values, nested)) return e;
         if (!c.failed()) read(f);
     }
     return simdjson::SUCCESS;
@@ -127,8 +143,31 @@ simdjson::error_code parse_timing_points(ondemand::value v, startlist_lists& lis
 
 simdjson::error_code parse_athletes(ondemand::value v, const char* buffer_end, startlist_lists& lists) {
     checker& c = lists.check;
+    // A relay team's runners (extension), read while its object is walked.
+    std::vector<feed::relay_runner> runners;
+    std::string runners_path;
+    std::size_t element = 0;
+    auto read_runner = [&](const element_fields<runner_slot, runner_slot_count>& f) {
+        feed::relay_runner r;
+        std::int64_t leg = 0;
+        if (c.read(f[runner_slot::leg], f.at("leg"), presence::required, leg)) {
+            c.require(leg >= 1 && leg <= feed::relay::legs, f.at("leg"), "must be a leg from 1 to 4", leg);
+            r.leg = static_cast<int>(leg);
+        }
+        c.read_non_empty(f[runner_slot::name], f.at("name"), presence::required, r.name);
+        c.read(f[runner_slot::bib], f.at("bib"), presence::optional, r.bib);
+        if (!c.failed()) runners.push_back(std::move(r));
+    };
+    auto nested = [&](athlete_slot, ondemand::value list) {
+        runners_path = "athletes[" + std::to_string(element) + "].runners";
+        bool opened = false;
+        return for_each_object<runner_slot, runner_slot_count>(list, buffer_end, c, runners_path,
+                                                               runner_field, read_runner, opened);
+    };
     auto read = [&](const element_fields<athlete_slot, athlete_slot_count>& f) {
         feed::athlete_entry a;
+        a.runners = std::exchange(runners, {});
+        ++element;
         c.read_non_empty(f[athlete_slot::bib], f.at("bib"), presence::required, a.bib);
         c.read(f[athlete_slot::name], f.at("name"), presence::required, a.name);
         c.read(f[athlete_slot::country], f.at("country"), presence::required, a.country);
@@ -142,7 +181,7 @@ simdjson::error_code parse_athletes(ondemand::value v, const char* buffer_end, s
         if (!c.failed()) lists.athletes.push_back(std::move(a));
     };
     return for_each_object<athlete_slot, athlete_slot_count>(v, buffer_end, c, "athletes", athlete_field,
-                                                             read, lists.has_athletes);
+                                                             read, lists.has_athletes, nested);
 }
 
 simdjson::error_code parse_records(ondemand::value v, const char* buffer_end, startlist_lists& lists) {

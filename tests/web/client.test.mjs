@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { Client, applyEvent, boardPosition, clockNote, raceFromSnapshot, runningOrder, raceClock, formatClock, formatGap,
-  splitFrame, delayNote, recentNote, shortName, formatMark, pageParams }
+  splitFrame, delayNote, recentNote, shortName, formatMark, pageParams, entrantLabel, runnerOnLeg }
   from '../../publish/web/js/splitstream.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -414,4 +414,32 @@ test('a heat keeps the Q/q of its results, and a re-issue replaces them', () => 
   assert.deepEqual(['1', '2', '3'].map((b) => heat.athletes.get(b).qualified), ['Q', 'q', null]);
   applyEvent(heat, { seq: 2, type: 'results', event: 'M800-H1', official: true, ranking: rows('Q', null) });
   assert.deepEqual(['1', '2', '3'].map((b) => heat.athletes.get(b).qualified), ['Q', null, null]);
+});
+
+test('a relay team shows the runner on its current leg while it runs, its four runners before and after (TR 24)', () => {
+  const runners = (names) => names.map((name, i) => ({ leg: i + 1, name }));
+  const teams = [
+    { bib: 'USA', name: 'United States', country: 'USA', runners: runners(['Christopher BAILEY', 'Vernon NORWOOD', 'Bryce DEADMON', 'Rai BENJAMIN']) },
+    { bib: 'BOT', name: 'Botswana', country: 'BOT', runners: runners(['Bayapo NDORI', 'Busang Collen KEBINATSHIPI', 'Anthony PESELA', 'Letsile TEBOGO']) },
+  ];
+  const relayEv = (seq, type, payload) => ({ seq, type, event: 'M4X400-F', ts: '2024-08-10T19:14:00.000Z', src_seq: seq, text: `${type} ${seq}`, ...payload });
+  const r = raceFromSnapshot('M4X400-F', {}, 0);
+  applyEvent(r, relayEv(1, 'startlist', { name: "Men's 4 x 400 metres Relay Final", distance_m: 1600, round: 'final', athletes: teams }));
+  const usa = r.athletes.get('USA');
+  const bot = r.athletes.get('BOT');
+  assert.equal(entrantLabel(r, usa), 'United States (Bailey, Norwood, Deadmon, Benjamin)', 'before the gun: the declared team');
+  applyEvent(r, relayEv(2, 'race_state', { state: 'started' }));
+  assert.equal(runnerOnLeg(r, usa).name, 'Christopher BAILEY', 'not yet timed: leg 1');
+  applyEvent(r, relayEv(3, 'split', { bib: 'USA', distance_m: 800, elapsed_ms: 87710, position: 1, behind_ms: 0, lap_ms: 87710 }));
+  applyEvent(r, relayEv(4, 'split', { bib: 'BOT', distance_m: 600, elapsed_ms: 65100, position: 1, behind_ms: 0, lap_ms: 65100 }));
+  assert.equal(entrantLabel(r, usa), 'United States · leg 3 Deadmon', 'a changeover hands over to the next leg');
+  assert.equal(entrantLabel(r, bot), 'Botswana · leg 2 Kebinatshipi', 'between changeovers: the runner on that leg');
+  applyEvent(r, relayEv(5, 'finish', { bib: 'USA', elapsed_ms: 174430, mark: '2:54.43', place: 1 }));
+  assert.equal(runnerOnLeg(r, usa), null, 'finished: nobody on a leg');
+  assert.equal(entrantLabel(r, usa), 'United States (Bailey, Norwood, Deadmon, Benjamin)');
+
+  // The engine's snapshot carries the runners too.
+  const s = raceFromSnapshot('M4X400-F', { event: 'M4X400-F', distance_m: 1600, status: 'started',
+    athletes: [{ ...teams[1], status: 'OK', last_split: { distance_m: 1200, elapsed_ms: 131490, position: 1, behind_ms: 0 } }] });
+  assert.equal(entrantLabel(s, s.athletes.get('BOT')), 'Botswana · leg 4 Tebogo');
 });

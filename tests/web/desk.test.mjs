@@ -63,6 +63,13 @@ const delayed = {};
 
 const SECRET = 'desk-test-secret';
 
+// A relay final (tests/data/relays: Paris 2024, men's 4x400 m), on two more
+// daemons: held after the first changeover, and run to its results.
+const relayFeed = path.join(root, 'tests', 'data', 'relays', 'paris-2024-men-4x400m-final.jsonl');
+const RELAY = 'M4X400-F';
+const relayMid = {};
+const relayDone = {};
+
 // An HS256 token, as docs/publish.md describes them.
 function token(claims) {
   const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -70,10 +77,10 @@ function token(claims) {
   return `${body}.${crypto.createHmac('sha256', SECRET).update(body).digest('base64url')}`;
 }
 
-async function startDaemon(name, replayArgs, serveArgs = []) {
+async function startDaemon(name, replayArgs, serveArgs = [], feed = feedPath) {
   const feedPort = await freePort();
   const httpPort = await freePort();
-  children.start(`${name}-feed`, binary, ['replay', feedPath, '--serve', `127.0.0.1:${feedPort}`, ...replayArgs]);
+  children.start(`${name}-feed`, binary, ['replay', feed, '--serve', `127.0.0.1:${feedPort}`, ...replayArgs]);
   await sleep(200);
   children.start(`${name}-serve`, binary, ['serve', '--upstream', `ws://127.0.0.1:${feedPort}/`, '--listen', `127.0.0.1:${httpPort}`,
     '--web-dir', path.join(root, 'publish', 'web'), ...serveArgs]);
@@ -200,10 +207,12 @@ describe('the live desk in a real browser', () => {
     assert.ok(fs.existsSync(binary), `splitstream binary not found at ${binary} (set SPLITSTREAM_BINARY)`);
     const secretFile = path.join(artifacts, 'desk-secret.txt');
     fs.writeFileSync(secretFile, `${SECRET}\n`);
-    [mid.base, done.base, secure.base] = await Promise.all([
+    [mid.base, done.base, secure.base, relayMid.base, relayDone.base] = await Promise.all([
       startDaemon('mid', ['--speed', 'max', '--to', '5:04']),
       startDaemon('done', ['--speed', '30']),
       startDaemon('secure', ['--speed', 'max', '--to', '5:04'], ['--jwt-secret-file', secretFile]),
+      startDaemon('relay-mid', ['--speed', 'max', '--to', '14:50'], [], relayFeed),
+      startDaemon('relay-done', ['--speed', 'max'], [], relayFeed),
     ]);
     done.reference = subscribe(`${done.base.replace('http:', 'ws:')}/v1/stream?since=0`);
     await done.reference.opened;
@@ -453,6 +462,22 @@ describe('the live desk in a real browser', () => {
     log(`delay ${DELAY_S} s: the last event reached the delayed ticker ${Math.round(lag)} ms after the live one (median over ${both.length}: ${Math.round(median(lags))} ms)`);
     assert.ok(lag >= DELAY_S * 1000 * 0.75, `the delayed ticker is behind by about ${DELAY_S} s (${Math.round(lag)} ms)`);
     assert.ok(lag < DELAY_S * 1000 + 5000, `and not much more (${Math.round(lag)} ms)`);
+  });
+
+  test('a relay: the board names the runner on each team\'s leg during the race and the four runners in the results (TR 24)', async () => {
+    const size = SIZES[0];
+    const running = await openView(relayMid.base, `event=${RELAY}`, size,
+      (g) => g.shown.includes('board') && g.board.rows.filter((r) => r.name.includes('leg 2')).length === 2, null);
+    // Botswana led at the first changeover (Ndori's 44.30), USA 0.15 behind.
+    assert.deepEqual(running.board.rows.slice(0, 2).map((r) => [r.bib, r.name]),
+      [['BOT', 'Botswana · leg 2 Kebinatshipi'], ['USA', 'United States · leg 2 Norwood']]);
+    const results = await openView(relayDone.base, `event=${RELAY}&view=results`, size,
+      (g) => g.shown.includes('board') && /Official results/i.test(g.board.sub) && g.board.rows.some((r) => r.medal), null);
+    assert.deepEqual(results.board.rows.map((r) => [r.place, r.bib, r.value, r.name, r.flags]), [
+      [1, 'USA', '2:54.43', 'United States (Bailey, Norwood, Deadmon, Benjamin)', 'OR'],
+      [2, 'BOT', '2:54.53', 'Botswana (Ndori, Kebinatshipi, Pesela, Tebogo)', 'AR'],
+      [3, 'GBR', '2:55.83', 'Great Britain & N.I. (Haydock-Wilson, Hudson-Smith, Davey, Dobson)', 'AR'],
+    ]);
   });
 
   test('no page errors; screenshots are saved', () => {

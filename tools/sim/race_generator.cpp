@@ -133,6 +133,17 @@ std::string builder::startlist_fields() const {
         if (a.lane) f += ",\"lane\":" + std::to_string(*a.lane);
         if (a.pb_ms) f += ",\"pb_ms\":" + std::to_string(*a.pb_ms);
         if (a.sb_ms) f += ",\"sb_ms\":" + std::to_string(*a.sb_ms);
+        if (!a.runners.empty()) {
+            f += ",\"runners\":[";
+            for (std::size_t leg = 0; leg < a.runners.size(); ++leg) {
+                f += leg ? ",{\"leg\":" : "{\"leg\":";
+                f += std::to_string(leg + 1);
+                f += ",\"name\":";
+                append_json_string(f, a.runners[leg]);
+                f += '}';
+            }
+            f += ']';
+        }
         f += "}";
     }
     f += "],\"records\":[";

@@ -40,6 +40,9 @@ struct athlete_spec {
     // 1..9 ms under it, so rounding up prints it again.
     std::int64_t target_ms = 0;
     bool exact = false;
+    // A relay team's runners in leg order (docs/protocol.md, Relays); empty
+    // for an athlete.
+    std::vector<std::string> runners;
 };
 
 struct record_spec {

@@ -219,6 +219,14 @@ void read_event_fields(dom::object o, event_spec& e, const std::string& where) {
         if (!target) throw spec_error(aw + ".target: required");
         s.target_ms = target->ms;
         s.exact = target->from_integer;
+        std::size_t leg = 0;
+        for (auto r : opt_array(ao, "runners", aw)) {
+            std::string_view runner;
+            if (r.get_string().get(runner))
+                throw spec_error(aw + ".runners[" + std::to_string(leg) + "]: expected a name");
+            s.runners.emplace_back(runner);
+            ++leg;
+        }
         e.athletes.push_back(s);
     }
     auto records = opt_array(o, "records", where);

@@ -118,7 +118,31 @@ function newAthlete(a) {
     place: null,           // place in the results, when published
     medal: null,           // 'gold' | 'silver' | 'bronze' in a final's results
     qualified: null,       // 'Q' | 'q' in a heat's results, once the round's qualifiers are known
+    // A relay team's runners, [{leg, name}] in leg order; [] for an athlete.
+    runners: Array.isArray(a.runners) ? a.runners.map((r) => ({ leg: r.leg, name: r.name ?? '' })).sort((x, y) => x.leg - y.leg) : [],
   };
+}
+
+// A relay team's runner with the baton (docs/protocol.md, Relays): the leg
+// after the team's last timing point (a changeover hands over to the next
+// leg). Null for an athlete, before the gun and once the team is done.
+export function runnerOnLeg(race, a) {
+  if (!a.runners?.length || a.finish || a.status !== 'ok' || race.status !== 'started' || !race.distance_m) return null;
+  const past = a.last?.distance_m ?? 0;
+  const leg = Math.min(4, Math.floor((past * 4) / race.distance_m) + 1);
+  return a.runners.find((r) => r.leg === leg) ?? null;
+}
+
+// How a board names an entrant: an athlete by name; a relay team by name,
+// with the runner on the current leg while it runs ("United States · leg 3
+// Deadmon", unless `onLeg` is false) and otherwise its four runners by
+// family name.
+export function entrantLabel(race, a, { onLeg = true } = {}) {
+  const name = a.name || a.bib;
+  if (!a.runners?.length) return name;
+  const on = onLeg ? runnerOnLeg(race, a) : null;
+  if (on) return `${name} · leg ${on.leg} ${shortName(on.name)}`;
+  return `${name} (${a.runners.map((r) => shortName(r.name)).join(', ')})`;
 }
 
 function emptyRace(id) {

@@ -1,10 +1,11 @@
 // The board: the running order during a race (position, country, name, gap
 // at the athlete's last timing point, a running clock from the gun) and the
-// results once published (places, medals, marks, flags, Q/q). Rows have a
+// results once published (places, medals, marks, flags, Q/q). A relay team
+// shows the runner on its current leg while it runs, its four runners after. Rows have a
 // fixed height and move with transforms: a change of order animates without
 // reflow.
 
-import { boardPosition, formatClock, formatGap, raceClock, runningOrder } from '../splitstream.js';
+import { boardPosition, entrantLabel, formatClock, formatGap, raceClock, runnerOnLeg, runningOrder } from '../splitstream.js';
 import { attr, make, roundLabel, text } from './dom.js';
 
 const MEDAL_TEXT = { gold: 'Gold', silver: 'Silver', bronze: 'Bronze' };
@@ -94,7 +95,8 @@ export function createBoard(board, { showFlags = true } = {}) {
       attr(cells.pos, 'aria-label', shown.lane !== null ? `lane ${shown.lane}` : null);
       attr(cells.pos, 'title', a.medal && finished ? MEDAL_TEXT[a.medal] : null);
       text(cells.country, a.country);
-      text(cells.name, a.name || a.bib);
+      text(cells.name, entrantLabel(race, a));
+      attr(el, 'data-runner', runnerOnLeg(race, a)?.name ?? null);
       // Records obey flags=0; Q/q always shows (it is the point of a heat's
       // results), beside the mark as official results print it: "3:33.41 q".
       const flags = out ? [] : a.flags.filter((f) => showFlags && !QUALIFY.has(f));

@@ -2,7 +2,7 @@
 // the lane when there is one, country, name and the best marks they bring
 // (PB, SB). Nothing on it reads as a place.
 
-import { formatMark } from '../splitstream.js';
+import { entrantLabel, formatMark } from '../splitstream.js';
 import { attr, make, roundLabel, text } from './dom.js';
 
 export function createStartlist(panel) {
@@ -27,7 +27,7 @@ export function createStartlist(panel) {
     const h = athletes.length > 16 ? Math.max(30, Math.floor(820 / athletes.length)) : 48;
     panel.style.setProperty('--row-h', `${h}px`);
     // Rebuilt whole: a start list changes rarely, and then completely.
-    const key = athletes.map((a) => `${a.bib}|${a.lane}|${a.name}|${a.country}|${a.pb_ms}|${a.sb_ms}`).join(';');
+    const key = athletes.map((a) => `${a.bib}|${a.lane}|${a.name}|${a.country}|${a.pb_ms}|${a.sb_ms}|${a.runners.map((r) => r.name)}`).join(';');
     if (rowsEl.dataset.key === key) return;
     rowsEl.dataset.key = key;
     rowsEl.replaceChildren();
@@ -40,7 +40,7 @@ export function createStartlist(panel) {
       const cells = [
         ['pos', a.lane === null ? '' : String(a.lane)],
         ['country', a.country],
-        ['name', a.name || a.bib],
+        ['name', entrantLabel(race, a, { onLeg: false })],
         ['flags', best ? best[0] : ''],
         ['value', best ? formatMark(best[1]) : ''],
       ];
