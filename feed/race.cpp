@@ -90,6 +90,7 @@ void race::reset_race() {
         a.place.reset();
         a.records.clear();
         a.published.reset();
+        a.walk = walk_record{};
         if (a.status == irm_code::dnf) a.status = irm_code::ok;
     }
 }
@@ -135,6 +136,10 @@ std::optional<rejection> race::apply(const feed_message& msg, emitter& out) {
             return on_finish(std::get<finish_msg>(msg.body), out);
         case message_type::irm:
             return on_irm(std::get<irm_msg>(msg.body), out);
+        case message_type::card:
+            return on_card(std::get<card_msg>(msg.body), out);
+        case message_type::penalty_zone:
+            return on_penalty_zone(std::get<penalty_zone_msg>(msg.body), out);
     }
     return std::nullopt;
 }

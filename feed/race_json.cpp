@@ -80,6 +80,7 @@ void race::emit_startlist(emitter& out) const {
     w.key("records").begin_array();
     for (const auto& r : def_.records) write_record_in_force(w, r, def_.course, mark_order::ms_first);
     w.end_array();
+    if (!def_.judges.empty()) write_judges(w);
     out.end();
 }
 
@@ -271,6 +272,7 @@ void race::write_athlete_state(json_writer& w, int i, int& order) const {
     if (!a.irm_rule.empty()) w.field("rule", std::string_view(a.irm_rule));
     if (!a.irm_reason.empty()) w.field("reason", std::string_view(a.irm_reason));
     if (a.irm_at_m) w.field("at_m", *a.irm_at_m);
+    if (!a.walk.empty()) write_walk_state(w, a.walk);
     w.end_object();
 }
 
