@@ -117,6 +117,8 @@ function newAthlete(a) {
     flags: [],             // record / PB / SB kinds, most important first
     place: null,           // place in the results, when published
     medal: null,           // 'gold' | 'silver' | 'bronze' in a final's results
+    cards: [],             // race walking: {judge, offence ('~' | '>'), kind ('red' | 'yellow')}, in order
+    penalty: null,         // race walking: {state ('due' | 'entered' | 'left'), penalty_ms}
   };
 }
 
@@ -173,6 +175,8 @@ function resetRunning(race) {
     a.flags = [];
     a.place = null;
     a.medal = null;
+    a.cards = [];
+    a.penalty = null;
   }
 }
 
@@ -193,7 +197,7 @@ function applyStartlist(race, ev) {
     for (const a of ev.athletes) {
       const fresh = newAthlete(a);
       const old = before.get(fresh.bib);
-      if (old) Object.assign(fresh, { last: old.last, finish: old.finish, status: old.status, irm: old.irm, flags: old.flags });
+      if (old) Object.assign(fresh, { last: old.last, finish: old.finish, status: old.status, irm: old.irm, flags: old.flags, cards: old.cards, penalty: old.penalty });
       race.athletes.set(fresh.bib, fresh);
     }
   }
@@ -325,6 +329,12 @@ export function applyEvent(race, ev) {
     case 'results':
       applyResults(race, ev);
       return true;
+    case 'card':
+      athleteFor(race, ev.bib).cards.push({ judge: String(ev.judge ?? ''), offence: ev.offence ?? '', kind: ev.kind ?? 'red' });
+      return true;
+    case 'penalty_zone':
+      athleteFor(race, ev.bib).penalty = { state: ev.state ?? 'due', penalty_ms: ev.penalty_ms ?? null };
+      return true;
     default:
       return false;
   }
@@ -367,6 +377,8 @@ export function raceFromSnapshot(id, s, seq = 0) {
     a.flags = sortFlags(flags.map((r) => (typeof r === 'string' ? r : r.kind)).filter((k) => k && !OUT_CODES.has(k)));
     a.place = Number.isFinite(src.place) ? src.place : null;
     a.medal = src.medal ?? null;
+    if (Array.isArray(src.cards)) a.cards = src.cards.map((c) => ({ judge: String(c.judge ?? ''), offence: c.offence ?? '', kind: c.kind ?? 'red' }));
+    if (src.penalty_zone) a.penalty = { state: src.penalty_zone.state ?? 'due', penalty_ms: src.penalty_zone.penalty_ms ?? null };
     race.athletes.set(a.bib, a);
   }
   if (s.leader) {
@@ -456,6 +468,22 @@ export function runningOrder(race) {
     }
     return { ...a, position: i + 1, rank, gap_ms: gap, at_m: at };
   });
+}
+
+// A race walk's judging of a walker as the running order shows it: the
+// red cards' offences in the order they came, the cautions (yellow paddles,
+// no effect), and the Penalty Zone while it is owed or being served.
+export function walkCards(a) {
+  const red = a.cards.filter((c) => c.kind === 'red').map((c) => c.offence);
+  const yellow = a.cards.filter((c) => c.kind === 'yellow').map((c) => c.offence);
+  const penalty = a.status === 'ok' && a.penalty && a.penalty.state !== 'left' ? a.penalty.state : null;
+  return { red, yellow, penalty };
+}
+
+// Whether any athlete of the race has been judged as a walker.
+export function isJudgedWalk(race) {
+  for (const a of race.athletes.values()) if (a.cards.length) return true;
+  return false;
 }
 
 // What the overlay's first column shows for a running-order entry: a place
