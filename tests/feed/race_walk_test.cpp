@@ -114,6 +114,26 @@ TEST(RaceWalk, LeavingThePenaltyZoneEarlyIsRefused) {
     EXPECT_EQ(state_of(r), before);
 }
 
+// TR 54.7.3: a walker stays in the Penalty Zone for the time; a split or
+// a finish while there is refused and changes nothing.
+TEST(RaceWalk, NoSplitOrFinishFromThePenaltyZone) {
+    race_driver r(walk_event);
+    start_walk(r);
+    for (const char* j : {"1", "2", "3"}) red(r, "103", j);
+    r.send(penalty_zone_msg{"103", penalty_action::enter, 3'000'000});
+    const std::string before = state_of(r);
+    auto split = r.split("103", 13'000, 3'060'000);
+    ASSERT_TRUE(split.rejected);
+    EXPECT_EQ(split.rejected->reason, reject_reason::invalid_transition);
+    EXPECT_EQ(split.rejected->detail, "split for bib 103 in the Penalty Zone");
+    auto finish = r.finish("103", 3'100'000);
+    ASSERT_TRUE(finish.rejected);
+    EXPECT_EQ(finish.rejected->detail, "finish of bib 103 in the Penalty Zone");
+    EXPECT_EQ(state_of(r), before);
+    r.send(penalty_zone_msg{"103", penalty_action::leave, 3'120'000});
+    EXPECT_FALSE(r.split("103", 13'000, 3'200'000).rejected) << "out of the zone, on the course again";
+}
+
 // TR 54.7.3: only a walker with three red cards owes Penalty Zone time.
 TEST(RaceWalk, EnteringThePenaltyZoneWithoutThreeCardsIsRefused) {
     race_driver r(walk_event);
