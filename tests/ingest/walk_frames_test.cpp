@@ -74,6 +74,7 @@ TEST(WalkFrames, PenaltyZoneWithEveryField) {
 }
 
 struct refused_frame {
+    const char* name;
     const char* frame;
     reject_reason reason;
     const char* detail;
@@ -92,25 +93,33 @@ INSTANTIATE_TEST_SUITE_P(
     Malformed, WalkFramesRefused,
     ::testing::Values(
         refused_frame{
+            "card_without_judge",
             R"({"seq":9,"type":"card","ts":"2023-08-19T05:40:00Z","event":"E","bib":"7","offence":"~"})",
             reject_reason::missing_field, R"(missing required field "judge")"},
         refused_frame{
+            "card_with_unknown_offence",
             R"({"seq":9,"type":"card","ts":"2023-08-19T05:40:00Z","event":"E","bib":"7","judge":"1",)"
             R"("offence":"run"})",
             reject_reason::bad_value, R"(field "offence": unknown value "run" (expected ~|>))"},
         refused_frame{
+            "card_of_unknown_kind",
             R"({"seq":9,"type":"card","ts":"2023-08-19T05:40:00Z","event":"E","bib":"7","judge":"1",)"
             R"("offence":"~","kind":"green"})",
             reject_reason::bad_value, R"(field "kind": unknown value "green" (expected red|yellow))"},
-        refused_frame{R"({"seq":9,"type":"penalty_zone","ts":"2023-08-19T05:40:00Z","event":"E","bib":"7",)"
+        refused_frame{"penalty_zone_without_time",
+                      R"({"seq":9,"type":"penalty_zone","ts":"2023-08-19T05:40:00Z","event":"E","bib":"7",)"
                       R"("action":"enter"})",
                       reject_reason::missing_field, R"(missing required field "elapsed_ms")"},
-        refused_frame{R"({"seq":2,"type":"startlist","ts":"2023-08-19T05:00:00Z","event":"E","name":"W",)"
+        refused_frame{"duplicate_judge",
+                      R"({"seq":2,"type":"startlist","ts":"2023-08-19T05:00:00Z","event":"E","name":"W",)"
                       R"("distance_m":20000,"judges":[{"id":"1"},{"id":"1"}],"athletes":[]})",
                       reject_reason::bad_value, R"(field "judges": duplicate judge "1")"},
-        refused_frame{R"({"seq":2,"type":"startlist","ts":"2023-08-19T05:00:00Z","event":"E","name":"W",)"
+        refused_frame{"judge_without_id",
+                      R"({"seq":2,"type":"startlist","ts":"2023-08-19T05:00:00Z","event":"E","name":"W",)"
                       R"("distance_m":20000,"judges":[{"name":"X"}],"athletes":[]})",
                       reject_reason::missing_field, R"(missing required field "judges[0].id")"},
-        refused_frame{R"({"seq":2,"type":"startlist","ts":"2023-08-19T05:00:00Z","event":"E","name":"W",)"
+        refused_frame{"penalty_zone_not_boolean",
+                      R"({"seq":2,"type":"startlist","ts":"2023-08-19T05:00:00Z","event":"E","name":"W",)"
                       R"("distance_m":20000,"penalty_zone":"yes","athletes":[]})",
-                      reject_reason::wrong_type, R"(field "penalty_zone": expected boolean, got string)"}));
+                      reject_reason::wrong_type, R"(field "penalty_zone": expected boolean, got string)"}),
+    [](const ::testing::TestParamInfo<refused_frame>& info) { return std::string(info.param.name); });
