@@ -58,6 +58,16 @@ struct body_writer {
         w.key("records").begin_array();
         for (const auto& r : m.records) write_record(w, r);
         w.end_array();
+        if (!m.judges.empty()) {
+            w.field("penalty_zone", m.penalty_zone).key("judges").begin_array();
+            for (const auto& j : m.judges) {
+                w.begin_object().field("id", j.id);
+                if (!j.name.empty()) w.field("name", j.name);
+                if (!j.country.empty()) w.field("country", j.country);
+                w.end_object();
+            }
+            w.end_array();
+        }
     }
     void operator()(const feed::status_msg& m) {
         w.field("status", feed::to_string(m.status));
@@ -75,6 +85,13 @@ struct body_writer {
         if (!m.rule.empty()) w.field("rule", m.rule);
         if (!m.reason.empty()) w.field("reason", m.reason);
         if (m.at_m) w.field("at_m", *m.at_m);
+    }
+    void operator()(const feed::card_msg& m) {
+        w.field("bib", m.bib).field("judge", m.judge).field("offence", feed::to_string(m.offence));
+        w.field("kind", feed::to_string(m.kind));
+    }
+    void operator()(const feed::penalty_zone_msg& m) {
+        w.field("bib", m.bib).field("action", feed::to_string(m.action)).field("elapsed_ms", m.elapsed_ms);
     }
 };
 

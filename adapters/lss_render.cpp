@@ -134,6 +134,9 @@ lss_session render_lss(const std::vector<feed::feed_message>& session, const std
                 bytes =
                     header(n, status_of(ev->phase)) + results_lines(*ev) + line("DONE", status_of(ev->phase));
                 break;
+            case feed::message_type::card:
+            case feed::message_type::penalty_zone:
+                break;  // LSS has no race walking judging
         }
         if (!bytes.empty()) out.stream.push_back({m.ts, std::move(bytes)});
     }

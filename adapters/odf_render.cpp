@@ -322,6 +322,9 @@ odf_session render_odf(const std::vector<feed::feed_message>& session, const std
             case feed::message_type::irm:
                 send = phase_before != sent_phase::scheduled;  // otherwise it goes out with the gun
                 break;
+            case feed::message_type::card:
+            case feed::message_type::penalty_zone:
+                break;  // ODF units here carry no race walking judging
         }
         if (!send) continue;
         ++u.version;

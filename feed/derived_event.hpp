@@ -20,9 +20,12 @@ enum class event_type {
     feed,
     // Appended after `feed` so the numbers of the v1 types do not move.
     qualifiers,
+    // Race walking (extension).
+    card,
+    penalty_zone,
 };
 
-inline constexpr int event_type_count = static_cast<int>(event_type::qualifiers) + 1;
+inline constexpr int event_type_count = static_cast<int>(event_type::penalty_zone) + 1;
 
 struct derived_event {
     std::uint64_t seq = 0;  // strictly increasing within one stream epoch

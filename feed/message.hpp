@@ -45,6 +45,13 @@ struct record_entry {
     std::optional<int> year;
 };
 
+// A race walking judge named in the start list (extension, TR 54.3).
+struct judge_entry {
+    std::string id;
+    std::string name;
+    std::string country;
+};
+
 struct hello_msg {
     std::string feed;
     std::string epoch;
@@ -79,6 +86,10 @@ struct startlist_msg {
     std::vector<std::int64_t> timing_points_m;
     std::vector<athlete_entry> athletes;
     std::vector<record_entry> records;
+    // A race walk (extension): its judges, and whether the Penalty Zone
+    // rule applies (TR 54.7.3). No judges: not judged as a walk.
+    std::vector<judge_entry> judges;
+    bool penalty_zone = false;
 };
 
 struct status_msg {
@@ -106,11 +117,35 @@ struct irm_msg {
     std::optional<std::int64_t> at_m;
 };
 
-// The order of the alternatives is the order of message_type.
-using message_body =
-    std::variant<hello_msg, heartbeat_msg, startlist_msg, status_msg, split_msg, finish_msg, irm_msg>;
+// Race walking (extension): a judge's red card (TR 54.7) or caution, a
+// yellow paddle (TR 54.5), for loss of contact (`~`) or a bent knee (`>`),
+// the two offences of the definition (TR 54.2).
+enum class walk_offence { loss_of_contact, bent_knee };
+enum class card_kind { red, yellow };
 
-enum class message_type { hello, heartbeat, startlist, status, split, finish, irm };
+struct card_msg {
+    std::string bib;
+    std::string judge;
+    walk_offence offence = walk_offence::loss_of_contact;
+    card_kind kind = card_kind::red;
+};
+
+// A walker entering or leaving the Penalty Zone (TR 54.7.3), with the race
+// time the Penalty Zone official took.
+enum class penalty_action { enter, leave };
+
+struct penalty_zone_msg {
+    std::string bib;
+    penalty_action action = penalty_action::enter;
+    std::int64_t elapsed_ms = 0;
+};
+
+// The order of the alternatives is the order of message_type.
+using message_body = std::variant<hello_msg, heartbeat_msg, startlist_msg, status_msg, split_msg, finish_msg,
+                                  irm_msg, card_msg, penalty_zone_msg>;
+
+// New types are appended so the numbers of the others do not move.
+enum class message_type { hello, heartbeat, startlist, status, split, finish, irm, card, penalty_zone };
 
 struct feed_message {
     int version = 1;
@@ -128,5 +163,8 @@ const char* to_string(status_code s);
 const char* to_string(irm_code c);
 const char* to_string(record_kind k);
 const char* to_string(venue v);
+const char* to_string(walk_offence o);  // "~" or ">"
+const char* to_string(card_kind k);
+const char* to_string(penalty_action a);
 
 }  // namespace splitstream::feed

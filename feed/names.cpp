@@ -22,6 +22,10 @@ const char* to_string(message_type t) {
             return "finish";
         case message_type::irm:
             return "irm";
+        case message_type::card:
+            return "card";
+        case message_type::penalty_zone:
+            return "penalty_zone";
     }
     return "?";
 }
@@ -152,6 +156,10 @@ const char* to_string(event_type t) {
             return "feed";
         case event_type::qualifiers:
             return "qualifiers";
+        case event_type::card:
+            return "card";
+        case event_type::penalty_zone:
+            return "penalty_zone";
     }
     return "?";
 }

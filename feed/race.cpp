@@ -93,6 +93,7 @@ void race::reset_race() {
         a.place.reset();
         a.records.clear();
         a.published.reset();
+        a.walk = walk_record{};
         if (a.status == irm_code::dnf) a.status = irm_code::ok;
     }
 }
@@ -138,6 +139,10 @@ std::optional<rejection> race::apply(const feed_message& msg, emitter& out) {
             return on_finish(std::get<finish_msg>(msg.body), out);
         case message_type::irm:
             return on_irm(std::get<irm_msg>(msg.body), out);
+        case message_type::card:
+            return on_card(std::get<card_msg>(msg.body), out);
+        case message_type::penalty_zone:
+            return on_penalty_zone(std::get<penalty_zone_msg>(msg.body), out);
     }
     return std::nullopt;
 }
@@ -241,6 +246,8 @@ std::optional<rejection> race::check_split(const split_msg& m, const athlete& a)
         return reject(reject_reason::after_out, "split for bib " + m.bib + " after " + to_string(a.status));
     if (a.finish_ms)
         return reject(reject_reason::already_finished, "split for bib " + m.bib + " after the finish");
+    if (a.walk.in_penalty_zone())
+        return reject(reject_reason::invalid_transition, "split for bib " + m.bib + " in the Penalty Zone");
     if (m.distance_m <= 0 || m.distance_m > def_.distance_m)
         return reject(
             reject_reason::beyond_distance,
@@ -395,6 +402,8 @@ std::optional<rejection> race::on_finish(const finish_msg& m, emitter& out) {
         return reject(reject_reason::not_started, "finish of bib " + m.bib + " before the start of " + id_);
     if (a.status == irm_code::dns || a.status == irm_code::dnf)
         return reject(reject_reason::after_out, "finish of bib " + m.bib + " after " + to_string(a.status));
+    if (a.walk.in_penalty_zone())
+        return reject(reject_reason::invalid_transition, "finish of bib " + m.bib + " in the Penalty Zone");
     if (!a.splits.empty() && a.splits.back().second >= m.elapsed_ms)
         return reject(reject_reason::time_backwards, "finish of bib " + m.bib +
                                                          " is not after its last split (" +

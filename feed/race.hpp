@@ -14,6 +14,7 @@
 #include "feed/message.hpp"
 #include "feed/rejection.hpp"
 #include "feed/round_qualification.hpp"
+#include "feed/walk_rules.hpp"
 
 namespace splitstream::feed {
 
@@ -78,6 +79,8 @@ private:
         std::optional<published_result> published;
         // "Q" or "q" once the round's qualifiers name this athlete.
         const char* qualified = nullptr;
+        // A walker's cards and Penalty Zone (race_walk.cpp).
+        walk_record walk;
     };
 
     // Splits at one distance, ordered by elapsed time then arrival.
@@ -96,6 +99,18 @@ private:
     std::optional<rejection> on_split(const split_msg& m, emitter& out);
     std::optional<rejection> on_finish(const finish_msg& m, emitter& out);
     std::optional<rejection> on_irm(const irm_msg& m, emitter& out);
+
+    // Race walking (race_walk.cpp): judges' cards, the Penalty Zone and
+    // the Chief Judge's disqualification after red cards (TR 54).
+    std::optional<rejection> on_card(const card_msg& m, emitter& out);
+    std::optional<rejection> on_penalty_zone(const penalty_zone_msg& m, emitter& out);
+    // The checks a card or a Penalty Zone message makes about the walker.
+    std::optional<rejection> check_walker(const std::string& bib, const char* what, int& index) const;
+    void emit_card(int i, const card_msg& m, emitter& out);
+    void emit_penalty_zone(int i, const char* state, emitter& out);
+    void disqualify_by_cards(int i, emitter& out);
+    void write_walk_state(json_writer& w, const walk_record& walk) const;
+    void write_judges(json_writer& w) const;
 
     void define(const startlist_msg& definition);
     void reset_race();

@@ -84,6 +84,7 @@ void race::emit_startlist(emitter& out) const {
     w.key("records").begin_array();
     for (const auto& r : def_.records) write_record_in_force(w, r, def_.course, mark_order::ms_first);
     w.end_array();
+    if (!def_.judges.empty()) write_judges(w);
     out.end();
 }
 
@@ -286,6 +287,7 @@ void race::write_athlete_state(json_writer& w, int i, int& order) const {
             write_runner(w, "on_leg", a.entry, relay::leg_at(past_m + 1, def_.distance_m));
         }
     }
+    if (!a.walk.empty()) write_walk_state(w, a.walk);
     w.end_object();
 }
 

@@ -88,6 +88,7 @@ void build_body(checker& c, frame_fields& fields, feed::feed_message& msg) {
             }
             c.read(get(slot::next_round), at("next_round"), presence::optional, m.next_round);
             read_timestamp(c, get(slot::scheduled), at("scheduled"), presence::optional, m.scheduled);
+            c.read(get(slot::penalty_zone), at("penalty_zone"), presence::optional, m.penalty_zone);
             if (c.failed()) return;
             if (lists.check.failed()) {
                 c.fail(lists.check.take());
@@ -107,7 +108,12 @@ void build_body(checker& c, frame_fields& fields, feed::feed_message& msg) {
             }
             m.timing_points_m = std::move(lists.timing_points_m);
             m.athletes = std::move(lists.athletes);
+            if (auto dup = duplicate_judge(lists.judges)) {
+                c.fail(reject_reason::bad_value, "field \"judges\": duplicate judge " + quote_value(*dup));
+                return;
+            }
             m.records = std::move(lists.records);
+            m.judges = std::move(lists.judges);
             return;
         }
         case message_type::status: {
@@ -144,6 +150,22 @@ void build_body(checker& c, frame_fields& fields, feed::feed_message& msg) {
             c.read(get(slot::reason), at("reason"), presence::optional, m.reason);
             if (c.read(get(slot::at_m), at("at_m"), presence::optional, m.at_m))
                 c.require(*m.at_m >= 0, at("at_m"), "must not be negative", *m.at_m);
+            return;
+        }
+        case message_type::card: {
+            auto& m = msg.body.emplace<feed::card_msg>();
+            c.read_non_empty(get(slot::bib), at("bib"), presence::required, m.bib);
+            c.read_non_empty(get(slot::judge), at("judge"), presence::required, m.judge);
+            c.read_named(get(slot::offence), at("offence"), presence::required, offence_names, m.offence);
+            c.read_named(get(slot::kind), at("kind"), presence::optional, card_kind_names, m.kind);
+            return;
+        }
+        case message_type::penalty_zone: {
+            auto& m = msg.body.emplace<feed::penalty_zone_msg>();
+            c.read_non_empty(get(slot::bib), at("bib"), presence::required, m.bib);
+            c.read_named(get(slot::action), at("action"), presence::required, penalty_action_names, m.action);
+            if (c.read(get(slot::elapsed_ms), at("elapsed_ms"), presence::required, m.elapsed_ms))
+                c.require_time(m.elapsed_ms, at("elapsed_ms"));
             return;
         }
     }

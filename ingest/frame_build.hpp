@@ -22,7 +22,7 @@ inline constexpr scalar absent_value{};
 // startlist's lists. Reused between frames: no allocation per frame.
 struct frame_fields {
     std::array<scalar, scalar_slot_count> values{};
-    std::uint32_t seen = 0;  // bit per slot present in the current frame
+    std::uint64_t seen = 0;  // bit per slot present in the current frame
     std::optional<feed::message_type> type;
     startlist_lists lists;
 

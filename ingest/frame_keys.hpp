@@ -48,10 +48,17 @@ enum class slot : std::uint8_t {
     rule,
     reason,
     at_m,
+    // Race walking (extension).
+    judge,
+    offence,
+    kind,
+    action,
+    penalty_zone,
     // Lists: startlist only, parsed in place rather than collected.
     timing_points_m,
     athletes,
     records,
+    judges,
     unknown,
 };
 
@@ -84,6 +91,7 @@ inline slot top_level_slot(std::string_view k) {
             if (is(k, "code")) return slot::code;
             if (is(k, "rule")) return slot::rule;
             if (is(k, "at_m")) return slot::at_m;
+            if (is(k, "kind")) return slot::kind;
             break;
         case 5:
             if (is(k, "event")) return slot::event;
@@ -93,14 +101,18 @@ inline slot top_level_slot(std::string_view k) {
             if (is(k, "round")) return slot::round;
             if (is(k, "place")) return slot::place;
             if (is(k, "heats")) return slot::heats;
+            if (is(k, "judge")) return slot::judge;
             break;
         case 6:
             if (is(k, "status")) return slot::status;
             if (is(k, "gun_ts")) return slot::gun_ts;
             if (is(k, "reason")) return slot::reason;
+            if (is(k, "action")) return slot::action;
+            if (is(k, "judges")) return slot::judges;
             break;
         case 7:
             if (is(k, "records")) return slot::records;
+            if (is(k, "offence")) return slot::offence;
             break;
         case 8:
             if (is(k, "athletes")) return slot::athletes;
@@ -108,6 +120,9 @@ inline slot top_level_slot(std::string_view k) {
             break;
         case 9:
             if (is(k, "scheduled")) return slot::scheduled;
+            break;
+        case 12:
+            if (is(k, "penalty_zone")) return slot::penalty_zone;
             break;
         case 10:
             if (is(k, "distance_m")) return slot::distance_m;
@@ -154,6 +169,16 @@ inline runner_slot runner_field(std::string_view k) {
     return runner_slot::unknown;
 }
 
+enum class judge_slot : std::uint8_t { id, name, country, unknown };
+constexpr std::size_t judge_slot_count = static_cast<std::size_t>(judge_slot::unknown);
+
+inline judge_slot judge_field(std::string_view k) {
+    if (is(k, "id")) return judge_slot::id;
+    if (is(k, "name")) return judge_slot::name;
+    if (is(k, "country")) return judge_slot::country;
+    return judge_slot::unknown;
+}
+
 enum class record_slot : std::uint8_t { kind, mark_ms, holder, country, area, year, unknown };
 constexpr std::size_t record_slot_count = static_cast<std::size_t>(record_slot::unknown);
 
@@ -176,6 +201,8 @@ inline std::optional<feed::message_type> message_type_named(std::string_view s) 
     if (is(s, "irm")) return message_type::irm;
     if (is(s, "startlist")) return message_type::startlist;
     if (is(s, "hello")) return message_type::hello;
+    if (is(s, "card")) return message_type::card;
+    if (is(s, "penalty_zone")) return message_type::penalty_zone;
     return std::nullopt;
 }
 
@@ -204,6 +231,21 @@ inline constexpr auto status_names = std::to_array<name_of<feed::status_code>>({
     {"unofficial", feed::status_code::unofficial},
     {"official", feed::status_code::official},
     {"cancelled", feed::status_code::cancelled},
+});
+
+inline constexpr auto offence_names = std::to_array<name_of<feed::walk_offence>>({
+    {"~", feed::walk_offence::loss_of_contact},
+    {">", feed::walk_offence::bent_knee},
+});
+
+inline constexpr auto card_kind_names = std::to_array<name_of<feed::card_kind>>({
+    {"red", feed::card_kind::red},
+    {"yellow", feed::card_kind::yellow},
+});
+
+inline constexpr auto penalty_action_names = std::to_array<name_of<feed::penalty_action>>({
+    {"enter", feed::penalty_action::enter},
+    {"leave", feed::penalty_action::leave},
 });
 
 inline constexpr auto irm_names = std::to_array<name_of<feed::irm_code>>({

@@ -202,6 +202,30 @@ simdjson::error_code parse_records(ondemand::value v, const char* buffer_end, st
                                                            opened);
 }
 
+simdjson::error_code parse_judges(ondemand::value v, const char* buffer_end, startlist_lists& lists) {
+    checker& c = lists.check;
+    auto read = [&](const element_fields<judge_slot, judge_slot_count>& f) {
+        feed::judge_entry j;
+        c.read_non_empty(f[judge_slot::id], f.at("id"), presence::required, j.id);
+        c.read(f[judge_slot::name], f.at("name"), presence::optional, j.name);
+        c.read(f[judge_slot::country], f.at("country"), presence::optional, j.country);
+        if (!c.failed()) lists.judges.push_back(std::move(j));
+    };
+    bool opened = false;
+    return for_each_object<judge_slot, judge_slot_count>(v, buffer_end, c, "judges", judge_field, read,
+                                                         opened);
+}
+
+std::optional<std::string_view> duplicate_judge(const std::vector<feed::judge_entry>& judges) {
+    std::vector<std::string_view> ids;
+    ids.reserve(judges.size());
+    for (const auto& j : judges) ids.push_back(j.id);
+    std::sort(ids.begin(), ids.end());
+    auto it = std::adjacent_find(ids.begin(), ids.end());
+    if (it == ids.end()) return std::nullopt;
+    return *it;
+}
+
 std::optional<std::string_view> duplicate_bib(const std::vector<feed::athlete_entry>& athletes) {
     std::vector<std::string_view> bibs;
     bibs.reserve(athletes.size());

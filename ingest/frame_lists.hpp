@@ -19,6 +19,7 @@ struct startlist_lists {
     std::vector<std::int64_t> timing_points_m;
     std::vector<feed::athlete_entry> athletes;
     std::vector<feed::record_entry> records;
+    std::vector<feed::judge_entry> judges;
     bool has_athletes = false;
     checker check;  // first schema error inside the lists
 
@@ -26,6 +27,7 @@ struct startlist_lists {
         timing_points_m.clear();
         athletes.clear();
         records.clear();
+        judges.clear();
         has_athletes = false;
         check = checker{};
     }
@@ -37,6 +39,10 @@ struct startlist_lists {
 simdjson::error_code parse_timing_points(ondemand::value v, startlist_lists& lists);
 simdjson::error_code parse_athletes(ondemand::value v, const char* buffer_end, startlist_lists& lists);
 simdjson::error_code parse_records(ondemand::value v, const char* buffer_end, startlist_lists& lists);
+simdjson::error_code parse_judges(ondemand::value v, const char* buffer_end, startlist_lists& lists);
+
+// The first judge id that appears twice, if any.
+std::optional<std::string_view> duplicate_judge(const std::vector<feed::judge_entry>& judges);
 
 // The first bib that appears twice, if any.
 std::optional<std::string_view> duplicate_bib(const std::vector<feed::athlete_entry>& athletes);

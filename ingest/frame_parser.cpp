@@ -59,7 +59,8 @@ simdjson::error_code frame_parser::impl::walk(ondemand::document& doc, bool type
                 continue;
             case slot::timing_points_m:
             case slot::athletes:
-            case slot::records: {
+            case slot::records:
+            case slot::judges: {
                 if (!fields.type || *fields.type != feed::message_type::startlist) {
                     if (!fields.type) lists_pending = true;
                     if (auto e = validate(f.value(), 0)) return e;
@@ -69,6 +70,9 @@ simdjson::error_code frame_parser::impl::walk(ondemand::document& doc, bool type
                 if (which == slot::timing_points_m) {
                     fields.lists.timing_points_m.clear();
                     e = parse_timing_points(f.value(), fields.lists);
+                } else if (which == slot::judges) {
+                    fields.lists.judges.clear();
+                    e = parse_judges(f.value(), buffer_end, fields.lists);
                 } else if (which == slot::athletes) {
                     fields.lists.athletes.clear();
                     e = parse_athletes(f.value(), buffer_end, fields.lists);
@@ -86,7 +90,7 @@ simdjson::error_code frame_parser::impl::walk(ondemand::document& doc, bool type
         scalar& s = fields.values[i];
         s = scalar{};
         if (auto e = decode(f.value(), s)) return e;
-        fields.seen |= 1U << i;
+        fields.seen |= std::uint64_t{1} << i;
         if (which == slot::type && !type_fixed)
             fields.type = s.kind == json_kind::string ? message_type_named(s.text) : std::nullopt;
     }

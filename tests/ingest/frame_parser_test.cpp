@@ -80,6 +80,17 @@ std::string describe(const feed::feed_message& m) {
               << " reason=" << b.reason << " at=" << opt(b.at_m);
             break;
         }
+        case message_type::card: {
+            const auto& b = std::get<feed::card_msg>(m.body);
+            o << " bib=" << b.bib << " judge=" << b.judge << " offence=" << to_string(b.offence)
+              << " kind=" << to_string(b.kind);
+            break;
+        }
+        case message_type::penalty_zone: {
+            const auto& b = std::get<feed::penalty_zone_msg>(m.body);
+            o << " bib=" << b.bib << " action=" << to_string(b.action) << " elapsed=" << b.elapsed_ms;
+            break;
+        }
     }
     return o.str();
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { Client, applyEvent, boardPosition, clockNote, raceFromSnapshot, runningOrder, raceClock, formatClock, formatGap,
-  splitFrame, delayNote, recentNote, shortName, formatMark, pageParams, entrantLabel, runnerOnLeg }
+  splitFrame, delayNote, recentNote, shortName, formatMark, pageParams, entrantLabel, runnerOnLeg, walkCards, isJudgedWalk }
   from '../../publish/web/js/splitstream.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -442,4 +442,49 @@ test('a relay team shows the runner on its current leg while it runs, its four r
   const s = raceFromSnapshot('M4X400-F', { event: 'M4X400-F', distance_m: 1600, status: 'started',
     athletes: [{ ...teams[1], status: 'OK', last_split: { distance_m: 1200, elapsed_ms: 131490, position: 1, behind_ms: 0 } }] });
   assert.equal(entrantLabel(s, s.athletes.get('BOT')), 'Botswana · leg 4 Tebogo');
+});
+
+// A race walk (docs/protocol.md, Race walking): cards, the Penalty Zone and
+// the Chief Judge's DQ as the running order shows them, live and from a
+// snapshot.
+test('a walk keeps each walker\'s cards and Penalty Zone, and a DQ leaves the running order', () => {
+  const wev = (seq, type, payload) => ({ seq, type, event: 'M20KW-F', ts: '2023-08-19T06:00:00.000Z', text: `${type} ${seq}`, ...payload });
+  const walkers = [{ bib: '1', name: 'Ann A', country: 'SWE' }, { bib: '2', name: 'Bo B', country: 'ESP' }, { bib: '3', name: 'Cy C', country: 'BRA' }];
+  const r = raceFromSnapshot('M20KW-F', {}, 0);
+  const events = [
+    wev(1, 'startlist', { name: "Men's 20km Race Walk", distance_m: 20000, venue: 'road', round: 'final', athletes: walkers, penalty_zone: true,
+      judges: [{ id: '1' }, { id: '2' }, { id: '3' }, { id: '4' }] }),
+    wev(2, 'race_state', { state: 'started' }),
+    wev(3, 'split', { bib: '3', distance_m: 1000, elapsed_ms: 230000, position: 1, behind_ms: 0 }),
+    wev(4, 'split', { bib: '1', distance_m: 1000, elapsed_ms: 231000, position: 2, behind_ms: 1000 }),
+    wev(5, 'split', { bib: '2', distance_m: 1000, elapsed_ms: 232000, position: 3, behind_ms: 2000 }),
+    wev(6, 'card', { bib: '1', judge: '2', offence: '~', kind: 'yellow', red_cards: 0 }),
+    ...['1', '2', '3'].map((j, i) => wev(7 + i, 'card', { bib: '2', judge: j, offence: i ? '>' : '~', kind: 'red', red_cards: i + 1 })),
+    wev(10, 'penalty_zone', { bib: '2', state: 'due', penalty_ms: 120000 }),
+  ];
+  for (const e of events) applyEvent(r, e);
+  assert.ok(isJudgedWalk(r));
+  assert.deepEqual(walkCards(r.athletes.get('2')), { red: ['~', '>', '>'], yellow: [], penalty: 'due' });
+  assert.deepEqual(walkCards(r.athletes.get('1')), { red: [], yellow: ['~'], penalty: null }, 'a caution is shown, with no effect');
+  applyEvent(r, wev(11, 'penalty_zone', { bib: '2', state: 'entered', penalty_ms: 120000, entered_ms: 300000 }));
+  assert.equal(walkCards(r.athletes.get('2')).penalty, 'entered');
+  applyEvent(r, wev(12, 'penalty_zone', { bib: '2', state: 'left', penalty_ms: 120000, entered_ms: 300000, left_ms: 420000 }));
+  assert.equal(walkCards(r.athletes.get('2')).penalty, null, 'served');
+  applyEvent(r, wev(13, 'card', { bib: '3', judge: '4', offence: '>', kind: 'red', red_cards: 1 }));
+  for (const [i, j] of ['1', '2', '3'].entries()) applyEvent(r, wev(14 + i, 'card', { bib: '3', judge: j, offence: '~', kind: 'red', red_cards: i + 2 }));
+  applyEvent(r, wev(17, 'irm', { bib: '3', code: 'DQ', rule: 'TR 54.7.3', reason: '4 red cards' }));
+  const order = runningOrder(r);
+  assert.deepEqual(order.map((a) => a.bib), ['1', '2', '3'], 'the DQ\'d leader drops to the bottom');
+  assert.equal(boardPosition(order[2], r).text, 'DQ');
+  assert.equal(order[2].irm.rule, 'TR 54.7.3');
+
+  // The same from a snapshot (GET /v1/events/{id}).
+  const snap = raceFromSnapshot('M20KW-F', { event: 'M20KW-F', status: 'started', distance_m: 20000, athletes: [
+    { bib: '2', name: 'Bo B', country: 'ESP', status: 'OK', red_cards: 3,
+      cards: [{ judge: '1', offence: '~', kind: 'red' }, { judge: '2', offence: '>', kind: 'red' }, { judge: '3', offence: '>', kind: 'red' }],
+      penalty_zone: { state: 'entered', penalty_ms: 120000, entered_ms: 300000 } },
+    { bib: '3', name: 'Cy C', country: 'BRA', status: 'DQ', rule: 'TR 54.7.3', cards: [{ judge: '4', offence: '>', kind: 'red' }] },
+  ] }, 20);
+  assert.deepEqual(walkCards(snap.athletes.get('2')), { red: ['~', '>', '>'], yellow: [], penalty: 'entered' });
+  assert.deepEqual(walkCards(snap.athletes.get('3')).red, ['>']);
 });

@@ -8,6 +8,7 @@
 
 #include "tools/sim/prng.hpp"
 #include "tools/sim/text_format.hpp"
+#include "tools/sim/walk_judging.hpp"
 
 namespace splitstream::sim {
 
@@ -88,6 +89,7 @@ private:
     void choose_finish_times();
     void build_splits();
     void enforce_leaders();
+    void add_walk_judging(const walk_plan& walk, std::int64_t gun);
     std::vector<double> pack_curve() const;
 
     const event_spec& e_;
@@ -146,7 +148,9 @@ std::string builder::startlist_fields() const {
         }
         f += "}";
     }
-    f += "],\"records\":[";
+    f += "]";
+    f += walk_startlist_fields(e_);
+    f += ",\"records\":[";
     for (std::size_t i = 0; i < e_.records.size(); ++i) {
         const auto& r = e_.records[i];
         f += i ? ",{\"kind\":" : "{\"kind\":";
@@ -318,6 +322,27 @@ void builder::enforce_leaders() {
     }
 }
 
+// A walk's cards and Penalty Zone (walk_judging.hpp). The Penalty Zone
+// time is lost: every time after the walker went in comes later by it.
+void builder::add_walk_judging(const walk_plan& walk, std::int64_t gun) {
+    if (e_.judges.empty()) return;
+    std::map<std::string, walker_times> times;
+    for (const auto& r : runners_) {
+        walker_times t = r.splits;
+        if (!r.dnf_at_m) t[e_.distance_m] = r.finish_ms;
+        times[r.spec->bib] = std::move(t);
+    }
+    for (auto& m : walk_messages(e_, walk, times)) add(gun + m.elapsed_ms, m.type, std::move(m.fields));
+    for (auto& r : runners_) {
+        const auto p = walk.penalty_after_m.find(r.spec->bib);
+        if (p == walk.penalty_after_m.end()) continue;
+        const std::int64_t enter = penalty_entry_ms(times.at(r.spec->bib), p->second);
+        for (auto& [x, t] : r.splits)
+            if (t > enter) t += walk.penalty_ms;
+        r.finish_ms += walk.penalty_ms;
+    }
+}
+
 // One function because it is the race's timeline, in the order things
 // happen on the day (start list, DNS, false starts, gun, splits, finishes,
 // IRMs, corrections, results); each step is a call or a short loop, and
@@ -348,8 +373,13 @@ std::vector<timed_message> builder::run() {
     add(gun, "status", ",\"status\":\"started\"");
 
     choose_finish_times();
+    const walk_plan walk = plan_walk(e_);
+    // A walker the red cards disqualify stops where the last one came.
+    for (auto& r : runners_)
+        if (auto out = walk.out_at_m.find(r.spec->bib); out != walk.out_at_m.end()) r.dnf_at_m = out->second;
     build_splits();
     enforce_leaders();
+    add_walk_judging(walk, gun);
 
     // A timing point reports athletes in the order they crossed it, each
     // after a little transmission latency: latency varies, order does not

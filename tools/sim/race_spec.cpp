@@ -42,6 +42,10 @@ const char* to_string(incident_kind k) {
             return "photo_correction";
         case incident_kind::record:
             return "record";
+        case incident_kind::red_card:
+            return "red_card";
+        case incident_kind::caution:
+            return "caution";
     }
     return "?";
 }

@@ -54,7 +54,7 @@ struct record_spec {
     std::optional<int> year;
 };
 
-enum class incident_kind { dns, dnf, dq, false_start, photo_correction, record };
+enum class incident_kind { dns, dnf, dq, false_start, photo_correction, record, red_card, caution };
 
 struct incident_spec {
     incident_kind kind = incident_kind::dns;
@@ -65,6 +65,15 @@ struct incident_spec {
     std::int64_t after_ms = 0;  // dq, photo_correction: delay after the finish; 0 = default
     std::int64_t delta_ms = 0;  // photo_correction: first reading minus the true time
     std::string record_kind;    // record: which record in force the target goes under
+    std::string judge;          // red_card, caution: the judge's id
+    std::string offence;        // red_card, caution: "~" (loss of contact) or ">" (bent knee)
+};
+
+// A race walking judge named in the start list (walk_judging.hpp).
+struct judge_spec {
+    std::string id;
+    std::string name;
+    std::string country;
 };
 
 // A leader named at a timing point (from a results file): the athlete who
@@ -106,6 +115,9 @@ struct event_spec {
     std::vector<record_spec> records;
     std::vector<incident_spec> incidents;
     std::vector<leader_constraint> leaders;
+    // A race walk: its judges and whether the Penalty Zone rule applies.
+    std::vector<judge_spec> judges;
+    bool penalty_zone = false;
 };
 
 struct session_spec {

@@ -148,8 +148,10 @@ incident_kind read_incident_kind(const std::string& s, const std::string& where)
     if (s == "false_start") return incident_kind::false_start;
     if (s == "photo_correction") return incident_kind::photo_correction;
     if (s == "record") return incident_kind::record;
+    if (s == "red_card") return incident_kind::red_card;
+    if (s == "caution") return incident_kind::caution;
     throw spec_error(where + ".type: unknown incident \"" + s +
-                     "\" (dns, dnf, dq, false_start, photo_correction, record)");
+                     "\" (dns, dnf, dq, false_start, photo_correction, record, red_card, caution)");
 }
 
 // One function because it is the spec's list of event fields, one line or
@@ -202,9 +204,22 @@ void read_event_fields(dom::object o, event_spec& e, const std::string& where) {
             e.pacing.surges.push_back(sg);
         }
     }
+    if (auto p = field(o, "penalty_zone")) {
+        bool pz = false;
+        if (p->get_bool().get(pz) != simdjson::SUCCESS)
+            throw spec_error(where + ".penalty_zone: expected true or false");
+        e.penalty_zone = pz;
+    }
+    std::size_t i = 0;
+    for (auto j : opt_array(o, "judges", where)) {
+        std::string jw = where + ".judges[" + std::to_string(i++) + "]";
+        auto jo = as_object(j, jw);
+        e.judges.push_back({req_string(jo, "id", jw), opt_string(jo, "name", jw).value_or(""),
+                            opt_string(jo, "country", jw).value_or("")});
+    }
     auto athletes = opt_array(o, "athletes", where);
     if (!athletes.empty()) e.athletes.clear();
-    std::size_t i = 0;
+    i = 0;
     for (auto a : athletes) {
         std::string aw = where + ".athletes[" + std::to_string(i++) + "]";
         auto ao = as_object(a, aw);
@@ -249,6 +264,14 @@ void read_event_fields(dom::object o, event_spec& e, const std::string& where) {
         s.after_ms = opt_int(io, "after_ms", iw).value_or(0);
         s.delta_ms = opt_int(io, "delta_ms", iw).value_or(0);
         s.record_kind = opt_string(io, "kind", iw).value_or("");
+        s.judge = opt_string(io, "judge", iw).value_or("");
+        s.offence = opt_string(io, "offence", iw).value_or("");
+        if (s.kind == incident_kind::red_card || s.kind == incident_kind::caution) {
+            if (s.judge.empty()) throw spec_error(iw + ".judge: required for " + to_string(s.kind));
+            if (s.offence != "~" && s.offence != ">")
+                throw spec_error(iw + ".offence: \"~\" (loss of contact) or \">\" (bent knee)");
+            if (s.at_m <= 0) throw spec_error(iw + ".at_m: required for " + to_string(s.kind));
+        }
         bool needs_bib = s.kind != incident_kind::false_start && s.kind != incident_kind::record;
         if (needs_bib && s.bib.empty()) throw spec_error(iw + ".bib: required for " + to_string(s.kind));
         if (s.kind == incident_kind::dnf && s.at_m <= 0) throw spec_error(iw + ".at_m: required for dnf");
@@ -279,6 +302,11 @@ void validate_event(const event_spec& e, const std::string& where) {
         bool known =
             std::any_of(e.athletes.begin(), e.athletes.end(), [&](auto& a) { return a.bib == inc.bib; });
         if (!known) throw spec_error(where + ": incident names unknown bib " + inc.bib);
+        if (inc.judge.empty()) continue;
+        const bool judge_known =
+            std::any_of(e.judges.begin(), e.judges.end(), [&](auto& j) { return j.id == inc.judge; });
+        if (!judge_known) throw spec_error(where + ": incident names unknown judge " + inc.judge);
+        if (inc.at_m >= e.distance_m) throw spec_error(where + ": a card at or after the finish");
     }
 }
 

@@ -120,6 +120,8 @@ function newAthlete(a) {
     qualified: null,       // 'Q' | 'q' in a heat's results, once the round's qualifiers are known
     // A relay team's runners, [{leg, name}] in leg order; [] for an athlete.
     runners: Array.isArray(a.runners) ? a.runners.map((r) => ({ leg: r.leg, name: r.name ?? '' })).sort((x, y) => x.leg - y.leg) : [],
+    cards: [],             // race walking: {judge, offence ('~' | '>'), kind ('red' | 'yellow')}, in order
+    penalty: null,         // race walking: {state ('due' | 'entered' | 'left'), penalty_ms}
   };
 }
 
@@ -198,6 +200,8 @@ function resetRunning(race) {
     a.flags = [];
     a.place = null;
     a.medal = null;
+    a.cards = [];
+    a.penalty = null;
   }
 }
 
@@ -218,7 +222,7 @@ function applyStartlist(race, ev) {
     for (const a of ev.athletes) {
       const fresh = newAthlete(a);
       const old = before.get(fresh.bib);
-      if (old) Object.assign(fresh, { last: old.last, finish: old.finish, status: old.status, irm: old.irm, flags: old.flags });
+      if (old) Object.assign(fresh, { last: old.last, finish: old.finish, status: old.status, irm: old.irm, flags: old.flags, cards: old.cards, penalty: old.penalty });
       race.athletes.set(fresh.bib, fresh);
     }
   }
@@ -282,7 +286,8 @@ function applyResults(race, ev) {
       a.flags = sortFlags(r.flags.filter((f) => !OUT_CODES.has(f)));
       if (codes.length) setIrm(a, { code: codes[0] });
     }
-    if (r.mark && OUT_CODES.has(r.mark)) setIrm(a, { code: r.mark });
+    // The rule a results row prints beside DQ (TR 54.7.3, ...) is kept.
+    if (r.mark && OUT_CODES.has(r.mark)) setIrm(a, { code: r.mark, rule: r.rule ?? a.irm?.rule, reason: a.irm?.reason });
     else if (r.mark) applyFinish(a, { mark: r.mark, place: a.place });
   }
   if (race.round === 'final' && !race.results.ranking.some((r) => r.medal)) {
@@ -352,6 +357,12 @@ export function applyEvent(race, ev) {
     case 'results':
       applyResults(race, ev);
       return true;
+    case 'card':
+      athleteFor(race, ev.bib).cards.push({ judge: String(ev.judge ?? ''), offence: ev.offence ?? '', kind: ev.kind ?? 'red' });
+      return true;
+    case 'penalty_zone':
+      athleteFor(race, ev.bib).penalty = { state: ev.state ?? 'due', penalty_ms: ev.penalty_ms ?? null };
+      return true;
     default:
       return false;
   }
@@ -394,6 +405,8 @@ export function raceFromSnapshot(id, s, seq = 0) {
     a.flags = sortFlags(flags.map((r) => (typeof r === 'string' ? r : r.kind)).filter((k) => k && !OUT_CODES.has(k)));
     a.place = Number.isFinite(src.place) ? src.place : null;
     a.medal = src.medal ?? null;
+    if (Array.isArray(src.cards)) a.cards = src.cards.map((c) => ({ judge: String(c.judge ?? ''), offence: c.offence ?? '', kind: c.kind ?? 'red' }));
+    if (src.penalty_zone) a.penalty = { state: src.penalty_zone.state ?? 'due', penalty_ms: src.penalty_zone.penalty_ms ?? null };
     race.athletes.set(a.bib, a);
   }
   if (s.leader) {
@@ -483,6 +496,22 @@ export function runningOrder(race) {
     }
     return { ...a, position: i + 1, rank, gap_ms: gap, at_m: at };
   });
+}
+
+// A race walk's judging of a walker as the running order shows it: the
+// red cards' offences in the order they came, the cautions (yellow paddles,
+// no effect), and the Penalty Zone while it is owed or being served.
+export function walkCards(a) {
+  const red = a.cards.filter((c) => c.kind === 'red').map((c) => c.offence);
+  const yellow = a.cards.filter((c) => c.kind === 'yellow').map((c) => c.offence);
+  const penalty = a.status === 'ok' && a.penalty && a.penalty.state !== 'left' ? a.penalty.state : null;
+  return { red, yellow, penalty };
+}
+
+// Whether any athlete of the race has been judged as a walker.
+export function isJudgedWalk(race) {
+  for (const a of race.athletes.values()) if (a.cards.length) return true;
+  return false;
 }
 
 // What the overlay's first column shows for a running-order entry: a place

@@ -1,11 +1,12 @@
 // The board: the running order during a race (position, country, name, gap
 // at the athlete's last timing point, a running clock from the gun) and the
 // results once published (places, medals, marks, flags, Q/q). A relay team
-// shows the runner on its current leg while it runs, its four runners after. Rows have a
-// fixed height and move with transforms: a change of order animates without
-// reflow.
+// shows the runner on its current leg while it runs, its four runners after;
+// in a race walk, each walker's red cards and cautions and the Penalty Zone.
+// Rows have a fixed height and move with transforms: a change of order
+// animates without reflow.
 
-import { boardPosition, entrantLabel, formatClock, formatGap, raceClock, runnerOnLeg, runningOrder } from '../splitstream.js';
+import { boardPosition, entrantLabel, formatClock, formatGap, isJudgedWalk, raceClock, runnerOnLeg, runningOrder, walkCards } from '../splitstream.js';
 import { attr, make, roundLabel, text } from './dom.js';
 
 const MEDAL_TEXT = { gold: 'Gold', silver: 'Silver', bronze: 'Bronze' };
@@ -41,7 +42,7 @@ export function createBoard(board, { showFlags = true } = {}) {
     const el = make('div', 'row', rowsEl);
     el.dataset.bib = bib;
     const cells = {};
-    for (const c of ['pos', 'country', 'name', 'flags', 'value']) cells[c] = make('span', c, el);
+    for (const c of ['pos', 'country', 'name', 'cards', 'flags', 'value']) cells[c] = make('span', c, el);
     const row = { el, cells };
     rows.set(bib, row);
     return row;
@@ -54,6 +55,8 @@ export function createBoard(board, { showFlags = true } = {}) {
     board.dataset.mode = mode;
     attr(board, 'data-point', race.pointM);
     attr(board, 'data-leader', race.leader?.bib ?? null);
+    const walk = isJudgedWalk(race);
+    attr(board, 'data-walk', walk ? 'true' : null);
     text(nameEl, race.name);
     text(subEl, subtitle(race, mode));
 
@@ -107,6 +110,7 @@ export function createBoard(board, { showFlags = true } = {}) {
       else if (a.rank === 1 && a.last) value = formatClock(a.last.elapsed_ms, 2);
       else if (a.last) value = formatGap(a.gap_ms);
       text(cells.value, value);
+      renderCards(el, cells.cards, walk ? walkCards(a) : null);
     });
     for (const [bib, row] of rows) {
       if (!seen.has(bib)) {
@@ -114,6 +118,27 @@ export function createBoard(board, { showFlags = true } = {}) {
         rows.delete(bib);
       }
     }
+  }
+
+  // The red cards as their offences (~ loss of contact, > bent knee), the
+  // cautions muted after them, and PZ while the Penalty Zone is owed or served.
+  function renderCards(el, cell, judged) {
+    attr(el, 'data-red-cards', judged && judged.red.length ? judged.red.length : null);
+    attr(el, 'data-penalty', judged?.penalty ?? null);
+    const key = judged ? `${judged.red.join('')}|${judged.yellow.join('')}|${judged.penalty ?? ''}` : '';
+    if (cell.dataset.key === key) return;
+    cell.dataset.key = key;
+    cell.replaceChildren();
+    if (!judged) return;
+    for (const [kind, list] of [['red', judged.red], ['yellow', judged.yellow]]) {
+      for (const offence of list) make('span', `card ${kind}`, cell).textContent = offence;
+    }
+    if (judged.penalty) {
+      const pz = make('span', 'pz', cell);
+      pz.textContent = 'PZ';
+      pz.dataset.state = judged.penalty;
+    }
+    attr(cell, 'title', judged.red.length ? `${judged.red.length} red card${judged.red.length === 1 ? '' : 's'}` : null);
   }
 
   // Called every animation frame: the clock from the gun, in tenths; once the
