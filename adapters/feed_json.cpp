@@ -67,6 +67,9 @@ struct body_writer {
         if (!m.reason.empty()) w.field("reason", m.reason);
         if (m.at_m) w.field("at_m", *m.at_m);
     }
+    void operator()(const feed::reaction_msg& m) {
+        w.field("bib", m.bib).field("reaction_ms", m.reaction_ms);
+    }
 };
 
 }  // namespace

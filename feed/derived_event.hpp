@@ -20,9 +20,10 @@ enum class event_type {
     feed,
     // Appended after `feed` so the numbers of the v1 types do not move.
     qualifiers,
+    false_start,
 };
 
-inline constexpr int event_type_count = static_cast<int>(event_type::qualifiers) + 1;
+inline constexpr int event_type_count = static_cast<int>(event_type::false_start) + 1;
 
 struct derived_event {
     std::uint64_t seq = 0;  // strictly increasing within one stream epoch

@@ -66,6 +66,9 @@ struct startlist_msg {
     std::vector<std::int64_t> timing_points_m;
     std::vector<athlete_entry> athletes;
     std::vector<record_entry> records;
+    // A race of a combined event (extension): its first false start is a
+    // warning, not a disqualification (sprint_start.hpp).
+    bool combined_event = false;
 };
 
 struct status_msg {
@@ -93,11 +96,19 @@ struct irm_msg {
     std::optional<std::int64_t> at_m;
 };
 
-// The order of the alternatives is the order of message_type.
-using message_body =
-    std::variant<hello_msg, heartbeat_msg, startlist_msg, status_msg, split_msg, finish_msg, irm_msg>;
+// The start information system's reaction time of one athlete for the
+// last gun (extension).
+struct reaction_msg {
+    std::string bib;
+    std::int64_t reaction_ms = 0;
+};
 
-enum class message_type { hello, heartbeat, startlist, status, split, finish, irm };
+// The order of the alternatives is the order of message_type.
+using message_body = std::variant<hello_msg, heartbeat_msg, startlist_msg, status_msg, split_msg, finish_msg,
+                                  irm_msg, reaction_msg>;
+
+// Extensions are appended so the numbers of the v1 types do not move.
+enum class message_type { hello, heartbeat, startlist, status, split, finish, irm, reaction };
 
 struct feed_message {
     int version = 1;

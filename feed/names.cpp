@@ -22,6 +22,8 @@ const char* to_string(message_type t) {
             return "finish";
         case message_type::irm:
             return "irm";
+        case message_type::reaction:
+            return "reaction";
     }
     return "?";
 }
@@ -152,6 +154,8 @@ const char* to_string(event_type t) {
             return "feed";
         case event_type::qualifiers:
             return "qualifiers";
+        case event_type::false_start:
+            return "false_start";
     }
     return "?";
 }

@@ -91,6 +91,7 @@ void race::reset_race() {
         a.records.clear();
         a.published.reset();
         if (a.status == irm_code::dnf) a.status = irm_code::ok;
+        if (!a.false_started) a.reaction_ms.reset();
     }
 }
 
@@ -135,6 +136,8 @@ std::optional<rejection> race::apply(const feed_message& msg, emitter& out) {
             return on_finish(std::get<finish_msg>(msg.body), out);
         case message_type::irm:
             return on_irm(std::get<irm_msg>(msg.body), out);
+        case message_type::reaction:
+            return on_reaction(std::get<reaction_msg>(msg.body), out);
     }
     return std::nullopt;
 }
@@ -165,6 +168,7 @@ std::optional<rejection> race::on_status(const status_msg& m, const feed_message
         case status_code::started:
             if (!awaiting_start()) return refuse();
             phase_ = race_phase::started;
+            ++starts_;
             gun_ts_ = m.gun_ts.empty() ? msg.ts : m.gun_ts;
             emit_race_state(race_phase::started, out, gun_ts_);
             return std::nullopt;
@@ -373,6 +377,8 @@ std::optional<rejection> race::on_finish(const finish_msg& m, emitter& out) {
         return reject(reject_reason::not_started, "finish of bib " + m.bib + " before the start of " + id_);
     if (a.status == irm_code::dns || a.status == irm_code::dnf)
         return reject(reject_reason::after_out, "finish of bib " + m.bib + " after " + to_string(a.status));
+    if (a.false_started && a.status == irm_code::dq)
+        return reject(reject_reason::after_out, "finish of bib " + m.bib + " after a false start (DQ)");
     if (!a.splits.empty() && a.splits.back().second >= m.elapsed_ms)
         return reject(reject_reason::time_backwards, "finish of bib " + m.bib +
                                                          " is not after its last split (" +
@@ -398,6 +404,7 @@ std::optional<rejection> race::on_finish(const finish_msg& m, emitter& out) {
         w.field("place", *a.place);
     else
         w.key("place").null();
+    if (a.reaction_ms) w.field("reaction_ms", *a.reaction_ms);
     out.end();
     published_result shown = current_result(i);
     shown.records.clear();  // claims are announced by their own events below
@@ -423,6 +430,7 @@ std::optional<rejection> race::on_irm(const irm_msg& m, emitter& out) {
         return reject(reject_reason::not_started, "DNF for bib " + m.bib + " before the start of " + id_);
 
     a.status = m.code;
+    if (m.code == irm_code::ok) a.false_started = false;
     a.irm_rule = m.code == irm_code::ok ? std::string() : m.rule;
     a.irm_reason = m.code == irm_code::ok ? std::string() : m.reason;
     a.irm_at_m = m.code == irm_code::ok ? std::nullopt : m.at_m;

@@ -87,6 +87,7 @@ void build_body(checker& c, frame_fields& fields, feed::feed_message& msg) {
                     m.qualify = feed::qualify_rule{by_place.value_or(0), by_time.value_or(0)};
             }
             read_timestamp(c, get(slot::scheduled), at("scheduled"), presence::optional, m.scheduled);
+            c.read(get(slot::combined_event), at("combined_event"), presence::optional, m.combined_event);
             if (c.failed()) return;
             if (lists.check.failed()) {
                 c.fail(lists.check.take());
@@ -143,6 +144,13 @@ void build_body(checker& c, frame_fields& fields, feed::feed_message& msg) {
             c.read(get(slot::reason), at("reason"), presence::optional, m.reason);
             if (c.read(get(slot::at_m), at("at_m"), presence::optional, m.at_m))
                 c.require(*m.at_m >= 0, at("at_m"), "must not be negative", *m.at_m);
+            return;
+        }
+        case message_type::reaction: {
+            auto& m = msg.body.emplace<feed::reaction_msg>();
+            c.read_non_empty(get(slot::bib), at("bib"), presence::required, m.bib);
+            if (c.read(get(slot::reaction_ms), at("reaction_ms"), presence::required, m.reaction_ms))
+                c.require(m.reaction_ms >= 0, at("reaction_ms"), "must not be negative", m.reaction_ms);
             return;
         }
     }

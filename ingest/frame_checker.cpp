@@ -111,6 +111,16 @@ bool checker::read_non_empty(const scalar& s, const field_path& at, presence p, 
     return true;
 }
 
+bool checker::read(const scalar& s, const field_path& at, presence p, bool& out) {
+    if (!present(s, at, p)) return false;
+    if (s.kind != json_kind::boolean) {
+        wrong_type(s, at, "boolean");
+        return false;
+    }
+    out = s.i != 0;
+    return true;
+}
+
 bool checker::read(const scalar& s, const field_path& at, presence p, std::int64_t& out) {
     if (!present(s, at, p)) return false;
     if (s.kind == json_kind::big_integer) {

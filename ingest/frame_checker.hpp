@@ -58,6 +58,7 @@ public:
     bool read(const scalar& s, const field_path& at, presence p, std::optional<std::int64_t>& out);
     bool read(const scalar& s, const field_path& at, presence p, std::optional<int>& out);
     bool read(const scalar& s, const field_path& at, presence p, std::uint64_t& out);
+    bool read(const scalar& s, const field_path& at, presence p, bool& out);
 
     // Checks a value already read; `rule` is the detail on failure.
     void require(bool ok, const field_path& at, std::string_view rule, std::int64_t got) {

@@ -103,7 +103,10 @@ inline simdjson::error_code decode(ondemand::value v, scalar& out, int depth = 0
         case ondemand::json_type::boolean: {
             bool b = false;
             out.kind = json_kind::boolean;
-            if (v.get_bool().get(b) == simdjson::SUCCESS) return simdjson::SUCCESS;
+            if (v.get_bool().get(b) == simdjson::SUCCESS) {
+                out.i = b ? 1 : 0;
+                return simdjson::SUCCESS;
+            }
             // get_bool says only "wrong type" for a broken atom such as `tru`.
             return v.raw_json_token().front() == 't' ? simdjson::T_ATOM_ERROR : simdjson::F_ATOM_ERROR;
         }

@@ -61,6 +61,7 @@ sequencer_step sequencer::offer(sequenced_frame in, clock::time_point now) {
         case feed::message_type::split:
         case feed::message_type::finish:
         case feed::message_type::irm:
+        case feed::message_type::reaction:
             break;
     }
     const auto seq = outcome.message().seq;
