@@ -55,13 +55,16 @@ enum class incident_kind { dns, dnf, dq, false_start, photo_correction, record }
 
 struct incident_spec {
     incident_kind kind = incident_kind::dns;
-    std::string bib;            // empty for false_start; for record: empty = the winner
+    std::string bib;            // false_start: who, if named; record: empty = the winner
     std::int64_t at_m = 0;      // dnf: where the athlete stops
     std::string rule;           // dq
     std::string reason;         // dq, dnf, dns
     std::int64_t after_ms = 0;  // dq, photo_correction: delay after the finish; 0 = default
     std::int64_t delta_ms = 0;  // photo_correction: first reading minus the true time
     std::string record_kind;    // record: which record in force the target goes under
+
+    // false_start with a bib: that athlete's reaction time (0: seeded under 0.100).
+    std::int64_t reaction_ms = 0;
 };
 
 // A leader named at a timing point (from a results file): the athlete who
