@@ -117,6 +117,7 @@ function newAthlete(a) {
     flags: [],             // record / PB / SB kinds, most important first
     place: null,           // place in the results, when published
     medal: null,           // 'gold' | 'silver' | 'bronze' in a final's results
+    reaction: null,        // reaction time of the start that counts, printed '0.152'
   };
 }
 
@@ -173,6 +174,8 @@ function resetRunning(race) {
     a.flags = [];
     a.place = null;
     a.medal = null;
+    // A recall voids the aborted start's reaction times, but for the false starter's.
+    if (a.status === 'ok') a.reaction = null;
   }
 }
 
@@ -193,7 +196,7 @@ function applyStartlist(race, ev) {
     for (const a of ev.athletes) {
       const fresh = newAthlete(a);
       const old = before.get(fresh.bib);
-      if (old) Object.assign(fresh, { last: old.last, finish: old.finish, status: old.status, irm: old.irm, flags: old.flags });
+      if (old) Object.assign(fresh, { last: old.last, finish: old.finish, status: old.status, irm: old.irm, flags: old.flags, reaction: old.reaction });
       race.athletes.set(fresh.bib, fresh);
     }
   }
@@ -250,6 +253,7 @@ function applyResults(race, ev) {
     if (r.country) a.country = r.country;
     a.place = Number.isFinite(r.place) ? r.place : null;
     a.medal = r.medal ? String(r.medal).toLowerCase() : null;
+    if (r.reaction) a.reaction = r.reaction;
     if (Array.isArray(r.flags)) {
       const codes = r.flags.filter((f) => OUT_CODES.has(f));
       a.flags = sortFlags(r.flags.filter((f) => !OUT_CODES.has(f)));
@@ -319,6 +323,14 @@ export function applyEvent(race, ev) {
       setIrm(athleteFor(race, ev.bib), ev);
       markWinnerStop(race);
       return true;
+    case 'false_start': {
+      // TR 16.8: a DQ; in a combined event's first false start, a warning only.
+      const a = athleteFor(race, ev.bib);
+      a.reaction = ev.reaction ?? a.reaction;
+      if (ev.outcome === 'dq') setIrm(a, { code: 'DQ', rule: ev.rule, reason: 'false start' });
+      markWinnerStop(race);
+      return true;
+    }
     case 'correction':
       applyCorrection(race, ev);
       return true;
@@ -367,6 +379,7 @@ export function raceFromSnapshot(id, s, seq = 0) {
     a.flags = sortFlags(flags.map((r) => (typeof r === 'string' ? r : r.kind)).filter((k) => k && !OUT_CODES.has(k)));
     a.place = Number.isFinite(src.place) ? src.place : null;
     a.medal = src.medal ?? null;
+    a.reaction = src.reaction ?? null;
     race.athletes.set(a.bib, a);
   }
   if (s.leader) {

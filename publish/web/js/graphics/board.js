@@ -40,7 +40,7 @@ export function createBoard(board, { showFlags = true } = {}) {
     const el = make('div', 'row', rowsEl);
     el.dataset.bib = bib;
     const cells = {};
-    for (const c of ['pos', 'country', 'name', 'flags', 'value']) cells[c] = make('span', c, el);
+    for (const c of ['pos', 'country', 'name', 'flags', 'reaction', 'value']) cells[c] = make('span', c, el);
     const row = { el, cells };
     rows.set(bib, row);
     return row;
@@ -71,6 +71,8 @@ export function createBoard(board, { showFlags = true } = {}) {
     rowsEl.style.height = `${n * rowHeight}px`;
     const seen = new Set();
     const finished = !!race.results;
+    // Results print each athlete's reaction time when the start information system gave them.
+    attr(board, 'data-reactions', finished && order.some((a) => a.reaction) ? 'true' : null);
     order.forEach((a, i) => {
       seen.add(a.bib);
       const { el, cells } = rows.get(a.bib) ?? makeRow(a.bib);
@@ -103,6 +105,7 @@ export function createBoard(board, { showFlags = true } = {}) {
       else if (a.rank === 1 && a.last) value = formatClock(a.last.elapsed_ms, 2);
       else if (a.last) value = formatGap(a.gap_ms);
       text(cells.value, value);
+      text(cells.reaction, finished ? a.reaction ?? '' : '');
     });
     for (const [bib, row] of rows) {
       if (!seen.has(bib)) {
