@@ -259,7 +259,8 @@ function applyResults(race, ev) {
       a.flags = sortFlags(r.flags.filter((f) => !OUT_CODES.has(f)));
       if (codes.length) setIrm(a, { code: codes[0] });
     }
-    if (r.mark && OUT_CODES.has(r.mark)) setIrm(a, { code: r.mark });
+    // The row's rule (a DQ's TR 16.8) is the one results print.
+    if (r.mark && OUT_CODES.has(r.mark)) setIrm(a, { code: r.mark, rule: r.rule ?? a.irm?.rule, reason: a.irm?.reason });
     else if (r.mark) applyFinish(a, { mark: r.mark, place: a.place });
   }
   if (race.round === 'final' && !race.results.ranking.some((r) => r.medal)) {
