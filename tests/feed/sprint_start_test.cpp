@@ -115,6 +115,7 @@ TEST(SprintStart, CombinedEventsWarnOnTheFirstFalseStartAndDisqualifyLaterOnes) 
     react(r, "2", 92);
     react(r, "3", 95);  // the same start: the same (first) false start of the race
     r.status(status_code::recalled);
+    r.send(sprint_startlist(/*combined=*/true));  // a start list re-sent: still the same race
     r.status(status_code::started);
     react(r, "1", 98);
     auto fs = r.of(event_type::false_start);
@@ -129,6 +130,7 @@ TEST(SprintStart, CombinedEventsWarnOnTheFirstFalseStartAndDisqualifyLaterOnes) 
     EXPECT_EQ(later.str("/rule"), "TR39.8.3");
     json_view s(state_of(r));
     EXPECT_EQ(s.str(athlete_path(r, "2", "status").c_str()), "OK") << "a warning is no DQ";
+    EXPECT_EQ(s.str(athlete_path(r, "2", "reaction").c_str()), "<missing>") << "voided by the recall";
     EXPECT_EQ(s.str(athlete_path(r, "1", "status").c_str()), "DQ");
     EXPECT_EQ(s.boolean("/combined_event"), true);
 }
