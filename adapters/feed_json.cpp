@@ -93,6 +93,9 @@ struct body_writer {
     void operator()(const feed::penalty_zone_msg& m) {
         w.field("bib", m.bib).field("action", feed::to_string(m.action)).field("elapsed_ms", m.elapsed_ms);
     }
+    void operator()(const feed::reaction_msg& m) {
+        w.field("bib", m.bib).field("reaction_ms", m.reaction_ms);
+    }
 };
 
 }  // namespace

@@ -92,6 +92,7 @@ lss_session render_lss(const std::vector<feed::feed_message>& session, const std
             case feed::message_type::hello:
             case feed::message_type::heartbeat:
             case feed::message_type::startlist:
+            case feed::message_type::reaction:  // the scoreboard output has no reaction times
                 break;
             case feed::message_type::status:
                 switch (std::get<feed::status_msg>(m.body).status) {

@@ -306,6 +306,7 @@ odf_session render_odf(const std::vector<feed::feed_message>& session, const std
             case feed::message_type::hello:
             case feed::message_type::heartbeat:
             case feed::message_type::split:
+            case feed::message_type::reaction:  // ODF results carry no reaction times here
                 send = false;
                 break;
             case feed::message_type::startlist:

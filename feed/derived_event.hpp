@@ -23,9 +23,11 @@ enum class event_type {
     // Race walking (extension).
     card,
     penalty_zone,
+    // Sprint starts (extension).
+    false_start,
 };
 
-inline constexpr int event_type_count = static_cast<int>(event_type::penalty_zone) + 1;
+inline constexpr int event_type_count = static_cast<int>(event_type::false_start) + 1;
 
 struct derived_event {
     std::uint64_t seq = 0;  // strictly increasing within one stream epoch

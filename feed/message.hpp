@@ -90,6 +90,9 @@ struct startlist_msg {
     // rule applies (TR 54.7.3). No judges: not judged as a walk.
     std::vector<judge_entry> judges;
     bool penalty_zone = false;
+    // A race of a combined event (extension): its first false start is a
+    // warning, not a disqualification (sprint_start.hpp).
+    bool combined_event = false;
 };
 
 struct status_msg {
@@ -140,12 +143,19 @@ struct penalty_zone_msg {
     std::int64_t elapsed_ms = 0;
 };
 
+// The start information system's reaction time of one athlete for the
+// last gun (extension).
+struct reaction_msg {
+    std::string bib;
+    std::int64_t reaction_ms = 0;
+};
+
 // The order of the alternatives is the order of message_type.
 using message_body = std::variant<hello_msg, heartbeat_msg, startlist_msg, status_msg, split_msg, finish_msg,
-                                  irm_msg, card_msg, penalty_zone_msg>;
+                                  irm_msg, card_msg, penalty_zone_msg, reaction_msg>;
 
 // New types are appended so the numbers of the others do not move.
-enum class message_type { hello, heartbeat, startlist, status, split, finish, irm, card, penalty_zone };
+enum class message_type { hello, heartbeat, startlist, status, split, finish, irm, card, penalty_zone, reaction };
 
 struct feed_message {
     int version = 1;

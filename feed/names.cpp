@@ -26,6 +26,8 @@ const char* to_string(message_type t) {
             return "card";
         case message_type::penalty_zone:
             return "penalty_zone";
+        case message_type::reaction:
+            return "reaction";
     }
     return "?";
 }
@@ -160,6 +162,8 @@ const char* to_string(event_type t) {
             return "card";
         case event_type::penalty_zone:
             return "penalty_zone";
+        case event_type::false_start:
+            return "false_start";
     }
     return "?";
 }

@@ -95,6 +95,7 @@ void race::reset_race() {
         a.published.reset();
         a.walk = walk_record{};
         if (a.status == irm_code::dnf) a.status = irm_code::ok;
+        if (!a.false_started) a.reaction_ms.reset();
     }
 }
 
@@ -143,6 +144,8 @@ std::optional<rejection> race::apply(const feed_message& msg, emitter& out) {
             return on_card(std::get<card_msg>(msg.body), out);
         case message_type::penalty_zone:
             return on_penalty_zone(std::get<penalty_zone_msg>(msg.body), out);
+        case message_type::reaction:
+            return on_reaction(std::get<reaction_msg>(msg.body), out);
     }
     return std::nullopt;
 }
@@ -178,6 +181,7 @@ std::optional<rejection> race::on_status(const status_msg& m, const feed_message
         case status_code::started:
             if (!awaiting_start()) return refuse();
             phase_ = race_phase::started;
+            ++starts_;
             gun_ts_ = m.gun_ts.empty() ? msg.ts : m.gun_ts;
             emit_race_state(race_phase::started, out, gun_ts_);
             return std::nullopt;
@@ -404,6 +408,8 @@ std::optional<rejection> race::on_finish(const finish_msg& m, emitter& out) {
         return reject(reject_reason::after_out, "finish of bib " + m.bib + " after " + to_string(a.status));
     if (a.walk.in_penalty_zone())
         return reject(reject_reason::invalid_transition, "finish of bib " + m.bib + " in the Penalty Zone");
+    if (a.false_started && a.status == irm_code::dq)
+        return reject(reject_reason::after_out, "finish of bib " + m.bib + " after a false start (DQ)");
     if (!a.splits.empty() && a.splits.back().second >= m.elapsed_ms)
         return reject(reject_reason::time_backwards, "finish of bib " + m.bib +
                                                          " is not after its last split (" +
@@ -431,6 +437,7 @@ std::optional<rejection> race::on_finish(const finish_msg& m, emitter& out) {
     else
         w.key("place").null();
     if (is_team(i)) write_anchor(w, i, m.elapsed_ms);
+    if (a.reaction_ms) w.field("reaction_ms", *a.reaction_ms);
     out.end();
     published_result shown = current_result(i);
     shown.records.clear();  // claims are announced by their own events below
@@ -456,6 +463,7 @@ std::optional<rejection> race::on_irm(const irm_msg& m, emitter& out) {
         return reject(reject_reason::not_started, "DNF for bib " + m.bib + " before the start of " + id_);
 
     a.status = m.code;
+    if (m.code == irm_code::ok) a.false_started = false;
     a.irm_rule = m.code == irm_code::ok ? std::string() : m.rule;
     a.irm_reason = m.code == irm_code::ok ? std::string() : m.reason;
     a.irm_at_m = m.code == irm_code::ok ? std::nullopt : m.at_m;

@@ -81,6 +81,11 @@ private:
         const char* qualified = nullptr;
         // A walker's cards and Penalty Zone (race_walk.cpp).
         walk_record walk;
+        // The start information system's reaction time for the start that
+        // counts (extension); a recall clears it, but for an athlete
+        // disqualified by it (`false_started`), who keeps it.
+        std::optional<std::int64_t> reaction_ms;
+        bool false_started = false;
     };
 
     // Splits at one distance, ordered by elapsed time then arrival.
@@ -99,6 +104,9 @@ private:
     std::optional<rejection> on_split(const split_msg& m, emitter& out);
     std::optional<rejection> on_finish(const finish_msg& m, emitter& out);
     std::optional<rejection> on_irm(const irm_msg& m, emitter& out);
+    // Sprint starts (race_start.cpp): a reaction time and the false start
+    // it may show.
+    std::optional<rejection> on_reaction(const reaction_msg& m, emitter& out);
 
     // Race walking (race_walk.cpp): judges' cards, the Penalty Zone and
     // the Chief Judge's disqualification after red cards (TR 54).
@@ -189,6 +197,8 @@ private:
     // The same three members, inside an object the caller has opened.
     static void write_athlete_fields(json_writer& w, const athlete_entry& e);
     void write_result(json_writer& w, const published_result& r) const;
+    // `reaction_ms` and the printed `reaction`, when the athlete has one.
+    static void write_reaction(json_writer& w, const athlete& a);
     void write_ranking(json_writer& w) const;
     // The athletes in the state: finished by place, then running by
     // distance and time, then not yet timed, then out of the race.
@@ -202,6 +212,10 @@ private:
     std::string title_;  // "Men's 1500m Final"
     race_phase phase_ = race_phase::scheduled;
     std::string gun_ts_;
+    // Guns fired, recalls included, and the one whose start had the
+    // race's first false start (TR 39.8.3 counts false starts per race).
+    int starts_ = 0;
+    std::optional<int> first_false_start_;
     std::vector<athlete> athletes_;
     struct bib_hash {
         using is_transparent = void;

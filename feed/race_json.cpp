@@ -10,6 +10,7 @@
 #include "feed/race.hpp"
 #include "feed/race_text.hpp"
 #include "feed/relay.hpp"
+#include "feed/sprint_start.hpp"
 
 namespace splitstream::feed {
 
@@ -41,6 +42,12 @@ void race::write_athlete_fields(json_writer& w, const athlete_entry& e) {
     w.field("country", std::string_view(e.country));
 }
 
+void race::write_reaction(json_writer& w, const athlete& a) {
+    if (!a.reaction_ms) return;
+    w.field("reaction_ms", *a.reaction_ms);
+    w.field("reaction", format_reaction(*a.reaction_ms));
+}
+
 void race::write_athlete_ref(json_writer& w, int i) const {
     w.begin_object();
     write_athlete_fields(w, athlete_at(i).entry);
@@ -63,6 +70,7 @@ void race::emit_startlist(emitter& out) const {
         w.field("qualify_by_time", def_.qualify->by_time);
     }
     if (!def_.next_round.empty()) w.field("next_round", std::string_view(def_.next_round));
+    if (def_.combined_event) w.field("combined_event", true);
     if (!def_.scheduled.empty()) w.field("scheduled", std::string_view(def_.scheduled));
     if (!def_.timing_points_m.empty()) {
         w.key("timing_points_m").begin_array();
@@ -150,6 +158,7 @@ void race::write_ranking(json_writer& w) const {
         if (final_round && race_text::medal_of(*a.place)) w.field("medal", race_text::medal_of(*a.place));
         if (a.qualified) w.field("qualified", a.qualified);
         write_runners(w, a.entry);
+        write_reaction(w, a);
         w.end_object();
     }
     for (int i : out_of_race) {
@@ -161,6 +170,7 @@ void race::write_ranking(json_writer& w) const {
         w.key("flags").begin_array().end_array();
         if (!a.irm_rule.empty()) w.field("rule", std::string_view(a.irm_rule));
         write_runners(w, a.entry);
+        write_reaction(w, a);
         w.end_object();
     }
     w.end_array();
@@ -212,6 +222,7 @@ void race::write_state(std::string& out) const {
     w.field("round", std::string_view(def_.round));
     if (def_.heat) w.field("heat", *def_.heat);
     if (!def_.round_id.empty()) w.field("round_id", std::string_view(def_.round_id));
+    if (def_.combined_event) w.field("combined_event", true);
     if (!def_.scheduled.empty()) w.field("scheduled", std::string_view(def_.scheduled));
     w.field("status", to_string(phase_));
     if (!gun_ts_.empty()) w.field("gun_ts", std::string_view(gun_ts_));
@@ -288,6 +299,7 @@ void race::write_athlete_state(json_writer& w, int i, int& order) const {
         }
     }
     if (!a.walk.empty()) write_walk_state(w, a.walk);
+    write_reaction(w, a);
     w.end_object();
 }
 

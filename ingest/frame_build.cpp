@@ -89,6 +89,7 @@ void build_body(checker& c, frame_fields& fields, feed::feed_message& msg) {
             c.read(get(slot::next_round), at("next_round"), presence::optional, m.next_round);
             read_timestamp(c, get(slot::scheduled), at("scheduled"), presence::optional, m.scheduled);
             c.read(get(slot::penalty_zone), at("penalty_zone"), presence::optional, m.penalty_zone);
+            c.read(get(slot::combined_event), at("combined_event"), presence::optional, m.combined_event);
             if (c.failed()) return;
             if (lists.check.failed()) {
                 c.fail(lists.check.take());
@@ -166,6 +167,13 @@ void build_body(checker& c, frame_fields& fields, feed::feed_message& msg) {
             c.read_named(get(slot::action), at("action"), presence::required, penalty_action_names, m.action);
             if (c.read(get(slot::elapsed_ms), at("elapsed_ms"), presence::required, m.elapsed_ms))
                 c.require_time(m.elapsed_ms, at("elapsed_ms"));
+            return;
+        }
+        case message_type::reaction: {
+            auto& m = msg.body.emplace<feed::reaction_msg>();
+            c.read_non_empty(get(slot::bib), at("bib"), presence::required, m.bib);
+            if (c.read(get(slot::reaction_ms), at("reaction_ms"), presence::required, m.reaction_ms))
+                c.require(m.reaction_ms >= 0, at("reaction_ms"), "must not be negative", m.reaction_ms);
             return;
         }
     }

@@ -23,6 +23,7 @@ inline constexpr scalar absent_value{};
 struct frame_fields {
     std::array<scalar, scalar_slot_count> values{};
     std::uint64_t seen = 0;  // bit per slot present in the current frame
+    static_assert(scalar_slot_count <= 64, "one bit of `seen` per scalar slot");
     std::optional<feed::message_type> type;
     startlist_lists lists;
 

@@ -54,6 +54,8 @@ enum class slot : std::uint8_t {
     kind,
     action,
     penalty_zone,
+    reaction_ms,     // reaction (extension)
+    combined_event,  // startlist (extension)
     // Lists: startlist only, parsed in place rather than collected.
     timing_points_m,
     athletes,
@@ -129,6 +131,12 @@ inline slot top_level_slot(std::string_view k) {
             if (is(k, "elapsed_ms")) return slot::elapsed_ms;
             if (is(k, "next_round")) return slot::next_round;
             break;
+        case 11:
+            if (is(k, "reaction_ms")) return slot::reaction_ms;
+            break;
+        case 14:
+            if (is(k, "combined_event")) return slot::combined_event;
+            break;
         case 15:
             if (is(k, "timing_points_m")) return slot::timing_points_m;
             if (is(k, "qualify_by_time")) return slot::qualify_by_time;
@@ -203,6 +211,7 @@ inline std::optional<feed::message_type> message_type_named(std::string_view s) 
     if (is(s, "hello")) return message_type::hello;
     if (is(s, "card")) return message_type::card;
     if (is(s, "penalty_zone")) return message_type::penalty_zone;
+    if (is(s, "reaction")) return message_type::reaction;
     return std::nullopt;
 }
 

@@ -63,6 +63,7 @@ sequencer_step sequencer::offer(sequenced_frame in, clock::time_point now) {
         case feed::message_type::irm:
         case feed::message_type::card:
         case feed::message_type::penalty_zone:
+        case feed::message_type::reaction:
             break;
     }
     const auto seq = outcome.message().seq;

@@ -47,7 +47,7 @@ std::string describe(const feed::feed_message& m) {
             const auto& b = std::get<feed::startlist_msg>(m.body);
             o << " name=" << b.name << " distance=" << b.distance_m << " venue=" << to_string(b.course)
               << " round=" << b.round << " heat=" << opt(b.heat) << " scheduled=" << b.scheduled
-              << " points=";
+              << " combined=" << b.combined_event << " points=";
             for (auto p : b.timing_points_m) o << p << ',';
             for (const auto& a : b.athletes) {
                 o << " athlete{" << a.bib << '|' << a.name << '|' << a.country << '|' << opt(a.lane) << '|'
@@ -89,6 +89,11 @@ std::string describe(const feed::feed_message& m) {
         case message_type::penalty_zone: {
             const auto& b = std::get<feed::penalty_zone_msg>(m.body);
             o << " bib=" << b.bib << " action=" << to_string(b.action) << " elapsed=" << b.elapsed_ms;
+            break;
+        }
+        case message_type::reaction: {
+            const auto& b = std::get<feed::reaction_msg>(m.body);
+            o << " bib=" << b.bib << " reaction=" << b.reaction_ms;
             break;
         }
     }

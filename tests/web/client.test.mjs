@@ -488,3 +488,39 @@ test('a walk keeps each walker\'s cards and Penalty Zone, and a DQ leaves the ru
   assert.deepEqual(walkCards(snap.athletes.get('2')), { red: ['~', '>', '>'], yellow: [], penalty: 'entered' });
   assert.deepEqual(walkCards(snap.athletes.get('3')).red, ['>']);
 });
+
+test('a false start disqualifies its athlete (TR 16.8) and reaction times reach the results; a recall voids the others', () => {
+  const hurdles = (seq, type, payload) => ({ ...ev(seq, type, payload), event: 'M110H-F' });
+  const r = raceFromSnapshot('M110H-F', {}, 0);
+  for (const e of [
+    hurdles(1, 'startlist', { name: "Men's 110 metres Hurdles Final", distance_m: 110, round: 'final', athletes }),
+    hurdles(2, 'race_state', { state: 'started' }),
+    hurdles(3, 'false_start', { bib: '2', reaction_ms: 99, reaction: '0.099', outcome: 'dq', rule: 'TR16.8' }),
+    hurdles(4, 'race_state', { state: 'recalled' }),
+  ]) applyEvent(r, e);
+  const allen = r.athletes.get('2');
+  assert.equal(allen.status, 'DQ');
+  assert.deepEqual(allen.irm, { code: 'DQ', rule: 'TR16.8', reason: 'false start' });
+  assert.equal(allen.reaction, '0.099', 'the false starter keeps the reading that put him out');
+  assert.equal(runningOrder(r).at(-1).bib, '2', 'out of the race: last');
+
+  applyEvent(r, hurdles(5, 'results', { official: true, ranking: [
+    { place: 1, bib: '1', name: 'Ann A', country: 'GBR', mark: '13.03', flags: [], medal: 'gold', reaction_ms: 135, reaction: '0.135' },
+    { place: 2, bib: '3', name: 'Cat C', country: 'KEN', mark: '13.08', flags: [], medal: 'silver', reaction_ms: 144, reaction: '0.144' },
+    { place: null, bib: '2', name: 'Bea B', country: 'NOR', mark: 'DQ', flags: [], rule: 'TR16.8', reaction_ms: 99, reaction: '0.099' },
+  ] }));
+  assert.deepEqual(runningOrder(r).map((a) => [a.bib, a.reaction]), [['1', '0.135'], ['3', '0.144'], ['2', '0.099']]);
+
+  const warned = raceFromSnapshot('DEC-110H', {}, 0);
+  applyEvent(warned, hurdles(1, 'startlist', { name: 'Decathlon 110m Hurdles', distance_m: 110, round: 'heat', athletes }));
+  applyEvent(warned, hurdles(2, 'false_start', { bib: '3', reaction_ms: 92, reaction: '0.092', outcome: 'warning', rule: 'TR39.8.3' }));
+  assert.equal(warned.athletes.get('3').status, 'ok', 'TR 39.8.3: the first false start of a combined event is a warning');
+  applyEvent(warned, hurdles(3, 'race_state', { state: 'recalled' }));
+  assert.equal(warned.athletes.get('3').reaction, null, 'a recall voids the reading of an athlete still in the race');
+
+  const restored = raceFromSnapshot('M110H-F', { event: 'M110H-F', status: 'started', athletes: [
+    { bib: '2', name: 'Bea B', country: 'NOR', status: 'DQ', rule: 'TR16.8', reason: 'false start', reaction_ms: 99, reaction: '0.099' },
+  ] });
+  assert.equal(restored.athletes.get('2').reaction, '0.099');
+  assert.equal(restored.athletes.get('2').irm.rule, 'TR16.8');
+});

@@ -86,6 +86,7 @@ private:
         out_.push_back({.offset_ms = offset, .type = type, .event = e_.id, .fields = std::move(fields)});
     }
     std::string startlist_fields() const;
+    void add_reactions(std::int64_t gun, const std::string& false_starter, std::int64_t reaction_ms);
     void choose_finish_times();
     void build_splits();
     void enforce_leaders();
@@ -300,6 +301,22 @@ void builder::build_splits() {
     }
 }
 
+// One reading per athlete still in the race, in lane order, 0.3-0.5 s
+// after the gun; fair starts react in 0.120-0.220 s. A fork of the race's
+// generator: the other draws stay as they were.
+void builder::add_reactions(std::int64_t gun, const std::string& false_starter, std::int64_t reaction_ms) {
+    prng own = rng_.fork(hash_text("reaction") ^ static_cast<std::uint64_t>(gun));
+    for (const auto& a : e_.athletes) {
+        if (dns_.count(a.bib)) continue;
+        std::int64_t ms = own.uniform_int(120, 220);
+        if (a.bib == false_starter) ms = reaction_ms > 0 ? reaction_ms : own.uniform_int(60, 99);
+        std::string f = ",\"bib\":";
+        append_json_string(f, a.bib);
+        f += ",\"reaction_ms\":" + std::to_string(ms);
+        add(gun + own.uniform_int(300, 500), "reaction", std::move(f));
+    }
+}
+
 void builder::enforce_leaders() {
     for (const auto& l : e_.leaders) {
         auto lead = std::find_if(runners_.begin(), runners_.end(), [&](const runner& r) {
@@ -363,14 +380,23 @@ std::vector<timed_message> builder::run() {
         if (!inc.reason.empty()) f += ",\"reason\":", append_json_string(f, inc.reason);
         add(t0 + e_.gun_after_ms / 2, "irm", std::move(f));
     }
+    // A false start naming its athlete comes with the start information
+    // system's reaction times after every gun; the athlete under 0.100 s
+    // is disqualified for it (TR 16.8) and leaves the race.
+    const bool reactions = std::any_of(
+        e_.incidents.begin(), e_.incidents.end(),
+        [](const incident_spec& inc) { return inc.kind == incident_kind::false_start && !inc.bib.empty(); });
     for (const auto& inc : e_.incidents) {
         if (inc.kind != incident_kind::false_start) continue;
         add(gun, "status", ",\"status\":\"started\"");
         std::int64_t recall = gun + rng_.uniform_int(1200, 2000);
+        if (reactions) add_reactions(gun, inc.bib, inc.reaction_ms);
+        if (!inc.bib.empty()) dns_.insert(inc.bib);
         add(recall, "status", ",\"status\":\"recalled\"");
         gun = recall + (inc.after_ms > 0 ? inc.after_ms : default_recall_restart_ms);
     }
     add(gun, "status", ",\"status\":\"started\"");
+    if (reactions) add_reactions(gun, {}, 0);
 
     choose_finish_times();
     const walk_plan walk = plan_walk(e_);

@@ -58,7 +58,7 @@ enum class incident_kind { dns, dnf, dq, false_start, photo_correction, record, 
 
 struct incident_spec {
     incident_kind kind = incident_kind::dns;
-    std::string bib;            // empty for false_start; for record: empty = the winner
+    std::string bib;            // false_start: who, if named; record: empty = the winner
     std::int64_t at_m = 0;      // dnf: where the athlete stops
     std::string rule;           // dq
     std::string reason;         // dq, dnf, dns
@@ -67,6 +67,9 @@ struct incident_spec {
     std::string record_kind;    // record: which record in force the target goes under
     std::string judge;          // red_card, caution: the judge's id
     std::string offence;        // red_card, caution: "~" (loss of contact) or ">" (bent knee)
+
+    // false_start with a bib: that athlete's reaction time (0: seeded under 0.100).
+    std::int64_t reaction_ms = 0;
 };
 
 // A race walking judge named in the start list (walk_judging.hpp).

@@ -272,6 +272,10 @@ void read_event_fields(dom::object o, event_spec& e, const std::string& where) {
                 throw spec_error(iw + ".offence: \"~\" (loss of contact) or \">\" (bent knee)");
             if (s.at_m <= 0) throw spec_error(iw + ".at_m: required for " + to_string(s.kind));
         }
+        s.reaction_ms = opt_int(io, "reaction_ms", iw).value_or(0);
+        if (s.kind == incident_kind::false_start && s.reaction_ms != 0 &&
+            (s.reaction_ms < 0 || s.reaction_ms >= 100))
+            throw spec_error(iw + ".reaction_ms: a false start reacts in under 100 ms (TR 16.6)");
         bool needs_bib = s.kind != incident_kind::false_start && s.kind != incident_kind::record;
         if (needs_bib && s.bib.empty()) throw spec_error(iw + ".bib: required for " + to_string(s.kind));
         if (s.kind == incident_kind::dnf && s.at_m <= 0) throw spec_error(iw + ".at_m: required for dnf");

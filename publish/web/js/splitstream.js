@@ -122,6 +122,7 @@ function newAthlete(a) {
     runners: Array.isArray(a.runners) ? a.runners.map((r) => ({ leg: r.leg, name: r.name ?? '' })).sort((x, y) => x.leg - y.leg) : [],
     cards: [],             // race walking: {judge, offence ('~' | '>'), kind ('red' | 'yellow')}, in order
     penalty: null,         // race walking: {state ('due' | 'entered' | 'left'), penalty_ms}
+    reaction: null,        // reaction time of the start that counts, printed '0.152'
   };
 }
 
@@ -202,6 +203,8 @@ function resetRunning(race) {
     a.medal = null;
     a.cards = [];
     a.penalty = null;
+    // A recall voids the aborted start's reaction times, but for the false starter's.
+    if (a.status === 'ok') a.reaction = null;
   }
 }
 
@@ -222,7 +225,7 @@ function applyStartlist(race, ev) {
     for (const a of ev.athletes) {
       const fresh = newAthlete(a);
       const old = before.get(fresh.bib);
-      if (old) Object.assign(fresh, { last: old.last, finish: old.finish, status: old.status, irm: old.irm, flags: old.flags, cards: old.cards, penalty: old.penalty });
+      if (old) Object.assign(fresh, { last: old.last, finish: old.finish, status: old.status, irm: old.irm, flags: old.flags, cards: old.cards, penalty: old.penalty, reaction: old.reaction });
       race.athletes.set(fresh.bib, fresh);
     }
   }
@@ -281,12 +284,13 @@ function applyResults(race, ev) {
     a.place = Number.isFinite(r.place) ? r.place : null;
     a.medal = r.medal ? String(r.medal).toLowerCase() : null;
     a.qualified = r.qualified === 'Q' || r.qualified === 'q' ? r.qualified : null;
+    if (r.reaction) a.reaction = r.reaction;
     if (Array.isArray(r.flags)) {
       const codes = r.flags.filter((f) => OUT_CODES.has(f));
       a.flags = sortFlags(r.flags.filter((f) => !OUT_CODES.has(f)));
       if (codes.length) setIrm(a, { code: codes[0] });
     }
-    // The rule a results row prints beside DQ (TR 54.7.3, ...) is kept.
+    // The rule a results row prints beside DQ (a false start's TR 16.8, TR 54.7.3, ...) is kept.
     if (r.mark && OUT_CODES.has(r.mark)) setIrm(a, { code: r.mark, rule: r.rule ?? a.irm?.rule, reason: a.irm?.reason });
     else if (r.mark) applyFinish(a, { mark: r.mark, place: a.place });
   }
@@ -351,6 +355,14 @@ export function applyEvent(race, ev) {
       setIrm(athleteFor(race, ev.bib), ev);
       markWinnerStop(race);
       return true;
+    case 'false_start': {
+      // TR 16.8: a DQ; in a combined event's first false start, a warning only.
+      const a = athleteFor(race, ev.bib);
+      a.reaction = ev.reaction ?? a.reaction;
+      if (ev.outcome === 'dq') setIrm(a, { code: 'DQ', rule: ev.rule, reason: 'false start' });
+      markWinnerStop(race);
+      return true;
+    }
     case 'correction':
       applyCorrection(race, ev);
       return true;
@@ -407,6 +419,7 @@ export function raceFromSnapshot(id, s, seq = 0) {
     a.medal = src.medal ?? null;
     if (Array.isArray(src.cards)) a.cards = src.cards.map((c) => ({ judge: String(c.judge ?? ''), offence: c.offence ?? '', kind: c.kind ?? 'red' }));
     if (src.penalty_zone) a.penalty = { state: src.penalty_zone.state ?? 'due', penalty_ms: src.penalty_zone.penalty_ms ?? null };
+    a.reaction = src.reaction ?? null;
     race.athletes.set(a.bib, a);
   }
   if (s.leader) {

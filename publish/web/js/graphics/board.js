@@ -42,7 +42,7 @@ export function createBoard(board, { showFlags = true } = {}) {
     const el = make('div', 'row', rowsEl);
     el.dataset.bib = bib;
     const cells = {};
-    for (const c of ['pos', 'country', 'name', 'cards', 'flags', 'value']) cells[c] = make('span', c, el);
+    for (const c of ['pos', 'country', 'name', 'cards', 'flags', 'reaction', 'value']) cells[c] = make('span', c, el);
     const row = { el, cells };
     rows.set(bib, row);
     return row;
@@ -76,6 +76,8 @@ export function createBoard(board, { showFlags = true } = {}) {
     const seen = new Set();
     const finished = !!race.results;
     attr(board, 'data-q', order.some((a) => a.status === 'ok' && a.finish?.mark && (a.qualified || a.flags.some((f) => QUALIFY.has(f)))) ? 'true' : null);
+    // Results print each athlete's reaction time when the start information system gave them.
+    attr(board, 'data-reactions', finished && order.some((a) => a.reaction) ? 'true' : null);
     order.forEach((a, i) => {
       seen.add(a.bib);
       const { el, cells } = rows.get(a.bib) ?? makeRow(a.bib);
@@ -111,6 +113,7 @@ export function createBoard(board, { showFlags = true } = {}) {
       else if (a.last) value = formatGap(a.gap_ms);
       text(cells.value, value);
       renderCards(el, cells.cards, walk ? walkCards(a) : null);
+      text(cells.reaction, finished ? a.reaction ?? '' : '');
     });
     for (const [bib, row] of rows) {
       if (!seen.has(bib)) {
