@@ -121,21 +121,26 @@ command_line::command_line(CLI::App& app, serve_settings defaults)
         ->group(up);
 
     auto* sc = "Scale-out on NATS JetStream (docs/scale-out.md)";
-    app.add_option("--nats", nats_.servers,
-                   "NATS server URL (repeatable: the nodes of a cluster); publish accepted frames to JetStream "
-                   "and serve the stream read back from it")
+    app.add_option(
+           "--nats", nats_.servers,
+           "NATS server URL (repeatable: the nodes of a cluster); publish accepted frames to JetStream "
+           "and serve the stream read back from it")
         ->group(sc);
-    app.add_option("--source", source_, "Where the served feed comes from: upstream (the flags above) or nats")
+    app.add_option("--source", source_,
+                   "Where the served feed comes from: upstream (the flags above) or nats")
         ->capture_default_str()
         ->group(sc);
     app.add_option("--nats-stream", nats_.stream, "JetStream stream of the feed frames")
         ->capture_default_str()
         ->group(sc);
-    app.add_option("--nats-subject", nats_.subject, "Subject of the feed frames")->capture_default_str()->group(sc);
+    app.add_option("--nats-subject", nats_.subject, "Subject of the feed frames")
+        ->capture_default_str()
+        ->group(sc);
     app.add_option("--nats-bucket", nats_.bucket, "Key-value bucket that holds the stream's epoch")
         ->capture_default_str()
         ->group(sc);
-    app.add_option("--nats-replicas", nats_.replicas, "Replicas of the stream and the bucket (3 on a cluster of 3)")
+    app.add_option("--nats-replicas", nats_.replicas,
+                   "Replicas of the stream and the bucket (3 on a cluster of 3)")
         ->capture_default_str()
         ->group(sc);
     app.add_option("--nats-buffer-frames", nats_.buffer_frames,
@@ -324,7 +329,8 @@ std::optional<std::string> command_line::resolve() {
     if (source_ != "upstream" && source_ != "nats") return "--source is upstream or nats, got " + source_;
     if (source_ == "nats") {
         if (nats_.servers.empty()) return "--source nats needs --nats URL";
-        if (sources) return "--source nats takes the feed from NATS: give no --upstream, --feed-listen or folders";
+        if (sources)
+            return "--source nats takes the feed from NATS: give no --upstream, --feed-listen or folders";
     } else if (!sources) {
         return "give --upstream URL (up to two), --feed-listen HOST:PORT, --lynx-dir DIR or --odf-dir DIR";
     }

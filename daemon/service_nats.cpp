@@ -16,7 +16,8 @@ bool service::has_feed_sources() const {
 // No journal and no recovery: the stream is the record, and a node that
 // starts reads it from its first frame. The epoch is the stream's.
 std::optional<std::string> service::start_nats() {
-    if (!options_.journal_path.empty()) return "--journal and --nats do not go together: the stream is the record";
+    if (!options_.journal_path.empty())
+        return "--journal and --nats do not go together: the stream is the record";
     auto nats = *options_.nats;
     nats.publish = has_feed_sources();
     nats.epoch_proposal = new_epoch();
@@ -60,6 +61,7 @@ std::optional<std::string> service::start_nats() {
 void service::on_stream_epoch(const std::string& epoch) {
     if (epoch == epoch_) return;
     epoch_ = epoch;
+    server_->follow_epoch();
     logs_.main->info("stream epoch {}", epoch_);
 }
 

@@ -111,7 +111,9 @@ struct nats_node::shared {
         std::string body(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
         std::lock_guard lock(s.m);
         if (s.stopping) return;
-        s.post([number, body = std::move(body)](nats_node& n) mutable { n.handle_ack(number, std::move(body)); });
+        s.post([number, body = std::move(body)](nats_node& n) mutable {
+            n.handle_ack(number, std::move(body));
+        });
     }
 
     static void on_stream_message(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
@@ -149,19 +151,22 @@ nats_node::nats_node(net::io_context& ioc, nats_options options, stream_sink& si
       retry_timer_(ioc) {
     connected_gauge_ = &metrics.make_gauge("nats_connected", "1 while the node is connected to NATS.");
     disconnects_ = &metrics.make_counter("nats_disconnects_total", "Connections to NATS lost.");
-    reconnects_ = &metrics.make_counter("nats_reconnects_total", "Connections to NATS made again after a loss.");
+    reconnects_ =
+        &metrics.make_counter("nats_reconnects_total", "Connections to NATS made again after a loss.");
     backlog_ = &metrics.make_gauge("nats_publish_backlog",
                                    "Accepted feed frames not yet stored in the JetStream stream.");
     stored_ = &metrics.make_counter("nats_published_total", "Feed frames this node stored in the stream.");
-    duplicates_ = &metrics.make_counter("nats_publish_duplicates_total",
-                                        "Feed frames the stream already had (another node stored them first).");
+    duplicates_ =
+        &metrics.make_counter("nats_publish_duplicates_total",
+                              "Feed frames the stream already had (another node stored them first).");
     refusals_ = &metrics.make_counter("nats_publish_refused_total",
                                       "Feed frames the stream refused; they are sent again.");
     resends_ = &metrics.make_counter("nats_publish_timeouts_total",
                                      "Times the oldest frame out waited too long for its acknowledgement.");
     dropped_ = &metrics.make_counter("nats_publish_dropped_total",
                                      "Accepted feed frames lost because the publish buffer was full.");
-    frames_read_ = &metrics.make_counter("nats_stream_frames_total", "Frames read from the JetStream stream.");
+    frames_read_ =
+        &metrics.make_counter("nats_stream_frames_total", "Frames read from the JetStream stream.");
     stream_seq_gauge_ = &metrics.make_gauge("nats_stream_seq", "The stream sequence of the last frame read.");
 }
 
@@ -208,9 +213,11 @@ std::optional<std::string> nats_node::start() {
         return "cannot use JetStream: " + status_text(jst);
     s.js.reset(js);
     started_ = true;
-    if (st == NATS_OK) shared::on_connected(nc, &s);
-    else log_->warn("NATS is not reachable at {}; trying again every {} ms", options_.servers.front(),
-                    options_.reconnect_wait.count());
+    if (st == NATS_OK)
+        shared::on_connected(nc, &s);
+    else
+        log_->warn("NATS is not reachable at {}; trying again every {} ms", options_.servers.front(),
+                   options_.reconnect_wait.count());
     setup_thread_ = std::thread([this] { set_up(); });
     arm_ack_timer();
     return std::nullopt;
@@ -495,8 +502,8 @@ std::string nats_node::not_ready_reason() const {
 std::string nats_node::health_json() const {
     return std::string("\"nats\":{\"connected\":") + (connected_ ? "true" : "false") +
            ",\"caught_up\":" + (caught_up_ ? "true" : "false") +
-           ",\"stream_seq\":" + std::to_string(stream_seq_) + ",\"backlog\":" + std::to_string(queue_.size()) +
-           ",\"reason\":\"" + not_ready_reason() + "\"}";
+           ",\"stream_seq\":" + std::to_string(stream_seq_) +
+           ",\"backlog\":" + std::to_string(queue_.size()) + ",\"reason\":\"" + not_ready_reason() + "\"}";
 }
 
 }  // namespace splitstream::scaleout

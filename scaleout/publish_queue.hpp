@@ -26,8 +26,8 @@
 namespace splitstream::scaleout {
 
 struct outgoing_frame {
-    std::uint64_t number = 0;  // this node's publish number; names the acknowledgement
-    std::string id;            // `<feed epoch>:<seq>`
+    std::uint64_t number = 0;   // this node's publish number; names the acknowledgement
+    std::string id;             // `<feed epoch>:<seq>`
     std::string expected_last;  // the id stored before it, or empty: no expectation
     std::string bytes;
 };
