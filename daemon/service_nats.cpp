@@ -80,6 +80,7 @@ void service::on_stream_frame(std::string_view message_id, std::string_view byte
     last_feed_seq_ = msg.seq;
     frames_applied_->inc();
     publish_events(result.events, steady_now_ns());
+    for (const auto& e : result.events) nats_->publish_event(e.event, feed::to_string(e.type), e.seq, e.json);
 }
 
 }  // namespace splitstream::daemon

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <vector>
 
+#include "scaleout/event_subject.hpp"
 #include "scaleout/nats_handles.hpp"
 #include "scaleout/stream_order.hpp"
 
@@ -167,6 +168,8 @@ nats_node::nats_node(net::io_context& ioc, nats_options options, stream_sink& si
                                      "Accepted feed frames lost because the publish buffer was full.");
     frames_read_ =
         &metrics.make_counter("nats_stream_frames_total", "Frames read from the JetStream stream.");
+    events_published_ = &metrics.make_counter("nats_events_published_total",
+                                              "Derived events this node put on their NATS subjects.");
     stream_seq_gauge_ = &metrics.make_gauge("nats_stream_seq", "The stream sequence of the last frame read.");
 }
 
@@ -267,6 +270,26 @@ void nats_node::set_up() {
             break;
         }
         if (!retry("set up stream " + options_.stream, status_text(st, code))) return;
+    }
+
+    while (options_.publish) {
+        if (!wait_connected()) return;
+        jsStreamConfig cfg;
+        jsStreamConfig_Init(&cfg);
+        const auto all_events = options_.events_prefix + ".>";
+        const char* subjects[] = {all_events.c_str()};
+        cfg.Name = options_.events_stream.c_str();
+        cfg.Subjects = subjects;
+        cfg.SubjectsLen = 1;
+        cfg.Storage = js_FileStorage;
+        cfg.Replicas = options_.replicas;
+        cfg.Duplicates = std::chrono::duration_cast<std::chrono::nanoseconds>(options_.dedupe_window).count();
+        jsStreamInfo* raw = nullptr;
+        jsErrCode code = static_cast<jsErrCode>(0);
+        auto st = js_AddStream(&raw, s.js.get(), &cfg, &jo, &code);
+        stream_info_ptr info(raw);
+        if (st == NATS_OK || code == JSStreamNameExistErr) break;
+        if (!retry("set up stream " + options_.events_stream, status_text(st, code))) return;
     }
 
     std::string epoch;
@@ -384,6 +407,23 @@ void nats_node::publish(std::string_view feed_epoch, std::uint64_t seq, std::str
     }
     backlog_->set(static_cast<std::int64_t>(queue_.size()));
     pump();
+}
+
+void nats_node::publish_event(std::string_view event, std::string_view type, std::uint64_t seq,
+                              std::string_view json) {
+    // Events of frames stored before this node joined were put out by the
+    // nodes that read them live; a restarted node does not store them again.
+    if (!options_.publish || epoch_.empty() || stopped_ || stream_seq_ <= join_seq_) return;
+    const auto subject = event_subject(options_.events_prefix, event, type);
+    const auto id = message_id(epoch_, seq);
+    natsMsg* raw = nullptr;
+    auto st = natsMsg_Create(&raw, subject.c_str(), nullptr, json.data(), static_cast<int>(json.size()));
+    message_ptr msg(raw);
+    if (st == NATS_OK) st = natsMsgHeader_Set(raw, "Nats-Msg-Id", id.c_str());
+    // While reconnecting, nats.c keeps what is published in its reconnect
+    // buffer and sends it on return.
+    if (st == NATS_OK) st = natsConnection_PublishMsg(shared_->nc.get(), raw);
+    if (st == NATS_OK) events_published_->inc();
 }
 
 void nats_node::link_changed(bool up) {

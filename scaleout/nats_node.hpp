@@ -56,6 +56,12 @@ public:
     // Queues an accepted frame for the stream, message id `<epoch>:<seq>`.
     void publish(std::string_view feed_epoch, std::uint64_t seq, std::string bytes);
 
+    // An ingest node puts each derived event on its subject, message id
+    // `<stream epoch>:<seq>` (the other ingest node's copy is deduped):
+    // for systems that consume NATS directly. Nothing on a relay.
+    void publish_event(std::string_view event, std::string_view type, std::uint64_t seq,
+                       std::string_view json);
+
     // Connected, the epoch known and the stream read up to where it was
     // when the node joined: the node serves a complete stream.
     bool ready() const { return connected_ && !epoch_.empty() && caught_up_; }
@@ -111,6 +117,7 @@ private:
     counter* resends_ = nullptr;
     counter* dropped_ = nullptr;
     counter* frames_read_ = nullptr;
+    counter* events_published_ = nullptr;
     gauge* stream_seq_gauge_ = nullptr;
 };
 

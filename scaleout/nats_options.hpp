@@ -14,7 +14,11 @@ struct nats_options {
     std::string stream = "SPLITSTREAM_FEED";
     std::string subject = "splitstream.feed";  // the feed frames' subject
     std::string bucket = "splitstream";        // key-value bucket: the derived stream's epoch
-    int replicas = 1;                          // of the stream and the bucket: 3 on a cluster of 3
+    // Derived events on `<events_prefix>.<event>.<type>`, kept (one copy of
+    // each seq) in `events_stream`; published by ingest nodes.
+    std::string events_stream = "SPLITSTREAM_EVENTS";
+    std::string events_prefix = "splitstream.events";
+    int replicas = 1;  // of the stream and the bucket: 3 on a cluster of 3
     // JetStream drops a second copy of a message id within this window.
     std::chrono::seconds dedupe_window{120};
     // Accepted frames not yet stored, at most: the buffer an outage fills.

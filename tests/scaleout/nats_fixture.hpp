@@ -174,9 +174,11 @@ public:
 };
 
 // The message ids stored in `stream`, in stream order, read with nats.c
-// directly (not through the code under test); nullopt when it cannot.
+// directly (not through the code under test), and their subjects into
+// `subjects` when given; nullopt when it cannot.
 inline std::optional<std::vector<std::string>> stored_ids(const std::vector<std::string>& urls,
-                                                          const std::string& stream) {
+                                                          const std::string& stream,
+                                                          std::vector<std::string>* subjects = nullptr) {
     natsOptions* raw_opts = nullptr;
     natsOptions_Create(&raw_opts);
     options_ptr opts(raw_opts);
@@ -197,6 +199,7 @@ inline std::optional<std::vector<std::string>> stored_ids(const std::vector<std:
     if (js_GetStreamInfo(&raw_info, js.get(), stream.c_str(), &jo, nullptr) != NATS_OK) return std::nullopt;
     stream_info_ptr info(raw_info);
     std::vector<std::string> ids;
+    if (subjects != nullptr) subjects->clear();
     for (auto seq = info->State.FirstSeq; seq != 0 && seq <= info->State.LastSeq; ++seq) {
         natsMsg* raw_msg = nullptr;
         if (js_GetMsg(&raw_msg, js.get(), stream.c_str(), seq, &jo, nullptr) != NATS_OK) return std::nullopt;
@@ -204,6 +207,7 @@ inline std::optional<std::vector<std::string>> stored_ids(const std::vector<std:
         const char* id = nullptr;
         natsMsgHeader_Get(msg.get(), "Nats-Msg-Id", &id);
         ids.emplace_back(id != nullptr ? id : "");
+        if (subjects != nullptr) subjects->emplace_back(natsMsg_GetSubject(msg.get()));
     }
     natsConnection_Close(nc.get());
     return ids;

@@ -44,6 +44,22 @@ TEST(ScaleOut, TwoIngestNodesOnOneUpstreamStoreOneCopyOfEveryFrameAndServeTheSam
     EXPECT_EQ(sub_a->event_seqs(), seqs_from(1, expected.size()))
         << "upstream health is node-local: no `feed` event takes a seq of the shared stream";
     EXPECT_EQ(http_get(ioc, a->port(), "/readyz").status, 200u);
+
+    // Each derived event is on its subject once, with the shared seq.
+    std::vector<std::string> subjects;
+    std::vector<std::string> event_ids;
+    run_until(
+        ioc,
+        [&] {
+            if (auto now = stored_ids({server.url()}, "SPLITSTREAM_EVENTS", &subjects))
+                event_ids = std::move(*now);
+            ioc.run_for(50ms);
+            return event_ids.size() >= expected.size();
+        },
+        10s);
+    EXPECT_TRUE(one_copy_each(event_ids, a->epoch(), 1, expected.size()));
+    ASSERT_FALSE(subjects.empty());
+    EXPECT_EQ(subjects.front(), "splitstream.events.M1500-F.startlist");
 }
 
 TEST(ScaleOut, RelaysServeTheIngestNodesStreamAndASubscriberMovesBetweenThemWithSince) {
