@@ -130,6 +130,52 @@ TEST(ScaleOut, RelaysServeTheIngestNodesStreamAndASubscriberMovesBetweenThemWith
     EXPECT_EQ(moved, derived_received(*whole_ingest));
 }
 
+TEST(ScaleOut, ARelayRestartedMidRaceCatchesUpAndItsSubscribersResumeWithoutLoss) {
+    SKIP_WITHOUT_NATS_SERVER();
+    nats_server server("n1", scratch_dir("relay-restart"));
+    server.start();
+    ASSERT_TRUE(server.wait_healthy());
+
+    net::io_context ioc;
+    running_service ingest(ioc, ingest_node({server.url()}));
+    auto relay = std::make_unique<running_service>(ioc, relay_node({server.url()}));
+    ASSERT_TRUE(run_until(
+        ioc, [&] { return ingest->ready() && (*relay)->ready(); }, 10s));
+
+    const auto all = reference_frames();
+    const auto expected = race_events(all);
+    auto pushed = push_at_pace(ioc, ingest.feed_endpoint(), all, 10ms);
+    auto before = std::make_shared<ws_client>(ioc);
+    before->start((*relay)->port(), "/v1/stream");
+    ASSERT_TRUE(run_until(
+        ioc, [&] { return before->event_seqs().size() > 30; }, 10s))
+        << "the race is under way";
+    relay.reset();  // the relay goes; the race goes on
+    ASSERT_TRUE(run_until(
+        ioc, [&] { return ingest->head() > before->event_seqs().back() + 20; }, 10s));
+
+    relay = std::make_unique<running_service>(ioc, relay_node({server.url()}));
+    ASSERT_TRUE(run_until(
+        ioc, [&] { return (*relay)->ready(); }, 10s));
+    const auto resume_at = before->event_seqs().back();
+    auto after = std::make_shared<ws_client>(ioc);
+    after->start((*relay)->port(), "/v1/stream?since=" + std::to_string(resume_at));
+    ASSERT_TRUE(run_until(
+        ioc, [&] { return pushed->done && after->event_seqs().size() >= expected.size() - resume_at; }, 15s));
+    EXPECT_EQ(after->count_type("snapshot"), 0u);
+    EXPECT_EQ(before->event_seqs(), seqs_from(1, resume_at));
+    EXPECT_EQ(after->event_seqs(), seqs_from(resume_at + 1, expected.size()))
+        << "nothing lost, nothing twice";
+
+    auto whole_ingest = subscribe_all(ioc, ingest->port());
+    ASSERT_TRUE(run_until(
+        ioc, [&] { return derived_received(*whole_ingest).size() >= expected.size(); }, 10s));
+    auto joined = derived_received(*before);
+    const auto rest = derived_received(*after);
+    joined.insert(joined.end(), rest.begin(), rest.end());
+    EXPECT_EQ(joined, derived_received(*whole_ingest));
+}
+
 TEST(ScaleOut, NatsAwayAtStartAndMidRaceTheNodeStaysUpSaysSoAndLosesNothing) {
     SKIP_WITHOUT_NATS_SERVER();
     nats_server server("n1", scratch_dir("outage"));  // not started yet
