@@ -120,6 +120,37 @@ command_line::command_line(CLI::App& app, serve_settings defaults)
         "Frames arrive but none advances the feed this long: /healthz says stalled")
         ->group(up);
 
+    auto* sc = "Scale-out on NATS JetStream (docs/scale-out.md)";
+    app.add_option(
+           "--nats", nats_.servers,
+           "NATS server URL (repeatable: the nodes of a cluster); publish accepted frames to JetStream "
+           "and serve the stream read back from it")
+        ->group(sc);
+    app.add_option("--source", source_,
+                   "Where the served feed comes from: upstream (the flags above) or nats")
+        ->capture_default_str()
+        ->group(sc);
+    app.add_option("--nats-stream", nats_.stream, "JetStream stream of the feed frames")
+        ->capture_default_str()
+        ->group(sc);
+    app.add_option("--nats-subject", nats_.subject, "Subject of the feed frames")
+        ->capture_default_str()
+        ->group(sc);
+    app.add_option("--nats-bucket", nats_.bucket, "Key-value bucket that holds the stream's epoch")
+        ->capture_default_str()
+        ->group(sc);
+    app.add_option("--nats-replicas", nats_.replicas,
+                   "Replicas of the stream and the bucket (3 on a cluster of 3)")
+        ->capture_default_str()
+        ->group(sc);
+    app.add_option("--nats-buffer-frames", nats_.buffer_frames,
+                   "Accepted frames kept while NATS is away, at most")
+        ->capture_default_str()
+        ->group(sc);
+    add_duration<std::chrono::seconds>(app, "--nats-dedupe-window-s", nats_.dedupe_window,
+                                       "JetStream drops a second copy of a frame within this window")
+        ->group(sc);
+
     auto* out = "Subscribers (publish)";
     app.add_option("--listen", listen_, "HTTP and WebSocket address HOST:PORT")
         ->capture_default_str()
@@ -294,8 +325,22 @@ std::optional<std::string> command_line::resolve() {
         if (poll < 50 || poll > 10'000) return "--adapter-poll-ms must be 50 to 10000";
         settings_.service.adapter_folders = folders_;
     }
-    if (in.upstreams.empty() && !in.listen && !folders)
+    const bool sources = !in.upstreams.empty() || in.listen || folders;
+    if (source_ != "upstream" && source_ != "nats") return "--source is upstream or nats, got " + source_;
+    if (source_ == "nats") {
+        if (nats_.servers.empty()) return "--source nats needs --nats URL";
+        if (sources)
+            return "--source nats takes the feed from NATS: give no --upstream, --feed-listen or folders";
+    } else if (!sources) {
         return "give --upstream URL (up to two), --feed-listen HOST:PORT, --lynx-dir DIR or --odf-dir DIR";
+    }
+    if (!nats_.servers.empty()) {
+        if (!settings_.service.journal_path.empty())
+            return "--journal and --nats do not go together: the JetStream stream is the record";
+        if (nats_.replicas < 1 || nats_.replicas > 5) return "--nats-replicas must be 1 to 5";
+        if (nats_.buffer_frames == 0) return "--nats-buffer-frames must be at least 1";
+        settings_.service.nats = nats_;
+    }
 
     const auto listen = parse_host_port(listen_);
     if (!listen) return "--listen wants HOST:PORT, got " + listen_;

@@ -14,6 +14,7 @@
 #include "daemon/logging.hpp"
 #include "daemon/service.hpp"
 #include "ingest/upstream_client.hpp"
+#include "scaleout/nats_options.hpp"
 
 namespace splitstream::daemon {
 
@@ -60,6 +61,8 @@ private:
     std::string odf_listen_;           // HOST:PORT; empty: none
     std::string lynx_scoreboard_;      // HOST:PORT; empty: none
     adapter_folders_options folders_;  // bound to --lynx-dir, --odf-dir, --meet, --adapter-poll-ms
+    scaleout::nats_options nats_;      // bound to --nats and --nats-*; used when --nats is given
+    std::string source_ = "upstream";
 };
 
 }  // namespace splitstream::daemon

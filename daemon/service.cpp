@@ -23,6 +23,8 @@ service::service(net::io_context& ioc, service_options options, service_logs log
     frames_applied_ =
         &metrics_.make_counter("feed_messages_applied_total", "Feed messages applied to the race state.");
     journal_errors_ = &metrics_.make_counter("journal_errors_total", "Journal writes that failed.");
+    stream_copies_ = &metrics_.make_counter(
+        "nats_stream_copies_total", "Frames of the JetStream stream skipped as copies of earlier ones.");
     for (int r = 0; r < feed::reject_reason_count; ++r)
         rejected_by_reason_.push_back(&metrics_.make_counter(
             "feed_rejected_total", "Feed messages refused by the race rules or the parser, by reason.",
@@ -96,6 +98,7 @@ void service::arm_sync_timer() {
 std::optional<std::string> service::start() {
     server_ = std::make_unique<publish::server>(ioc_, options_.publish, *this, metrics_, logs_.publish);
     if (options_.adapter_folders) options_.ingest.local_sources = daemon::adapter_line_names();
+    if (options_.nats) return start_nats();
     ingest_ = std::make_unique<ingest::feed_ingest>(ioc_.get_executor(), options_.ingest, *this, metrics_,
                                                     logs_.ingest);
     if (auto err = recover()) return err;
@@ -137,7 +140,8 @@ void service::stop() {
     if (stopped_ || !server_) return;
     stopped_ = true;
     if (adapter_folders_) adapter_folders_->stop();
-    ingest_->stop();
+    if (ingest_) ingest_->stop();
+    if (nats_) nats_->stop();
     sync_timer_.cancel();
     if (journal_) {
         if (auto ec = journal_->sync()) journal_failed(ec);
@@ -167,6 +171,11 @@ void service::journal_failed(std::error_code ec) {
 }
 
 void service::on_message(const ingest::received_frame& frame, const feed::feed_message& msg) {
+    if (nats_) {  // applied when it comes back from the stream, in the stream's order
+        if (msg.type() != feed::message_type::hello && msg.type() != feed::message_type::heartbeat)
+            nats_->publish(ingest_->sequencing().epoch(), msg.seq, frame.bytes);
+        return;
+    }
     auto result = engine_.apply(msg);
     if (result.rejected) {
         if (journal_)
@@ -200,6 +209,10 @@ void service::count_rejection(const feed::rejection& why, std::optional<std::uin
 void service::on_notice(const feed::feed_notice& notice) {
     if (notice.state == "connected") ++upstreams_connected_;
     if (notice.state == "disconnected" && upstreams_connected_ > 0) --upstreams_connected_;
+    if (nats_) {  // node-local: no seq in the shared stream (docs/protocol.md, Scale-out)
+        logs_.ingest->info("feed {}: {}", notice.state, notice.text);
+        return;
+    }
     if (journal_)
         if (auto ec = journal_->append_notice(notice)) journal_failed(ec);
     auto e = engine_.notice(notice);
@@ -208,6 +221,7 @@ void service::on_notice(const feed::feed_notice& notice) {
 
 bool service::ready() const {
     if (!recovered_) return false;
+    if (nats_ && !nats_->ready()) return false;
     if (options_.ingest.upstreams.empty()) return true;  // push-only: ready once recovered
     return upstreams_connected_ > 0;
 }
@@ -216,6 +230,7 @@ std::string service::health_json() const {
     std::string out = health_members(
         {.upstreams_connected = upstreams_connected_, .feed_seq = last_feed_seq_, .recovered = recovered_});
     if (ingest_) out += "," + ingest_->health_json();
+    if (nats_) out += "," + nats_->health_json();
     return out;
 }
 

@@ -30,9 +30,12 @@
 #include "feed/engine.hpp"
 #include "ingest/feed_ingest.hpp"
 #include "ingest/feed_sink.hpp"
+#include "ingest/frame_parser.hpp"
 #include "publish/server.hpp"
 #include "publish/state_provider.hpp"
 #include "replay/journal_writer.hpp"
+#include "scaleout/nats_node.hpp"
+#include "scaleout/stream_order.hpp"
 
 namespace splitstream::daemon {
 
@@ -47,6 +50,10 @@ struct service_options {
     std::chrono::milliseconds rejected_notice_interval{1'000};
     // FinishLynx and ODF folders to watch (docs/adapters.md); off when empty.
     std::optional<adapter_folders_options> adapter_folders{};
+    // Scale-out on NATS JetStream (docs/scale-out.md): the served stream
+    // comes from the JetStream stream, and the frames this node's ingest
+    // accepts (if it has any source) go into it. No journal then.
+    std::optional<scaleout::nats_options> nats{};
 };
 
 struct service_logs {
@@ -56,7 +63,9 @@ struct service_logs {
     std::shared_ptr<spdlog::logger> replay;
 };
 
-class service final : public ingest::feed_sink, public publish::state_provider {
+class service final : public ingest::feed_sink,
+                      public publish::state_provider,
+                      private scaleout::stream_sink {
 public:
     service(net::io_context& ioc, service_options options, service_logs logs);
     ~service() override;
@@ -98,6 +107,13 @@ public:
     std::string health_json() const override;
 
 private:
+    // scaleout::stream_sink (daemon/service_nats.cpp): every node applies
+    // the JetStream stream's frames, in its order, to its engine.
+    void on_stream_epoch(const std::string& epoch) override;
+    void on_stream_frame(std::string_view message_id, std::string_view bytes) override;
+    std::optional<std::string> start_nats();
+    bool has_feed_sources() const;
+
     std::optional<std::string> recover();
     std::optional<std::string> open_journal();
     void publish_events(const std::vector<feed::derived_event>& events, std::int64_t received_mono_ns);
@@ -119,6 +135,9 @@ private:
     std::unique_ptr<daemon::adapter_folders> adapter_folders_;
     net::steady_timer sync_timer_;
     rejection_notices rejections_;
+    std::unique_ptr<scaleout::nats_node> nats_;
+    scaleout::stream_order stream_order_;
+    ingest::frame_parser stream_parser_;
 
     bool recovered_ = false;
     bool stopped_ = false;
@@ -127,6 +146,7 @@ private:
 
     counter* frames_applied_ = nullptr;
     counter* journal_errors_ = nullptr;
+    counter* stream_copies_ = nullptr;
     std::vector<counter*> rejected_by_reason_;
 };
 

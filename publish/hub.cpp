@@ -53,18 +53,25 @@ void hub::start_history(std::uint64_t head) {
     take_checkpoints();
 }
 
+void hub::follow_epoch() {
+    if (auto epoch = provider_.epoch(); epoch != epoch_) change_epoch(std::move(epoch), provider_.head());
+}
+
+// Seqs of a new epoch are not comparable with retained ones.
+void hub::change_epoch(std::string epoch, std::uint64_t head) {
+    log_->info("stream epoch changed from '{}' to '{}': history cleared", epoch_, epoch);
+    history_.reset(head);
+    epoch_ = std::move(epoch);
+    // epoch_changed() closes, which leaves subscribers_: iterate a copy.
+    const std::vector<subscriber*> all = subscribers_;
+    for (auto* s : all) s->epoch_changed();
+    timeline_.clear();
+    for (const auto& id : provider_.event_ids()) timeline_.mark_changed(id);
+}
+
 void hub::publish(const feed::derived_event& ev, std::int64_t received_mono_ns) {
-    if (auto epoch = provider_.epoch(); epoch != epoch_) {
-        // Seqs of a new epoch are not comparable with retained ones.
-        log_->info("stream epoch changed from '{}' to '{}': history cleared", epoch_, epoch);
-        history_.reset(ev.seq > 0 ? ev.seq - 1 : 0);
-        epoch_ = std::move(epoch);
-        // epoch_changed() closes, which leaves subscribers_: iterate a copy.
-        const std::vector<subscriber*> all = subscribers_;
-        for (auto* s : all) s->epoch_changed();
-        timeline_.clear();
-        for (const auto& id : provider_.event_ids()) timeline_.mark_changed(id);
-    }
+    if (auto epoch = provider_.epoch(); epoch != epoch_)
+        change_epoch(std::move(epoch), ev.seq > 0 ? ev.seq - 1 : 0);
     metrics_.derived_events[static_cast<std::size_t>(ev.type)]->inc();
     const auto now = clock::now();
     history_entry entry{ev.seq, ev.type, ev.event, make_text_frame(ev.json, ev.seq, received_mono_ns), now};

@@ -44,6 +44,10 @@ public:
     // provider's epoch up to `head`; otherwise forgets it, and events with
     // seq > head count as retained.
     void start_history(std::uint64_t head);
+    // The provider's epoch changed before any event of it (a node on NATS
+    // learns the shared epoch after it starts serving): the history of the
+    // old one goes and its subscribers are closed.
+    void follow_epoch();
 
     void add_connection(connection& c);
     void remove_connection(connection& c);
@@ -103,6 +107,7 @@ public:
     const frame_ptr& pong_reply() const { return pong_reply_; }
 
 private:
+    void change_epoch(std::string epoch, std::uint64_t head);
     using clock = std::chrono::steady_clock;
     void schedule_flush();
     void flush();

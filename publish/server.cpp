@@ -60,6 +60,10 @@ void server::publish(const feed::derived_event& ev, std::int64_t received_mono_n
     hub_->publish(ev, received_mono_ns);
 }
 
+void server::follow_epoch() {
+    hub_->follow_epoch();
+}
+
 void server::stop() {
     if (stopped_) return;
     stopped_ = true;

@@ -51,6 +51,11 @@ public:
     void publish(const feed::derived_event& ev);
     void publish(const feed::derived_event& ev, std::int64_t received_mono_ns);
 
+    // The provider's epoch changed between events (not at one): drops the
+    // history and closes the subscribers of the old epoch at once, so the
+    // first event of the new one does not close those who joined it.
+    void follow_epoch();
+
     // Stops accepting, closes subscribers with 1001 "going away" and HTTP
     // connections. Idempotent.
     void stop();

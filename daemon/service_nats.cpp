@@ -1,0 +1,86 @@
+// The service on NATS JetStream (docs/scale-out.md): ingest publishes what
+// it accepts, and the engine takes its frames from the stream, so every
+// node derives the same events with the same seqs.
+
+#include "base/host_port.hpp"
+#include "daemon/epoch.hpp"
+#include "daemon/service.hpp"
+#include "daemon/wall_clock.hpp"
+
+namespace splitstream::daemon {
+
+bool service::has_feed_sources() const {
+    return !options_.ingest.upstreams.empty() || options_.ingest.listen || options_.adapter_folders;
+}
+
+// No journal and no recovery: the stream is the record, and a node that
+// starts reads it from its first frame. The epoch is the stream's.
+std::optional<std::string> service::start_nats() {
+    if (!options_.journal_path.empty())
+        return "--journal and --nats do not go together: the stream is the record";
+    auto nats = *options_.nats;
+    nats.publish = has_feed_sources();
+    nats.epoch_proposal = new_epoch();
+    scaleout::stream_sink& sink = *this;
+    nats_ = std::make_unique<scaleout::nats_node>(ioc_, std::move(nats), sink, metrics_, logs_.main);
+    if (auto err = nats_->start()) {
+        logs_.main->critical("cannot use NATS: {}", *err);
+        return "cannot use NATS: " + *err;
+    }
+    if (has_feed_sources())
+        ingest_ = std::make_unique<ingest::feed_ingest>(ioc_.get_executor(), options_.ingest, *this, metrics_,
+                                                        logs_.ingest);
+    if (options_.adapter_folders) {
+        adapter_folders_ = std::make_unique<daemon::adapter_folders>(
+            ioc_.get_executor(), *options_.adapter_folders, *ingest_, metrics_, logs_.ingest);
+        if (auto err = adapter_folders_->prepare(options_.journal_path)) {
+            logs_.main->critical("cannot watch the timing system's folder: {}", *err);
+            return "cannot watch the timing system's folder: " + *err;
+        }
+    }
+    recovered_ = true;
+    try {
+        server_->start();
+    } catch (const std::exception& e) {
+        logs_.main->critical("cannot serve: {}", e.what());
+        return std::string("cannot serve: ") + e.what();
+    }
+    if (ingest_) {
+        if (auto err = ingest_->start()) {
+            logs_.main->critical("cannot start ingest: {}", *err);
+            return "cannot start ingest: " + *err;
+        }
+    }
+    if (adapter_folders_) adapter_folders_->start();
+    logs_.main->info("serving the stream of NATS {} on {}, {}", options_.nats->servers.front(),
+                     format_host_port(options_.publish.listen_address, server_->port()),
+                     ingest_ ? "publishing what ingest accepts" : "as a relay");
+    return std::nullopt;
+}
+
+void service::on_stream_epoch(const std::string& epoch) {
+    if (epoch == epoch_) return;
+    epoch_ = epoch;
+    server_->follow_epoch();
+    logs_.main->info("stream epoch {}", epoch_);
+}
+
+// The same rule on every node, on the stream's contents alone: what is
+// applied, refused or skipped here is so everywhere.
+void service::on_stream_frame(std::string_view message_id, std::string_view bytes) {
+    if (stream_order_.offer(message_id) != scaleout::stream_verdict::apply) {
+        stream_copies_->inc();
+        return;
+    }
+    auto parsed = stream_parser_.parse(bytes);
+    if (!parsed.ok()) return count_rejection(parsed.rejected(), parsed.seq, false);
+    const auto& msg = parsed.message();
+    auto result = engine_.apply(msg);
+    if (result.rejected) return count_rejection(*result.rejected, msg.seq, true);
+    last_feed_seq_ = msg.seq;
+    frames_applied_->inc();
+    publish_events(result.events, steady_now_ns());
+    for (const auto& e : result.events) nats_->publish_event(e.event, feed::to_string(e.type), e.seq, e.json);
+}
+
+}  // namespace splitstream::daemon

@@ -1,0 +1,549 @@
+#include "scaleout/nats_node.hpp"
+
+#include <nats/nats.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <vector>
+
+#include "scaleout/event_subject.hpp"
+#include "scaleout/nats_handles.hpp"
+#include "scaleout/stream_order.hpp"
+
+namespace splitstream::scaleout {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// Stored frames read but not yet taken by the loop, at most: past it the
+// reading thread waits, and JetStream's flow control holds the rest.
+constexpr std::size_t handoff_max = 16'384;
+// Stored frames applied per turn of the loop, so subscribers are served
+// while a late node catches up.
+constexpr std::size_t drain_batch = 2'048;
+constexpr auto setup_retry = 250ms;
+constexpr auto refusal_pause = 100ms;
+constexpr std::int64_t api_wait_ms = 2'000;
+constexpr auto close_wait = 3s;
+
+std::string status_text(natsStatus s, jsErrCode code = static_cast<jsErrCode>(0)) {
+    std::string out = natsStatus_GetText(s);
+    if (code != 0) out += " (JetStream error " + std::to_string(static_cast<int>(code)) + ")";
+    return out;
+}
+
+// One frame of the stream as read, on its way to the loop.
+struct stored_frame {
+    std::string id;  // its message id
+    std::string bytes;
+    std::uint64_t stream_seq = 0;
+    std::uint64_t pending = 0;  // frames after it in the stream when it was read
+};
+
+}  // namespace
+
+struct nats_node::shared {
+    std::mutex m;
+    std::condition_variable cv;
+    bool stopping = false;
+    bool connected = false;
+    bool closed = false;
+    int subscriptions_open = 0;
+
+    std::deque<stored_frame> frames;  // read, not yet taken by the loop
+    bool drain_posted = false;
+
+    connection_ptr nc;
+    jetstream_ptr js;
+    subscription_ptr acks;
+    subscription_ptr stream;
+    std::string inbox;  // acknowledgements come to `<inbox>.<publish number>`
+
+    net::io_context& ioc;
+    std::weak_ptr<int> alive;
+    nats_node* node;
+
+    shared(net::io_context& i, std::weak_ptr<int> a, nats_node* n) : ioc(i), alive(std::move(a)), node(n) {}
+
+    // Runs `f` on the node's loop unless the node is gone by then.
+    template <class F>
+    void post(F f) {
+        net::post(ioc, [alive = alive, node = node, f = std::move(f)]() mutable {
+            if (alive.lock()) f(*node);
+        });
+    }
+
+    static void on_connected(natsConnection*, void* closure) {
+        auto& s = *static_cast<shared*>(closure);
+        std::lock_guard lock(s.m);
+        s.connected = true;
+        s.cv.notify_all();
+        s.post([](nats_node& n) { n.link_changed(true); });
+    }
+    static void on_disconnected(natsConnection*, void* closure) {
+        auto& s = *static_cast<shared*>(closure);
+        std::lock_guard lock(s.m);
+        s.connected = false;
+        s.post([](nats_node& n) { n.link_changed(false); });
+    }
+    static void on_closed(natsConnection*, void* closure) {
+        auto& s = *static_cast<shared*>(closure);
+        std::lock_guard lock(s.m);
+        s.closed = true;
+        s.cv.notify_all();
+    }
+    static void on_subscription_done(void* closure) {
+        auto& s = *static_cast<shared*>(closure);
+        std::lock_guard lock(s.m);
+        --s.subscriptions_open;
+        s.cv.notify_all();
+    }
+
+    static void on_ack(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
+        message_ptr owned(msg);
+        auto& s = *static_cast<shared*>(closure);
+        const std::string_view subject = natsMsg_GetSubject(msg);
+        const auto dot = subject.rfind('.');
+        if (dot == std::string_view::npos) return;
+        const std::uint64_t number = std::strtoull(std::string(subject.substr(dot + 1)).c_str(), nullptr, 10);
+        std::string body(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
+        std::lock_guard lock(s.m);
+        if (s.stopping) return;
+        s.post([number, body = std::move(body)](nats_node& n) mutable {
+            n.handle_ack(number, std::move(body));
+        });
+    }
+
+    static void on_stream_message(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
+        message_ptr owned(msg);
+        auto& s = *static_cast<shared*>(closure);
+        stored_frame f;
+        const char* id = nullptr;
+        if (natsMsgHeader_Get(msg, "Nats-Msg-Id", &id) == NATS_OK && id != nullptr) f.id = id;
+        f.bytes.assign(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
+        jsMsgMetaData* raw = nullptr;
+        if (natsMsg_GetMetaData(&raw, msg) == NATS_OK) {
+            metadata_ptr meta(raw);
+            f.stream_seq = meta->Sequence.Stream;
+            f.pending = meta->NumPending;
+        }
+        std::unique_lock lock(s.m);
+        s.cv.wait(lock, [&] { return s.stopping || s.frames.size() < handoff_max; });
+        if (s.stopping) return;
+        s.frames.push_back(std::move(f));
+        if (!s.drain_posted) {
+            s.drain_posted = true;
+            s.post([](nats_node& n) { n.drain_stored(); });
+        }
+    }
+};
+
+nats_node::nats_node(net::io_context& ioc, nats_options options, stream_sink& sink, metrics_registry& metrics,
+                     std::shared_ptr<spdlog::logger> log)
+    : ioc_(ioc),
+      options_(std::move(options)),
+      sink_(sink),
+      log_(std::move(log)),
+      queue_(options_.buffer_frames),
+      ack_timer_(ioc),
+      retry_timer_(ioc) {
+    connected_gauge_ = &metrics.make_gauge("nats_connected", "1 while the node is connected to NATS.");
+    disconnects_ = &metrics.make_counter("nats_disconnects_total", "Connections to NATS lost.");
+    reconnects_ =
+        &metrics.make_counter("nats_reconnects_total", "Connections to NATS made again after a loss.");
+    backlog_ = &metrics.make_gauge("nats_publish_backlog",
+                                   "Accepted feed frames not yet stored in the JetStream stream.");
+    stored_ = &metrics.make_counter("nats_published_total", "Feed frames this node stored in the stream.");
+    duplicates_ =
+        &metrics.make_counter("nats_publish_duplicates_total",
+                              "Feed frames the stream already had (another node stored them first).");
+    refusals_ = &metrics.make_counter("nats_publish_refused_total",
+                                      "Feed frames the stream refused; they are sent again.");
+    resends_ = &metrics.make_counter("nats_publish_timeouts_total",
+                                     "Times the oldest frame out waited too long for its acknowledgement.");
+    dropped_ = &metrics.make_counter("nats_publish_dropped_total",
+                                     "Accepted feed frames lost because the publish buffer was full.");
+    frames_read_ =
+        &metrics.make_counter("nats_stream_frames_total", "Frames read from the JetStream stream.");
+    events_published_ = &metrics.make_counter("nats_events_published_total",
+                                              "Derived events this node put on their NATS subjects.");
+    stream_seq_gauge_ = &metrics.make_gauge("nats_stream_seq", "The stream sequence of the last frame read.");
+}
+
+nats_node::~nats_node() {
+    stop();
+}
+
+std::optional<std::string> nats_node::start() {
+    if (options_.servers.empty()) return "no NATS server given";
+    shared_ = std::make_shared<shared>(ioc_, alive_, this);
+    auto& s = *shared_;
+
+    natsOptions* raw_options = nullptr;
+    if (auto st = natsOptions_Create(&raw_options); st != NATS_OK) return "NATS options: " + status_text(st);
+    options_ptr opts(raw_options);
+    std::vector<const char*> servers;
+    for (const auto& url : options_.servers) servers.push_back(url.c_str());
+    natsStatus st = natsOptions_SetServers(opts.get(), servers.data(), static_cast<int>(servers.size()));
+    if (st == NATS_OK) st = natsOptions_SetName(opts.get(), "splitstream");
+    if (st == NATS_OK) st = natsOptions_SetRetryOnFailedConnect(opts.get(), true, shared::on_connected, &s);
+    if (st == NATS_OK) st = natsOptions_SetMaxReconnect(opts.get(), -1);
+    if (st == NATS_OK) st = natsOptions_SetReconnectWait(opts.get(), options_.reconnect_wait.count());
+    if (st == NATS_OK) st = natsOptions_SetPingInterval(opts.get(), 1'000);
+    if (st == NATS_OK) st = natsOptions_SetMaxPingsOut(opts.get(), 3);
+    if (st == NATS_OK) st = natsOptions_SetDisconnectedCB(opts.get(), shared::on_disconnected, &s);
+    if (st == NATS_OK) st = natsOptions_SetReconnectedCB(opts.get(), shared::on_connected, &s);
+    if (st == NATS_OK) st = natsOptions_SetClosedCB(opts.get(), shared::on_closed, &s);
+    if (st != NATS_OK) return "NATS options: " + status_text(st);
+
+    natsInbox* inbox = nullptr;
+    if (natsInbox_Create(&inbox) != NATS_OK) return "cannot make a NATS inbox";
+    s.inbox = inbox;
+    natsInbox_Destroy(inbox);
+
+    natsConnection* nc = nullptr;
+    st = natsConnection_Connect(&nc, opts.get());
+    if (st != NATS_OK && st != NATS_NOT_YET_CONNECTED) return "cannot connect to NATS: " + status_text(st);
+    s.nc.reset(nc);
+    jsOptions jo;
+    jsOptions_Init(&jo);
+    jo.Wait = api_wait_ms;
+    jsCtx* js = nullptr;
+    if (auto jst = natsConnection_JetStream(&js, nc, &jo); jst != NATS_OK)
+        return "cannot use JetStream: " + status_text(jst);
+    s.js.reset(js);
+    started_ = true;
+    if (st == NATS_OK)
+        shared::on_connected(nc, &s);
+    else
+        log_->warn("NATS is not reachable at {}; trying again every {} ms", options_.servers.front(),
+                   options_.reconnect_wait.count());
+    setup_thread_ = std::thread([this] { set_up(); });
+    arm_ack_timer();
+    return std::nullopt;
+}
+
+// On the setup thread: each step is retried until it works or the node
+// stops; JetStream calls block, so none of them runs on the loop.
+void nats_node::set_up() {
+    auto& s = *shared_;
+    auto wait_connected = [&] {
+        std::unique_lock lock(s.m);
+        s.cv.wait(lock, [&] { return s.stopping || s.connected; });
+        return !s.stopping;
+    };
+    auto pause = [&] {
+        std::unique_lock lock(s.m);
+        return !s.cv.wait_for(lock, setup_retry, [&] { return s.stopping; });
+    };
+    auto retry = [&](const std::string& what, const std::string& why) {
+        log_->warn("NATS: cannot {} yet: {}", what, why);
+        return pause();
+    };
+    jsOptions jo;
+    jsOptions_Init(&jo);
+    jo.Wait = api_wait_ms;
+
+    std::uint64_t join_seq = 0;
+    for (;;) {
+        if (!wait_connected()) return;
+        jsStreamConfig cfg;
+        jsStreamConfig_Init(&cfg);
+        const char* subjects[] = {options_.subject.c_str()};
+        cfg.Name = options_.stream.c_str();
+        cfg.Subjects = subjects;
+        cfg.SubjectsLen = 1;
+        cfg.Storage = js_FileStorage;
+        cfg.Replicas = options_.replicas;
+        cfg.Duplicates = std::chrono::duration_cast<std::chrono::nanoseconds>(options_.dedupe_window).count();
+        jsStreamInfo* raw = nullptr;
+        jsErrCode code = static_cast<jsErrCode>(0);
+        auto st = js_AddStream(&raw, s.js.get(), &cfg, &jo, &code);
+        if (st != NATS_OK && code == JSStreamNameExistErr)  // made by another node with other settings
+            st = js_GetStreamInfo(&raw, s.js.get(), options_.stream.c_str(), &jo, &code);
+        stream_info_ptr info(raw);
+        if (st == NATS_OK) {
+            join_seq = info->State.LastSeq;
+            break;
+        }
+        if (!retry("set up stream " + options_.stream, status_text(st, code))) return;
+    }
+
+    while (options_.publish) {
+        if (!wait_connected()) return;
+        jsStreamConfig cfg;
+        jsStreamConfig_Init(&cfg);
+        const auto all_events = options_.events_prefix + ".>";
+        const char* subjects[] = {all_events.c_str()};
+        cfg.Name = options_.events_stream.c_str();
+        cfg.Subjects = subjects;
+        cfg.SubjectsLen = 1;
+        cfg.Storage = js_FileStorage;
+        cfg.Replicas = options_.replicas;
+        cfg.Duplicates = std::chrono::duration_cast<std::chrono::nanoseconds>(options_.dedupe_window).count();
+        jsStreamInfo* raw = nullptr;
+        jsErrCode code = static_cast<jsErrCode>(0);
+        auto st = js_AddStream(&raw, s.js.get(), &cfg, &jo, &code);
+        stream_info_ptr info(raw);
+        if (st == NATS_OK || code == JSStreamNameExistErr) break;
+        if (!retry("set up stream " + options_.events_stream, status_text(st, code))) return;
+    }
+
+    std::string epoch;
+    for (;;) {
+        if (!wait_connected()) return;
+        kvConfig cfg;
+        kvConfig_Init(&cfg);
+        cfg.Bucket = options_.bucket.c_str();
+        cfg.History = 1;
+        cfg.Replicas = options_.replicas;
+        cfg.StorageType = js_FileStorage;
+        kvStore* raw = nullptr;
+        auto st = js_CreateKeyValue(&raw, s.js.get(), &cfg);
+        if (st != NATS_OK) st = js_KeyValue(&raw, s.js.get(), options_.bucket.c_str());
+        kv_ptr kv(raw);
+        if (st == NATS_OK) {
+            std::uint64_t rev = 0;
+            kvStore_CreateString(&rev, kv.get(), "epoch", options_.epoch_proposal.c_str());  // the first wins
+            kvEntry* entry = nullptr;
+            st = kvStore_Get(&entry, kv.get(), "epoch");
+            kv_entry_ptr owned(entry);
+            if (st == NATS_OK && kvEntry_ValueLen(entry) > 0) {
+                epoch = kvEntry_ValueString(entry);
+                break;
+            }
+        }
+        if (!retry("read the stream epoch from bucket " + options_.bucket, status_text(st))) return;
+    }
+    if (options_.publish) {
+        for (;;) {
+            if (!wait_connected()) return;
+            natsSubscription* raw = nullptr;
+            const auto subject = s.inbox + ".*";
+            auto st = natsConnection_Subscribe(&raw, s.nc.get(), subject.c_str(), shared::on_ack, &s);
+            if (st == NATS_OK) {
+                std::lock_guard lock(s.m);
+                s.acks.reset(raw);
+                ++s.subscriptions_open;
+                natsSubscription_SetOnCompleteCB(raw, shared::on_subscription_done, &s);
+                break;
+            }
+            if (!retry("subscribe to acknowledgements", status_text(st))) return;
+        }
+    }
+
+    s.post([epoch, join_seq](nats_node& n) {
+        n.epoch_ = epoch;
+        n.join_seq_ = join_seq;
+        n.caught_up_ = n.stream_seq_ >= join_seq;
+        n.stream_ready_ = true;
+        n.log_->info("NATS: stream {} ready, epoch {}, {} frames stored", n.options_.stream, epoch, join_seq);
+        n.sink_.on_stream_epoch(epoch);
+        n.pump();
+    });
+
+    for (;;) {
+        if (!wait_connected()) return;
+        jsSubOptions so;
+        jsSubOptions_Init(&so);
+        so.Stream = options_.stream.c_str();
+        so.Ordered = true;
+        so.Config.DeliverPolicy = js_DeliverAll;
+        // Missed heartbeats are how the consumer notices a lost server and
+        // starts again after the last frame it read: 1 s, not the 5 s default.
+        so.Config.Heartbeat = std::chrono::nanoseconds(1s).count();
+        natsSubscription* raw = nullptr;
+        jsErrCode code = static_cast<jsErrCode>(0);
+        auto st = js_Subscribe(&raw, s.js.get(), options_.subject.c_str(), shared::on_stream_message, &s, &jo,
+                               &so, &code);
+        if (st == NATS_OK) {
+            natsSubscription_SetPendingLimits(raw, -1, -1);  // bounded by the handoff and flow control
+            std::lock_guard lock(s.m);
+            s.stream.reset(raw);
+            ++s.subscriptions_open;
+            natsSubscription_SetOnCompleteCB(raw, shared::on_subscription_done, &s);
+            break;
+        }
+        if (!retry("read stream " + options_.stream, status_text(st, code))) return;
+    }
+}
+
+void nats_node::stop() {
+    if (!started_ || stopped_) return;
+    stopped_ = true;
+    ack_timer_.cancel();
+    retry_timer_.cancel();
+    auto& s = *shared_;
+    {
+        std::lock_guard lock(s.m);
+        s.stopping = true;
+        s.cv.notify_all();
+    }
+    if (setup_thread_.joinable()) setup_thread_.join();
+    natsConnection_Close(s.nc.get());
+    {
+        // nats.c's threads make their last calls after Close returns: wait
+        // for them (bounded) before the shared state goes.
+        std::unique_lock lock(s.m);
+        s.cv.wait_for(lock, close_wait, [&] { return s.closed && s.subscriptions_open == 0; });
+    }
+    s.stream.reset();
+    s.acks.reset();
+    s.js.reset();
+    s.nc.reset();
+    connected_ = false;
+    connected_gauge_->set(0);
+}
+
+void nats_node::publish(std::string_view feed_epoch, std::uint64_t seq, std::string bytes) {
+    if (!queue_.offer(message_id(feed_epoch, seq), std::move(bytes))) {
+        dropped_->inc();
+        if (auto skipped = drop_log_.admit())
+            log_->error("NATS publish buffer full ({} frames): feed seq {} not stored (+{} more)",
+                        options_.buffer_frames, seq, *skipped);
+    }
+    backlog_->set(static_cast<std::int64_t>(queue_.size()));
+    pump();
+}
+
+void nats_node::publish_event(std::string_view event, std::string_view type, std::uint64_t seq,
+                              std::string_view json) {
+    // Events of frames stored before this node joined were put out by the
+    // nodes that read them live; a restarted node does not store them again.
+    if (!options_.publish || epoch_.empty() || stopped_ || stream_seq_ <= join_seq_) return;
+    const auto subject = event_subject(options_.events_prefix, event, type);
+    const auto id = message_id(epoch_, seq);
+    natsMsg* raw = nullptr;
+    auto st = natsMsg_Create(&raw, subject.c_str(), nullptr, json.data(), static_cast<int>(json.size()));
+    message_ptr msg(raw);
+    if (st == NATS_OK) st = natsMsgHeader_Set(raw, "Nats-Msg-Id", id.c_str());
+    // While reconnecting, nats.c keeps what is published in its reconnect
+    // buffer and sends it on return.
+    if (st == NATS_OK) st = natsConnection_PublishMsg(shared_->nc.get(), raw);
+    if (st == NATS_OK) events_published_->inc();
+}
+
+void nats_node::link_changed(bool up) {
+    if (up == connected_ || stopped_) return;
+    connected_ = up;
+    connected_gauge_->set(up ? 1 : 0);
+    if (!up) {
+        disconnects_->inc();
+        queue_.rewind();  // what was out may be lost: sent again on return
+        log_->warn("NATS connection lost; {} accepted frames wait for it", queue_.size());
+        return;
+    }
+    if (ever_connected_) {
+        reconnects_->inc();
+        log_->info("NATS connection back; sending {} waiting frames", queue_.size());
+    } else {
+        log_->info("NATS connected");
+    }
+    ever_connected_ = true;
+    pump();
+}
+
+void nats_node::pump() {
+    if (!options_.publish || !connected_ || !stream_ready_ || stopped_) return;
+    const auto now = publish_queue::clock::now();
+    while (auto f = queue_.next(options_.publish_window, now)) {
+        const auto reply = shared_->inbox + "." + std::to_string(f->number);
+        natsMsg* raw = nullptr;
+        auto st = natsMsg_Create(&raw, options_.subject.c_str(), reply.c_str(), f->bytes.data(),
+                                 static_cast<int>(f->bytes.size()));
+        message_ptr msg(raw);
+        if (st == NATS_OK) st = natsMsgHeader_Set(raw, "Nats-Msg-Id", f->id.c_str());
+        if (st == NATS_OK && !f->expected_last.empty())
+            st = natsMsgHeader_Set(raw, "Nats-Expected-Last-Msg-Id", f->expected_last.c_str());
+        if (st == NATS_OK) st = natsConnection_PublishMsg(shared_->nc.get(), raw);
+        if (st != NATS_OK) {  // the connection went: the disconnect callback follows
+            queue_.rewind();
+            return;
+        }
+    }
+}
+
+void nats_node::handle_ack(std::uint64_t number, std::string body) {
+    if (stopped_) return;
+    // A JetStream acknowledgement is {"stream":..,"seq":N[,"duplicate":true]}
+    // or {"error":{..,"err_code":N,..}}; an empty one: nobody answered.
+    if (body.empty() || body.find("\"error\"") != std::string::npos) {
+        refusals_->inc();
+        const bool wrong_last = body.find("\"err_code\":10070") != std::string::npos;
+        if (auto skipped = refusal_log_.admit())
+            log_->warn("NATS refused a feed frame ({}); sending again (+{} more)",
+                       body.empty() ? "no responders" : body, *skipped);
+        queue_.refused(number, wrong_last);
+        retry_timer_.expires_after(refusal_pause);
+        retry_timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](beast::error_code ec) {
+            if (!ec && alive.lock()) pump();
+        });
+        return;
+    }
+    if (body.find("\"duplicate\":true") != std::string::npos)
+        duplicates_->inc();
+    else
+        stored_->inc();
+    queue_.acknowledged(number);
+    backlog_->set(static_cast<std::int64_t>(queue_.size()));
+    pump();
+}
+
+void nats_node::arm_ack_timer() {
+    ack_timer_.expires_after(options_.ack_timeout / 2);
+    ack_timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](beast::error_code ec) {
+        if (ec || !alive.lock() || stopped_) return;
+        if (queue_.rewind_if_overdue(publish_queue::clock::now(), options_.ack_timeout)) {
+            resends_->inc();
+            pump();
+        }
+        arm_ack_timer();
+    });
+}
+
+void nats_node::drain_stored() {
+    std::deque<stored_frame> batch;
+    {
+        std::lock_guard lock(shared_->m);
+        const auto n = std::min(drain_batch, shared_->frames.size());
+        for (std::size_t i = 0; i < n; ++i) {
+            batch.push_back(std::move(shared_->frames.front()));
+            shared_->frames.pop_front();
+        }
+        shared_->drain_posted = !shared_->frames.empty();
+        if (shared_->drain_posted) shared_->post([](nats_node& n) { n.drain_stored(); });
+        shared_->cv.notify_all();
+    }
+    for (auto& f : batch) {
+        if (stopped_) return;
+        stream_seq_ = f.stream_seq;
+        frames_read_->inc();
+        sink_.on_stream_frame(f.id, f.bytes);
+        if (!caught_up_ && stream_ready_ && (f.pending == 0 || stream_seq_ >= join_seq_)) {
+            caught_up_ = true;
+            log_->info("NATS: caught up with stream {} at seq {}", options_.stream, stream_seq_);
+        }
+    }
+    stream_seq_gauge_->set(static_cast<std::int64_t>(stream_seq_));
+}
+
+std::string nats_node::not_ready_reason() const {
+    if (!connected_) return "not connected to NATS";
+    if (epoch_.empty()) return "setting up the JetStream stream";
+    if (!caught_up_)
+        return "catching up with the stream (" + std::to_string(stream_seq_) + " of " +
+               std::to_string(join_seq_) + ")";
+    return {};
+}
+
+std::string nats_node::health_json() const {
+    return std::string("\"nats\":{\"connected\":") + (connected_ ? "true" : "false") +
+           ",\"caught_up\":" + (caught_up_ ? "true" : "false") +
+           ",\"stream_seq\":" + std::to_string(stream_seq_) +
+           ",\"backlog\":" + std::to_string(queue_.size()) + ",\"reason\":\"" + not_ready_reason() + "\"}";
+}
+
+}  // namespace splitstream::scaleout

@@ -1,0 +1,124 @@
+#pragma once
+// One node's link to NATS JetStream (docs/scale-out.md): it publishes the
+// frames its ingest accepted into the feed stream (an ingest node), and it
+// reads the stream back in order for the engine (every node). nats.c runs
+// its own threads; everything they report is posted onto the io_context,
+// so the node's owner sees every call on its own loop, as from a socket.
+//
+// NATS away is a state, not an error: the node connects and reconnects by
+// itself for as long as it lives; meanwhile accepted frames wait in a
+// bounded buffer (publish_queue) and are sent once it is back.
+//
+// Lifetime: construct on the io_context, start(), run the loop; stop() (or
+// the destructor) closes the connection and waits, bounded, for nats.c's
+// last callback; no sink call comes after it.
+
+#include <spdlog/logger.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "base/log_burst.hpp"
+#include "base/metrics.hpp"
+#include "base/net.hpp"
+#include "scaleout/nats_options.hpp"
+#include "scaleout/publish_queue.hpp"
+
+namespace splitstream::scaleout {
+
+// What the node hands its owner, on the io_context.
+class stream_sink {
+public:
+    virtual ~stream_sink() = default;
+    // The derived stream's epoch, shared by every node (kept in the bucket).
+    virtual void on_stream_epoch(const std::string& epoch) = 0;
+    // The next frame of the stream, in stream order.
+    virtual void on_stream_frame(std::string_view message_id, std::string_view bytes) = 0;
+};
+
+class nats_node {
+public:
+    nats_node(net::io_context& ioc, nats_options options, stream_sink& sink, metrics_registry& metrics,
+              std::shared_ptr<spdlog::logger> log);
+    ~nats_node();
+    nats_node(const nats_node&) = delete;
+    nats_node& operator=(const nats_node&) = delete;
+
+    // Starts connecting (in the background: an unreachable server is not an
+    // error); returns why it cannot even try (a bad option).
+    std::optional<std::string> start();
+    void stop();
+
+    // Queues an accepted frame for the stream, message id `<epoch>:<seq>`.
+    void publish(std::string_view feed_epoch, std::uint64_t seq, std::string bytes);
+
+    // An ingest node puts each derived event on its subject, message id
+    // `<stream epoch>:<seq>` (the other ingest node's copy is deduped):
+    // for systems that consume NATS directly. Nothing on a relay.
+    void publish_event(std::string_view event, std::string_view type, std::uint64_t seq,
+                       std::string_view json);
+
+    // Connected, the epoch known and the stream read up to where it was
+    // when the node joined: the node serves a complete stream.
+    bool ready() const { return connected_ && !epoch_.empty() && caught_up_; }
+    // Accepted frames not yet stored.
+    std::size_t backlog() const { return queue_.size(); }
+    // Why not, for /readyz; empty when ready.
+    std::string not_ready_reason() const;
+    // `"nats":{...}` for /healthz and /readyz.
+    std::string health_json() const;
+
+private:
+    // What nats.c's threads touch (under its mutex), and their callbacks.
+    struct shared;
+
+    void set_up();  // the setup thread: stream, bucket, epoch, subscriptions
+    void link_changed(bool up);
+    void drain_stored();
+    void pump();
+    void handle_ack(std::uint64_t number, std::string body);
+    void arm_ack_timer();
+
+    net::io_context& ioc_;
+    nats_options options_;
+    stream_sink& sink_;
+    std::shared_ptr<spdlog::logger> log_;
+    std::shared_ptr<shared> shared_;
+    std::thread setup_thread_;
+    publish_queue queue_;
+    net::steady_timer ack_timer_;
+    net::steady_timer retry_timer_;
+    std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // expires with this object
+
+    bool started_ = false;
+    bool stopped_ = false;
+    bool connected_ = false;
+    bool ever_connected_ = false;
+    bool stream_ready_ = false;  // the stream exists: publishing may start
+    bool caught_up_ = false;
+    std::uint64_t join_seq_ = 0;  // the stream's last seq when this node joined
+    std::uint64_t stream_seq_ = 0;
+    std::string epoch_;
+
+    log_burst drop_log_;
+    log_burst refusal_log_;
+
+    gauge* connected_gauge_ = nullptr;
+    counter* disconnects_ = nullptr;
+    counter* reconnects_ = nullptr;
+    gauge* backlog_ = nullptr;
+    counter* stored_ = nullptr;
+    counter* duplicates_ = nullptr;
+    counter* refusals_ = nullptr;
+    counter* resends_ = nullptr;
+    counter* dropped_ = nullptr;
+    counter* frames_read_ = nullptr;
+    counter* events_published_ = nullptr;
+    gauge* stream_seq_gauge_ = nullptr;
+};
+
+}  // namespace splitstream::scaleout
