@@ -35,6 +35,27 @@ std::string status_text(natsStatus s, jsErrCode code = static_cast<jsErrCode>(0)
     return out;
 }
 
+// Adds the stream `name` over `subject`: on disk, with the node's replicas
+// and duplicate window (the window is what dedupes the ingest nodes'
+// copies). A stream that exists already answers JSStreamNameExistErr.
+natsStatus add_stream(jsCtx* js, jsOptions* jo, const nats_options& o, const std::string& name,
+                      const std::string& subject, stream_info_ptr& info, jsErrCode& code) {
+    jsStreamConfig cfg;
+    jsStreamConfig_Init(&cfg);
+    const char* subjects[] = {subject.c_str()};
+    cfg.Name = name.c_str();
+    cfg.Subjects = subjects;
+    cfg.SubjectsLen = 1;
+    cfg.Storage = js_FileStorage;
+    cfg.Replicas = o.replicas;
+    cfg.Duplicates = std::chrono::duration_cast<std::chrono::nanoseconds>(o.dedupe_window).count();
+    jsStreamInfo* raw = nullptr;
+    code = static_cast<jsErrCode>(0);
+    const auto st = js_AddStream(&raw, js, &cfg, jo, &code);
+    info.reset(raw);
+    return st;
+}
+
 // One frame of the stream as read, on its way to the loop.
 struct stored_frame {
     std::string id;  // its message id
@@ -250,21 +271,14 @@ void nats_node::set_up() {
     std::uint64_t join_seq = 0;
     for (;;) {
         if (!wait_connected()) return;
-        jsStreamConfig cfg;
-        jsStreamConfig_Init(&cfg);
-        const char* subjects[] = {options_.subject.c_str()};
-        cfg.Name = options_.stream.c_str();
-        cfg.Subjects = subjects;
-        cfg.SubjectsLen = 1;
-        cfg.Storage = js_FileStorage;
-        cfg.Replicas = options_.replicas;
-        cfg.Duplicates = std::chrono::duration_cast<std::chrono::nanoseconds>(options_.dedupe_window).count();
-        jsStreamInfo* raw = nullptr;
-        jsErrCode code = static_cast<jsErrCode>(0);
-        auto st = js_AddStream(&raw, s.js.get(), &cfg, &jo, &code);
-        if (st != NATS_OK && code == JSStreamNameExistErr)  // made by another node with other settings
+        stream_info_ptr info;
+        jsErrCode code;
+        auto st = add_stream(s.js.get(), &jo, options_, options_.stream, options_.subject, info, code);
+        if (st != NATS_OK && code == JSStreamNameExistErr) {  // made by another node with other settings
+            jsStreamInfo* raw = nullptr;
             st = js_GetStreamInfo(&raw, s.js.get(), options_.stream.c_str(), &jo, &code);
-        stream_info_ptr info(raw);
+            info.reset(raw);
+        }
         if (st == NATS_OK) {
             join_seq = info->State.LastSeq;
             break;
@@ -274,20 +288,10 @@ void nats_node::set_up() {
 
     while (options_.publish) {
         if (!wait_connected()) return;
-        jsStreamConfig cfg;
-        jsStreamConfig_Init(&cfg);
-        const auto all_events = options_.events_prefix + ".>";
-        const char* subjects[] = {all_events.c_str()};
-        cfg.Name = options_.events_stream.c_str();
-        cfg.Subjects = subjects;
-        cfg.SubjectsLen = 1;
-        cfg.Storage = js_FileStorage;
-        cfg.Replicas = options_.replicas;
-        cfg.Duplicates = std::chrono::duration_cast<std::chrono::nanoseconds>(options_.dedupe_window).count();
-        jsStreamInfo* raw = nullptr;
-        jsErrCode code = static_cast<jsErrCode>(0);
-        auto st = js_AddStream(&raw, s.js.get(), &cfg, &jo, &code);
-        stream_info_ptr info(raw);
+        stream_info_ptr info;
+        jsErrCode code;
+        const auto st = add_stream(s.js.get(), &jo, options_, options_.events_stream,
+                                   options_.events_prefix + ".>", info, code);
         if (st == NATS_OK || code == JSStreamNameExistErr) break;
         if (!retry("set up stream " + options_.events_stream, status_text(st, code))) return;
     }

@@ -307,5 +307,56 @@ TEST(MaxDelayFlag, DefaultsToTwoMinutesAndSetsTheServerOption) {
     EXPECT_THROW(with({"--max-delay", "4000"}), CLI::ValidationError);
 }
 
+// The scale-out flags (docs/scale-out.md, Configuration): without --nats
+// nothing of NATS is set; --nats makes an ingest node, --source nats a
+// relay, and the combinations that cannot work are refused with a message
+// that says why.
+
+TEST(NatsFlags, WithoutNatsTheDaemonHasNoNatsOptions) {
+    const auto r = parse({"--upstream", "ws://127.0.0.1:9000/feed"}).result;
+    ASSERT_TRUE(r.settings) << r.error;
+    EXPECT_FALSE(r.settings->service.nats);
+}
+
+TEST(NatsFlags, NatsWithAnUpstreamIsAnIngestNodeWithTheGivenSettings) {
+    const auto r = parse({"--upstream", "ws://127.0.0.1:9000/feed", "--nats", "nats://n1:4222", "--nats",
+                          "nats://n2:4222", "--nats-replicas", "3", "--nats-dedupe-window-s", "300"})
+                       .result;
+    ASSERT_TRUE(r.settings) << r.error;
+    ASSERT_TRUE(r.settings->service.nats);
+    const auto& n = *r.settings->service.nats;
+    EXPECT_EQ(n.servers, (std::vector<std::string>{"nats://n1:4222", "nats://n2:4222"}));
+    EXPECT_EQ(n.replicas, 3);
+    EXPECT_EQ(n.dedupe_window, std::chrono::seconds(300));
+    EXPECT_EQ(n.stream, scaleout::nats_options{}.stream);
+    EXPECT_EQ(r.settings->service.ingest.upstreams.size(), 1u);
+}
+
+TEST(NatsFlags, SourceNatsIsARelayThatNeedsNoUpstream) {
+    const auto r = parse({"--source", "nats", "--nats", "nats://127.0.0.1:4222"}).result;
+    ASSERT_TRUE(r.settings) << r.error;
+    EXPECT_TRUE(r.settings->service.nats);
+    EXPECT_TRUE(r.settings->service.ingest.upstreams.empty());
+    EXPECT_FALSE(r.settings->service.ingest.listen);
+}
+
+TEST(NatsFlags, CombinationsThatCannotWorkAreRefusedWithTheReason) {
+    EXPECT_EQ(parse({"--source", "nats"}).result.error, "--source nats needs --nats URL");
+    EXPECT_EQ(
+        parse({"--source", "nats", "--nats", "nats://h:4222", "--upstream", "ws://h:1/feed"}).result.error,
+        "--source nats takes the feed from NATS: give no --upstream, --feed-listen or folders");
+    EXPECT_EQ(parse({"--source", "kafka", "--nats", "nats://h:4222"}).result.error,
+              "--source is upstream or nats, got kafka");
+    EXPECT_EQ(
+        parse({"--upstream", "ws://h:1/feed", "--nats", "nats://h:4222", "--journal", "/tmp/j"}).result.error,
+        "--journal and --nats do not go together: the JetStream stream is the record");
+    EXPECT_EQ(parse({"--upstream", "ws://h:1/feed", "--nats", "nats://h:4222", "--nats-replicas", "0"})
+                  .result.error,
+              "--nats-replicas must be 1 to 5");
+    EXPECT_EQ(parse({}).result.error,
+              "give --upstream URL (up to two), --feed-listen HOST:PORT, --lynx-dir DIR or --odf-dir DIR")
+        << "without --nats, the message users know";
+}
+
 }  // namespace
 }  // namespace splitstream::daemon

@@ -117,7 +117,9 @@ struct push_result {
     std::exception_ptr failed;
 };
 
-inline net::awaitable<void> push_frames(tcp::endpoint at, std::vector<std::string> frames) {
+// With a `gap`, one frame every `gap`, as a race runs.
+inline net::awaitable<void> push_frames(tcp::endpoint at, std::vector<std::string> frames,
+                                        std::chrono::milliseconds gap = std::chrono::milliseconds(0)) {
     websocket::stream<beast::tcp_stream> ws(co_await net::this_coro::executor);
     beast::get_lowest_layer(ws).expires_after(2s);
     co_await beast::get_lowest_layer(ws).async_connect(at, net::use_awaitable);
@@ -125,15 +127,22 @@ inline net::awaitable<void> push_frames(tcp::endpoint at, std::vector<std::strin
         req.set(http::field::authorization, std::string("Bearer ") + feed_token);
     }));
     co_await ws.async_handshake("127.0.0.1", "/feed", net::use_awaitable);
-    beast::get_lowest_layer(ws).expires_after(10s);
-    for (const auto& f : frames) co_await ws.async_write(net::buffer(f), net::use_awaitable);
+    net::steady_timer timer(co_await net::this_coro::executor);
+    for (const auto& f : frames) {
+        beast::get_lowest_layer(ws).expires_after(10s);
+        co_await ws.async_write(net::buffer(f), net::use_awaitable);
+        if (gap.count() == 0) continue;
+        timer.expires_after(gap);
+        co_await timer.async_wait(net::use_awaitable);
+    }
     co_await ws.async_close(websocket::close_code::normal, net::use_awaitable);
 }
 
 inline std::shared_ptr<push_result> push(net::io_context& ioc, tcp::endpoint at,
-                                         std::vector<std::string> frames) {
+                                         std::vector<std::string> frames,
+                                         std::chrono::milliseconds gap = std::chrono::milliseconds(0)) {
     auto result = std::make_shared<push_result>();
-    net::co_spawn(ioc, push_frames(at, std::move(frames)), [result](std::exception_ptr e) {
+    net::co_spawn(ioc, push_frames(at, std::move(frames), gap), [result](std::exception_ptr e) {
         result->failed = e;
         result->done = true;
     });

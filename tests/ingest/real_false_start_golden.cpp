@@ -14,6 +14,7 @@
 
 #include "feed/engine.hpp"
 #include "ingest/file_processor.hpp"
+#include "tests/ingest/real_feeds.hpp"
 #include "tests/test_paths.hpp"
 
 namespace fs = std::filesystem;
@@ -70,44 +71,37 @@ std::string ruling_line(simdjson::dom::element e) {
 }  // namespace
 
 TEST(RealFalseStart, FalseStartsAndResultsEqualTheOfficialResults) {
-    const fs::path dir = fs::path(test_paths::source_dir) / "tests" / "data" / "sprints";
-    int checked = 0;
-    for (const auto& entry : fs::directory_iterator(dir)) {
-        const auto name = entry.path().filename().string();
-        if (!name.ends_with(".jsonl")) continue;
-        const fs::path facts_path = dir / (name.substr(0, name.size() - 6) + ".facts.json");
-        ASSERT_TRUE(fs::exists(facts_path)) << name << " has no facts file";
-        SCOPED_TRACE(name);
-        ++checked;
-        const derived d = run_feed(entry.path());
-        EXPECT_EQ(d.rejected, 0u) << "the feed is clean";
-        ASSERT_FALSE(d.last_official.empty()) << "official results";
+    const int checked = splitstream::testing::for_each_real_feed(
+        "sprints", [&](const fs::path& feed_path, const fs::path& facts_path) {
+            const derived d = run_feed(feed_path);
+            EXPECT_EQ(d.rejected, 0u) << "the feed is clean";
+            ASSERT_FALSE(d.last_official.empty()) << "official results";
 
-        simdjson::dom::parser facts_parser, derived_parser;
-        simdjson::dom::element facts = facts_parser.load(facts_path.string());
+            simdjson::dom::parser facts_parser, derived_parser;
+            simdjson::dom::element facts = facts_parser.load(facts_path.string());
 
-        // TR 16.6 / TR 16.8: who false started, with what reaction, and the ruling.
-        std::vector<std::string> expected_fs, got_fs;
-        for (auto x : facts["false_starts"].get_array()) expected_fs.push_back(ruling_line(x));
-        for (const auto& json : d.false_starts) got_fs.push_back(ruling_line(derived_parser.parse(json)));
-        EXPECT_EQ(got_fs, expected_fs);
+            // TR 16.6 / TR 16.8: who false started, with what reaction, and the ruling.
+            std::vector<std::string> expected_fs, got_fs;
+            for (auto x : facts["false_starts"].get_array()) expected_fs.push_back(ruling_line(x));
+            for (const auto& json : d.false_starts) got_fs.push_back(ruling_line(derived_parser.parse(json)));
+            EXPECT_EQ(got_fs, expected_fs);
 
-        // The official results, row by row, and the reaction times the facts print.
-        std::vector<std::string> expected_rows, got_rows, expected_reactions, got_reactions;
-        for (auto row : facts["results"].get_array()) {
-            expected_rows.push_back(row_line(row));
-            if (text_of(row, "reaction") != "-")
-                expected_reactions.push_back(text_of(row, "bib") + " " + text_of(row, "reaction"));
-        }
-        simdjson::dom::element results = derived_parser.parse(d.last_official);
-        for (auto row : results["ranking"].get_array()) {
-            got_rows.push_back(row_line(row));
-            for (const auto& want : expected_reactions)
-                if (want.starts_with(text_of(row, "bib") + " "))
-                    got_reactions.push_back(text_of(row, "bib") + " " + text_of(row, "reaction"));
-        }
-        EXPECT_EQ(got_rows, expected_rows);
-        EXPECT_EQ(got_reactions, expected_reactions);
-    }
+            // The official results, row by row, and the reaction times the facts print.
+            std::vector<std::string> expected_rows, got_rows, expected_reactions, got_reactions;
+            for (auto row : facts["results"].get_array()) {
+                expected_rows.push_back(row_line(row));
+                if (text_of(row, "reaction") != "-")
+                    expected_reactions.push_back(text_of(row, "bib") + " " + text_of(row, "reaction"));
+            }
+            simdjson::dom::element results = derived_parser.parse(d.last_official);
+            for (auto row : results["ranking"].get_array()) {
+                got_rows.push_back(row_line(row));
+                for (const auto& want : expected_reactions)
+                    if (want.starts_with(text_of(row, "bib") + " "))
+                        got_reactions.push_back(text_of(row, "bib") + " " + text_of(row, "reaction"));
+            }
+            EXPECT_EQ(got_rows, expected_rows);
+            EXPECT_EQ(got_reactions, expected_reactions);
+        });
     EXPECT_GE(checked, 1);
 }

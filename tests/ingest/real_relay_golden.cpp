@@ -14,6 +14,7 @@
 #include "feed/engine.hpp"
 #include "feed/marks.hpp"
 #include "ingest/file_processor.hpp"
+#include "tests/ingest/real_feeds.hpp"
 #include "tests/test_paths.hpp"
 
 namespace fs = std::filesystem;
@@ -113,83 +114,76 @@ std::vector<std::string> legs_of(const std::vector<std::string>& events) {
 }  // namespace
 
 TEST(RealRelay, TeamsMarksRecordsAndLegsEqualTheOfficialResults) {
-    const fs::path dir = fs::path(test_paths::source_dir) / "tests" / "data" / "relays";
-    int checked = 0;
-    for (const auto& entry : fs::directory_iterator(dir)) {
-        const auto name = entry.path().filename().string();
-        if (!name.ends_with(".jsonl")) continue;
-        const fs::path facts_path = dir / (name.substr(0, name.size() - 6) + ".facts.json");
-        ASSERT_TRUE(fs::exists(facts_path)) << name << " has no facts file";
-        SCOPED_TRACE(name);
-        ++checked;
-        const derived d = run_feed(entry.path());
-        EXPECT_EQ(d.rejected, 0u) << "the feed is clean";
-        ASSERT_FALSE(d.last_official.empty()) << "official results";
+    const int checked = splitstream::testing::for_each_real_feed(
+        "relays", [&](const fs::path& feed_path, const fs::path& facts_path) {
+            const derived d = run_feed(feed_path);
+            EXPECT_EQ(d.rejected, 0u) << "the feed is clean";
+            ASSERT_FALSE(d.last_official.empty()) << "official results";
 
-        simdjson::ondemand::parser facts_parser;
-        auto facts_text = simdjson::padded_string::load(facts_path.string());
-        auto facts = facts_parser.iterate(facts_text.value());
+            simdjson::ondemand::parser facts_parser;
+            auto facts_text = simdjson::padded_string::load(facts_path.string());
+            auto facts = facts_parser.iterate(facts_text.value());
 
-        std::vector<std::string> expected_rows;
-        for (auto x : facts["results"].get_array()) {
-            std::int64_t place = x["place"];
-            std::string line = std::to_string(place) + " " + str(x["bib"]) + " " + str(x["mark"]) + " " +
-                               str(x["medal"]) + " [" + strings(x["flags"].get_array()) + "] ";
-            for (auto r : x["runners"].get_array()) line += str(r.value()) + ";";
-            expected_rows.push_back(line);
-        }
-        EXPECT_EQ(rows_of(d.last_official), expected_rows);
+            std::vector<std::string> expected_rows;
+            for (auto x : facts["results"].get_array()) {
+                std::int64_t place = x["place"];
+                std::string line = std::to_string(place) + " " + str(x["bib"]) + " " + str(x["mark"]) + " " +
+                                   str(x["medal"]) + " [" + strings(x["flags"].get_array()) + "] ";
+                for (auto r : x["runners"].get_array()) line += str(r.value()) + ";";
+                expected_rows.push_back(line);
+            }
+            EXPECT_EQ(rows_of(d.last_official), expected_rows);
 
-        std::vector<std::string> expected_records, got_records;
-        for (auto x : facts["records"].get_array())
-            expected_records.push_back(str(x["kind"]) + " " + str(x["bib"]) + " " + str(x["mark"]) + " was " +
-                                       str(x["previous"]));
-        for (const auto& json : d.records) {
-            simdjson::ondemand::parser parser;
-            simdjson::padded_string p(json);
-            auto doc = parser.iterate(p);
-            const std::string kind = str(doc["kind"]), bib = str(doc["bib"]), mark = str(doc["mark"]);
-            const std::string previous = str(doc["previous"]["mark"]);
-            got_records.push_back(kind + " " + bib + " " + mark + " was " + previous);
-        }
-        EXPECT_EQ(got_records, expected_records);
+            std::vector<std::string> expected_records, got_records;
+            for (auto x : facts["records"].get_array())
+                expected_records.push_back(str(x["kind"]) + " " + str(x["bib"]) + " " + str(x["mark"]) +
+                                           " was " + str(x["previous"]));
+            for (const auto& json : d.records) {
+                simdjson::ondemand::parser parser;
+                simdjson::padded_string p(json);
+                auto doc = parser.iterate(p);
+                const std::string kind = str(doc["kind"]), bib = str(doc["bib"]), mark = str(doc["mark"]);
+                const std::string previous = str(doc["previous"]["mark"]);
+                got_records.push_back(kind + " " + bib + " " + mark + " was " + previous);
+            }
+            EXPECT_EQ(got_records, expected_records);
 
-        std::vector<std::string> expected_legs;
-        for (auto x : facts["legs"].get_array()) {
-            std::int64_t leg = x["leg"];
-            expected_legs.push_back(str(x["bib"]) + " " + std::to_string(leg) + " " + str(x["runner"]) + " " +
-                                    str(x["time"]));
-        }
-        std::vector<std::string> got_legs = legs_of(d.splits);
-        for (const auto& l : legs_of(d.finishes)) got_legs.push_back(l);
-        EXPECT_EQ(got_legs, expected_legs);
+            std::vector<std::string> expected_legs;
+            for (auto x : facts["legs"].get_array()) {
+                std::int64_t leg = x["leg"];
+                expected_legs.push_back(str(x["bib"]) + " " + std::to_string(leg) + " " + str(x["runner"]) +
+                                        " " + str(x["time"]));
+            }
+            std::vector<std::string> got_legs = legs_of(d.splits);
+            for (const auto& l : legs_of(d.finishes)) got_legs.push_back(l);
+            EXPECT_EQ(got_legs, expected_legs);
 
-        std::vector<std::string> expected_changes, got_changes;
-        for (auto x : facts["leader_changes"].get_array()) {
-            std::int64_t at = x["distance_m"], leg = x["leg"];
-            expected_changes.push_back(std::to_string(at) + " " + str(x["leader"]) + " from " +
-                                       str(x["previous"]) + ", " + str(x["runner"]) + " leg " +
-                                       std::to_string(leg));
-        }
-        for (const auto& json : d.leader_changes) {
-            simdjson::ondemand::parser parser;
-            simdjson::padded_string p(json);
-            auto doc = parser.iterate(p);
-            std::int64_t at = doc["distance_m"];
-            const std::string leader = str(doc["leader"]["bib"]), previous = str(doc["previous"]["bib"]);
-            std::int64_t leg = doc["leg"];
-            const std::string runner = str(doc["runner"]["name"]);
-            got_changes.push_back(std::to_string(at) + " " + leader + " from " + previous + ", " + runner +
-                                  " leg " + std::to_string(leg));
-        }
-        EXPECT_EQ(got_changes, expected_changes);
+            std::vector<std::string> expected_changes, got_changes;
+            for (auto x : facts["leader_changes"].get_array()) {
+                std::int64_t at = x["distance_m"], leg = x["leg"];
+                expected_changes.push_back(std::to_string(at) + " " + str(x["leader"]) + " from " +
+                                           str(x["previous"]) + ", " + str(x["runner"]) + " leg " +
+                                           std::to_string(leg));
+            }
+            for (const auto& json : d.leader_changes) {
+                simdjson::ondemand::parser parser;
+                simdjson::padded_string p(json);
+                auto doc = parser.iterate(p);
+                std::int64_t at = doc["distance_m"];
+                const std::string leader = str(doc["leader"]["bib"]), previous = str(doc["previous"]["bib"]);
+                std::int64_t leg = doc["leg"];
+                const std::string runner = str(doc["runner"]["name"]);
+                got_changes.push_back(std::to_string(at) + " " + leader + " from " + previous + ", " +
+                                      runner + " leg " + std::to_string(leg));
+            }
+            EXPECT_EQ(got_changes, expected_changes);
 
-        std::size_t expected_dq = 0;
-        for (auto x : facts["disqualified"].get_array()) {
-            (void)x;
-            ++expected_dq;
-        }
-        EXPECT_EQ(d.irms.size(), expected_dq);
-    }
+            std::size_t expected_dq = 0;
+            for (auto x : facts["disqualified"].get_array()) {
+                (void)x;
+                ++expected_dq;
+            }
+            EXPECT_EQ(d.irms.size(), expected_dq);
+        });
     EXPECT_GE(checked, 1);
 }

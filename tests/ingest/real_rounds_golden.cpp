@@ -14,6 +14,7 @@
 
 #include "feed/engine.hpp"
 #include "ingest/file_processor.hpp"
+#include "tests/ingest/real_feeds.hpp"
 #include "tests/test_paths.hpp"
 
 namespace fs = std::filesystem;
@@ -79,81 +80,74 @@ std::map<std::string, std::string> marks_of(const std::string& results_json) {
 }  // namespace
 
 TEST(RealRounds, QualifiersAndMarksEqualTheOfficialResults) {
-    const fs::path dir = fs::path(test_paths::source_dir) / "tests" / "data" / "rounds";
-    int checked = 0;
-    for (const auto& entry : fs::directory_iterator(dir)) {
-        const auto name = entry.path().filename().string();
-        if (!name.ends_with(".jsonl")) continue;
-        const fs::path facts_path = dir / (name.substr(0, name.size() - 6) + ".facts.json");
-        ASSERT_TRUE(fs::exists(facts_path)) << name << " has no facts file";
-        SCOPED_TRACE(name);
-        ++checked;
-        const derived d = run_feed(entry.path());
-        EXPECT_EQ(d.rejected, 0u) << "the feed is clean";
-        ASSERT_EQ(d.qualifiers_json.size(), 1u) << "one set of qualifiers, no correction";
+    const int checked = splitstream::testing::for_each_real_feed(
+        "rounds", [&](const fs::path& feed_path, const fs::path& facts_path) {
+            const derived d = run_feed(feed_path);
+            EXPECT_EQ(d.rejected, 0u) << "the feed is clean";
+            ASSERT_EQ(d.qualifiers_json.size(), 1u) << "one set of qualifiers, no correction";
 
-        simdjson::ondemand::parser facts_parser, derived_parser;
-        auto facts_text = simdjson::padded_string::load(facts_path.string());
-        auto facts = facts_parser.iterate(facts_text.value());
-        simdjson::padded_string q_text(d.qualifiers_json.front());
-        auto q = derived_parser.iterate(q_text);
-        std::string_view round = facts["round"];
-        std::string_view derived_round = q["round"];
-        EXPECT_EQ(derived_round, round);
+            simdjson::ondemand::parser facts_parser, derived_parser;
+            auto facts_text = simdjson::padded_string::load(facts_path.string());
+            auto facts = facts_parser.iterate(facts_text.value());
+            simdjson::padded_string q_text(d.qualifiers_json.front());
+            auto q = derived_parser.iterate(q_text);
+            std::string_view round = facts["round"];
+            std::string_view derived_round = q["round"];
+            EXPECT_EQ(derived_round, round);
 
-        std::map<std::string, std::string> expected_marks;  // bib -> Q/q
-        std::vector<std::string> expected, got;
-        for (auto x : facts["qualified"].get_array()) {
-            std::string_view bib = x["bib"], mark = x["mark"], by = x["by"];
-            int64_t heat = x["heat"], place = x["place"];
-            expected.push_back(std::string(bib) + " heat " + std::to_string(heat) + " place " +
-                               std::to_string(place) + " " + std::string(mark) + " " + std::string(by));
-            expected_marks[std::string(bib)] = std::string(by);
-        }
-        for (auto x : q["qualified"].get_array()) {
-            std::string_view bib = x["bib"], mark = x["mark"], by = x["by"];
-            int64_t heat = x["heat"], place = x["place"];
-            got.push_back(std::string(bib) + " heat " + std::to_string(heat) + " place " +
-                          std::to_string(place) + " " + std::string(mark) + " " + std::string(by));
-        }
-        EXPECT_EQ(got, expected);
-        simdjson::ondemand::array tied;
-        EXPECT_NE(q["tied"].get_array().get(tied), simdjson::SUCCESS) << "no ties in this round";
+            std::map<std::string, std::string> expected_marks;  // bib -> Q/q
+            std::vector<std::string> expected, got;
+            for (auto x : facts["qualified"].get_array()) {
+                std::string_view bib = x["bib"], mark = x["mark"], by = x["by"];
+                int64_t heat = x["heat"], place = x["place"];
+                expected.push_back(std::string(bib) + " heat " + std::to_string(heat) + " place " +
+                                   std::to_string(place) + " " + std::string(mark) + " " + std::string(by));
+                expected_marks[std::string(bib)] = std::string(by);
+            }
+            for (auto x : q["qualified"].get_array()) {
+                std::string_view bib = x["bib"], mark = x["mark"], by = x["by"];
+                int64_t heat = x["heat"], place = x["place"];
+                got.push_back(std::string(bib) + " heat " + std::to_string(heat) + " place " +
+                              std::to_string(place) + " " + std::string(mark) + " " + std::string(by));
+            }
+            EXPECT_EQ(got, expected);
+            simdjson::ondemand::array tied;
+            EXPECT_NE(q["tied"].get_array().get(tied), simdjson::SUCCESS) << "no ties in this round";
 
-        // Where the facts give each heat's official results (places, marks,
-        // DNF/DQ in their order), the derived official results equal them.
-        simdjson::ondemand::object official;
-        if (facts["results"].get_object().get(official) == simdjson::SUCCESS) {
-            for (auto heat : official) {
-                const std::string event(std::string_view(heat.unescaped_key()));
-                std::vector<std::string> expected_rows;
-                for (auto row : heat.value().get_array()) {
-                    auto cells = row.get_array();
-                    auto it = cells.begin();
-                    int64_t place = 0;
-                    const bool placed = (*it).get_int64().get(place) == simdjson::SUCCESS;
-                    ++it;
-                    std::string_view bib = *it;
-                    ++it;
-                    std::string_view mark = *it;
-                    expected_rows.push_back((placed ? std::to_string(place) : std::string("-")) + " " +
-                                            std::string(bib) + " " + std::string(mark));
+            // Where the facts give each heat's official results (places, marks,
+            // DNF/DQ in their order), the derived official results equal them.
+            simdjson::ondemand::object official;
+            if (facts["results"].get_object().get(official) == simdjson::SUCCESS) {
+                for (auto heat : official) {
+                    const std::string event(std::string_view(heat.unescaped_key()));
+                    std::vector<std::string> expected_rows;
+                    for (auto row : heat.value().get_array()) {
+                        auto cells = row.get_array();
+                        auto it = cells.begin();
+                        int64_t place = 0;
+                        const bool placed = (*it).get_int64().get(place) == simdjson::SUCCESS;
+                        ++it;
+                        std::string_view bib = *it;
+                        ++it;
+                        std::string_view mark = *it;
+                        expected_rows.push_back((placed ? std::to_string(place) : std::string("-")) + " " +
+                                                std::string(bib) + " " + std::string(mark));
+                    }
+                    ASSERT_TRUE(d.last_official.count(event)) << event << " has official results";
+                    EXPECT_EQ(rows_of(d.last_official.at(event)), expected_rows) << event;
                 }
-                ASSERT_TRUE(d.last_official.count(event)) << event << " has official results";
-                EXPECT_EQ(rows_of(d.last_official.at(event)), expected_rows) << event;
             }
-        }
 
-        // Each heat's official results print Q/q beside the qualifiers only.
-        for (auto heat : facts["heats"].get_object()) {
-            const std::string event(std::string_view(heat.unescaped_key()));
-            ASSERT_TRUE(d.last_official.count(event)) << event << " has official results";
-            for (const auto& [bib, mark] : marks_of(d.last_official.at(event))) {
-                const auto it = expected_marks.find(bib);
-                EXPECT_EQ(mark, it == expected_marks.end() ? "" : it->second)
-                    << "bib " << bib << " in " << event;
+            // Each heat's official results print Q/q beside the qualifiers only.
+            for (auto heat : facts["heats"].get_object()) {
+                const std::string event(std::string_view(heat.unescaped_key()));
+                ASSERT_TRUE(d.last_official.count(event)) << event << " has official results";
+                for (const auto& [bib, mark] : marks_of(d.last_official.at(event))) {
+                    const auto it = expected_marks.find(bib);
+                    EXPECT_EQ(mark, it == expected_marks.end() ? "" : it->second)
+                        << "bib " << bib << " in " << event;
+                }
             }
-        }
-    }
+        });
     EXPECT_GE(checked, 1);
 }

@@ -15,6 +15,7 @@
 
 #include "feed/engine.hpp"
 #include "ingest/file_processor.hpp"
+#include "tests/ingest/real_feeds.hpp"
 #include "tests/test_paths.hpp"
 
 namespace fs = std::filesystem;
@@ -71,16 +72,9 @@ derived run_feed(const fs::path& feed) {
 }  // namespace
 
 TEST(RealWalks, PlacesAndDisqualificationsEqualTheOfficialResults) {
-    const fs::path dir = fs::path(test_paths::source_dir) / "tests" / "data" / "walks";
-    int checked = 0;
-    for (const auto& entry : fs::directory_iterator(dir)) {
-        const auto name = entry.path().filename().string();
-        if (!name.ends_with(".jsonl")) continue;
-        const fs::path facts_path = dir / (name.substr(0, name.size() - 6) + ".facts.json");
-        ASSERT_TRUE(fs::exists(facts_path)) << name << " has no facts file";
-        SCOPED_TRACE(name);
-        ++checked;
-        const derived d = run_feed(entry.path());
+    const int checked = splitstream::testing::for_each_real_feed("walks", [&](const fs::path& feed_path,
+                                                                              const fs::path& facts_path) {
+        const derived d = run_feed(feed_path);
         EXPECT_EQ(d.rejected, 0u) << "the feed is clean";
         ASSERT_FALSE(d.last_official.empty()) << "official results";
 
@@ -133,6 +127,6 @@ TEST(RealWalks, PlacesAndDisqualificationsEqualTheOfficialResults) {
         for (const auto& [bib, cards] : expected_cards)
             EXPECT_EQ(d.red_cards.at(bib), cards) << "red cards of bib " << bib;
         EXPECT_EQ(d.penalty_due, expected_due);
-    }
+    });
     EXPECT_GE(checked, 1);
 }

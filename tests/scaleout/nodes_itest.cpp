@@ -144,7 +144,7 @@ TEST(ScaleOut, ARelayRestartedMidRaceCatchesUpAndItsSubscribersResumeWithoutLoss
 
     const auto all = reference_frames();
     const auto expected = race_events(all);
-    auto pushed = push_at_pace(ioc, ingest.feed_endpoint(), all, 10ms);
+    auto pushed = daemon::testing::push(ioc, ingest.feed_endpoint(), all, 10ms);
     auto before = std::make_shared<ws_client>(ioc);
     before->start((*relay)->port(), "/v1/stream");
     ASSERT_TRUE(run_until(
@@ -246,7 +246,7 @@ TEST(ScaleOut, OneNodeOfAThreeNodeClusterKilledMidRaceTheNodesGoOnAndLoseNothing
         ioc, [&] { return relay->ready() && ingest->ready(); }, 20s));
 
     const auto all = reference_frames();
-    auto pushed = push_at_pace(ioc, ingest.feed_endpoint(), all, 10ms);
+    auto pushed = daemon::testing::push(ioc, ingest.feed_endpoint(), all, 10ms);
     ASSERT_TRUE(run_until(
         ioc, [&] { return relay->head() > 30; }, 10s))
         << "the race is under way";

@@ -60,37 +60,6 @@ inline bool has(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
 
-// A timing system pushing `frames` with `gap` between them, as a race runs.
-inline net::awaitable<void> push_paced(tcp::endpoint at, std::vector<std::string> frames,
-                                       std::chrono::milliseconds gap) {
-    websocket::stream<beast::tcp_stream> ws(co_await net::this_coro::executor);
-    beast::get_lowest_layer(ws).expires_after(2s);
-    co_await beast::get_lowest_layer(ws).async_connect(at, net::use_awaitable);
-    ws.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
-        req.set(http::field::authorization, std::string("Bearer ") + feed_token);
-    }));
-    co_await ws.async_handshake("127.0.0.1", "/feed", net::use_awaitable);
-    net::steady_timer timer(co_await net::this_coro::executor);
-    for (const auto& f : frames) {
-        beast::get_lowest_layer(ws).expires_after(10s);
-        co_await ws.async_write(net::buffer(f), net::use_awaitable);
-        timer.expires_after(gap);
-        co_await timer.async_wait(net::use_awaitable);
-    }
-    co_await ws.async_close(websocket::close_code::normal, net::use_awaitable);
-}
-
-inline std::shared_ptr<daemon::testing::push_result> push_at_pace(net::io_context& ioc, tcp::endpoint at,
-                                                                  std::vector<std::string> frames,
-                                                                  std::chrono::milliseconds gap) {
-    auto result = std::make_shared<daemon::testing::push_result>();
-    net::co_spawn(ioc, push_paced(at, std::move(frames), gap), [result](std::exception_ptr e) {
-        result->failed = e;
-        result->done = true;
-    });
-    return result;
-}
-
 // Runs `ioc` until the stream holds at least `count` frames (bounded); the
 // ids stored then.
 inline std::vector<std::string> wait_stored(net::io_context& ioc, const std::vector<std::string>& urls,
