@@ -155,7 +155,18 @@ using message_body = std::variant<hello_msg, heartbeat_msg, startlist_msg, statu
                                   irm_msg, card_msg, penalty_zone_msg, reaction_msg>;
 
 // New types are appended so the numbers of the others do not move.
-enum class message_type { hello, heartbeat, startlist, status, split, finish, irm, card, penalty_zone, reaction };
+enum class message_type {
+    hello,
+    heartbeat,
+    startlist,
+    status,
+    split,
+    finish,
+    irm,
+    card,
+    penalty_zone,
+    reaction
+};
 
 struct feed_message {
     int version = 1;
