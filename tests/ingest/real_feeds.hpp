@@ -4,9 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
+#include "feed/engine.hpp"
+#include "ingest/file_processor.hpp"
 #include "tests/test_paths.hpp"
 
 namespace splitstream::testing {
@@ -29,6 +33,19 @@ int for_each_real_feed(const std::string& folder, Check check) {
         check(entry.path(), facts);
     }
     return checked;
+}
+
+// Applies a feed file line by line as `process FILE` does, handing each
+// derived event to `on_event`; returns how many lines were rejected.
+template <class OnEvent>
+std::uint64_t apply_real_feed(const std::filesystem::path& feed_file, OnEvent on_event) {
+    std::uint64_t rejected = 0;
+    feed::engine engine;
+    ingest::file_processor processor(engine, on_event, [&](const ingest::line_report&) { ++rejected; });
+    std::ifstream in(feed_file);
+    std::string line;
+    while (std::getline(in, line)) processor.process_line(line);
+    return rejected;
 }
 
 }  // namespace splitstream::testing

@@ -30,37 +30,30 @@ struct derived {
 
 derived run_feed(const fs::path& feed) {
     derived d;
-    feed::engine engine;
-    ingest::file_processor processor(
-        engine,
-        [&](const feed::derived_event& e) {
-            switch (e.type) {
-                case feed::event_type::results:
-                    if (e.json.find("\"official\":true") != std::string::npos) d.last_official = e.json;
-                    break;
-                case feed::event_type::record:
-                    d.records.push_back(e.json);
-                    break;
-                case feed::event_type::split:
-                    d.splits.push_back(e.json);
-                    break;
-                case feed::event_type::finish:
-                    d.finishes.push_back(e.json);
-                    break;
-                case feed::event_type::leader_change:
-                    d.leader_changes.push_back(e.json);
-                    break;
-                case feed::event_type::irm:
-                    d.irms.push_back(e.json);
-                    break;
-                default:
-                    break;
-            }
-        },
-        [&](const ingest::line_report&) { ++d.rejected; });
-    std::ifstream in(feed);
-    std::string line;
-    while (std::getline(in, line)) processor.process_line(line);
+    d.rejected = splitstream::testing::apply_real_feed(feed, [&](const feed::derived_event& e) {
+        switch (e.type) {
+            case feed::event_type::results:
+                if (e.json.find("\"official\":true") != std::string::npos) d.last_official = e.json;
+                break;
+            case feed::event_type::record:
+                d.records.push_back(e.json);
+                break;
+            case feed::event_type::split:
+                d.splits.push_back(e.json);
+                break;
+            case feed::event_type::finish:
+                d.finishes.push_back(e.json);
+                break;
+            case feed::event_type::leader_change:
+                d.leader_changes.push_back(e.json);
+                break;
+            case feed::event_type::irm:
+                d.irms.push_back(e.json);
+                break;
+            default:
+                break;
+        }
+    });
     return d;
 }
 

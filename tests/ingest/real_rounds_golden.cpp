@@ -30,18 +30,11 @@ struct derived {
 
 derived run_feed(const fs::path& feed) {
     derived d;
-    feed::engine engine;
-    ingest::file_processor processor(
-        engine,
-        [&](const feed::derived_event& e) {
-            if (e.type == feed::event_type::qualifiers) d.qualifiers_json.push_back(e.json);
-            if (e.type == feed::event_type::results && e.json.find("\"official\":true") != std::string::npos)
-                d.last_official[e.event] = e.json;
-        },
-        [&](const ingest::line_report&) { ++d.rejected; });
-    std::ifstream in(feed);
-    std::string line;
-    while (std::getline(in, line)) processor.process_line(line);
+    d.rejected = splitstream::testing::apply_real_feed(feed, [&](const feed::derived_event& e) {
+        if (e.type == feed::event_type::qualifiers) d.qualifiers_json.push_back(e.json);
+        if (e.type == feed::event_type::results && e.json.find("\"official\":true") != std::string::npos)
+            d.last_official[e.event] = e.json;
+    });
     return d;
 }
 

@@ -48,24 +48,16 @@ std::int64_t number_of(const std::string& json, const char* key) {
 
 derived run_feed(const fs::path& feed) {
     derived d;
-    feed::engine engine;
-    ingest::file_processor processor(
-        engine,
-        [&](const feed::derived_event& e) {
-            if (e.type == feed::event_type::results && e.json.find("\"official\":true") != std::string::npos)
-                d.last_official = e.json;
-            if (e.type == feed::event_type::irm && e.json.find("\"code\":\"DQ\"") != std::string::npos)
-                d.dq_headline[bib_of(e.json)] = e.text;
-            if (e.type == feed::event_type::card && e.json.find("\"kind\":\"red\"") != std::string::npos)
-                d.red_cards[bib_of(e.json)] = number_of(e.json, "red_cards");
-            if (e.type == feed::event_type::penalty_zone &&
-                e.json.find("\"state\":\"due\"") != std::string::npos)
-                d.penalty_due[bib_of(e.json)] = number_of(e.json, "penalty_ms");
-        },
-        [&](const ingest::line_report&) { ++d.rejected; });
-    std::ifstream in(feed);
-    std::string line;
-    while (std::getline(in, line)) processor.process_line(line);
+    d.rejected = splitstream::testing::apply_real_feed(feed, [&](const feed::derived_event& e) {
+        if (e.type == feed::event_type::results && e.json.find("\"official\":true") != std::string::npos)
+            d.last_official = e.json;
+        if (e.type == feed::event_type::irm && e.json.find("\"code\":\"DQ\"") != std::string::npos)
+            d.dq_headline[bib_of(e.json)] = e.text;
+        if (e.type == feed::event_type::card && e.json.find("\"kind\":\"red\"") != std::string::npos)
+            d.red_cards[bib_of(e.json)] = number_of(e.json, "red_cards");
+        if (e.type == feed::event_type::penalty_zone && e.json.find("\"state\":\"due\"") != std::string::npos)
+            d.penalty_due[bib_of(e.json)] = number_of(e.json, "penalty_ms");
+    });
     return d;
 }
 

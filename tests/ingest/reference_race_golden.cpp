@@ -15,6 +15,7 @@
 
 #include "feed/engine.hpp"
 #include "ingest/file_processor.hpp"
+#include "tests/ingest/real_feeds.hpp"
 #include "tests/test_paths.hpp"
 
 namespace fs = std::filesystem;
@@ -32,35 +33,28 @@ struct derived {
 
 derived run_feed(const fs::path& feed) {
     derived d;
-    feed::engine engine;
     simdjson::ondemand::parser json;
-    ingest::file_processor processor(
-        engine,
-        [&](const feed::derived_event& e) {
-            simdjson::padded_string p(e.json);
-            auto doc = json.iterate(p);
-            if (e.type == feed::event_type::split && int64_t(doc["position"]) == 1) {
-                std::string_view bib = doc["bib"];
-                d.leader_at[std::to_string(int64_t(doc["distance_m"]))] = std::string(bib);
-            } else if (e.type == feed::event_type::record) {
-                std::string_view kind = doc["kind"];
-                std::string_view bib = doc["bib"];
-                d.claims.emplace(std::string(kind), std::string(bib));
-            } else if (e.type == feed::event_type::results && bool(doc["official"])) {
-                d.official.clear();
-                d.places.clear();
-                for (auto row : doc["ranking"].get_array()) {
-                    std::string_view bib = row["bib"], mark = row["mark"];
-                    d.official.emplace_back(std::string(bib), std::string(mark));
-                    int64_t place = 0;
-                    if (row["place"].get_int64().get(place) == simdjson::SUCCESS) d.places.push_back(place);
-                }
+    d.rejected = splitstream::testing::apply_real_feed(feed, [&](const feed::derived_event& e) {
+        simdjson::padded_string p(e.json);
+        auto doc = json.iterate(p);
+        if (e.type == feed::event_type::split && int64_t(doc["position"]) == 1) {
+            std::string_view bib = doc["bib"];
+            d.leader_at[std::to_string(int64_t(doc["distance_m"]))] = std::string(bib);
+        } else if (e.type == feed::event_type::record) {
+            std::string_view kind = doc["kind"];
+            std::string_view bib = doc["bib"];
+            d.claims.emplace(std::string(kind), std::string(bib));
+        } else if (e.type == feed::event_type::results && bool(doc["official"])) {
+            d.official.clear();
+            d.places.clear();
+            for (auto row : doc["ranking"].get_array()) {
+                std::string_view bib = row["bib"], mark = row["mark"];
+                d.official.emplace_back(std::string(bib), std::string(mark));
+                int64_t place = 0;
+                if (row["place"].get_int64().get(place) == simdjson::SUCCESS) d.places.push_back(place);
             }
-        },
-        [&](const ingest::line_report&) { ++d.rejected; });
-    std::ifstream in(feed);
-    std::string line;
-    while (std::getline(in, line)) processor.process_line(line);
+        }
+    });
     return d;
 }
 
