@@ -28,6 +28,7 @@ hub::hub(net::io_context& ioc, state_provider& provider, server_options options,
       control_(metrics_, *log_),
       history_(options_.history_max_events, options_.history_max_bytes),
       flush_timer_(ioc),
+      pacer_(options_.fanout_max_delay),
       ping_frame_(make_control_frame(ws_opcode::ping, {})),
       pong_reply_(make_text_frame(R"({"type":"pong"})")),
       read_scratch_(64 * 1024),
@@ -88,11 +89,12 @@ void hub::publish(const feed::derived_event& ev, std::int64_t received_mono_ns) 
 
 void hub::schedule_flush() {
     const auto now = clock::now();
-    if (now >= next_flush_at_) {
+    const auto due = pacer_.due(now);
+    if (due <= now) {
         net::post(ioc_, [this] { flush(); });
         return;
     }
-    flush_timer_.expires_at(std::min(next_flush_at_, now + options_.fanout_max_delay));
+    flush_timer_.expires_at(due);
     // The hub outlives the io_context's work only until the server is gone;
     // a cancelled wait touches nothing.
     flush_timer_.async_wait([this](beast::error_code ec) {
@@ -117,10 +119,7 @@ void hub::flush() {
     for (auto* s : to_kick_) s->kick();
     to_kick_.clear();
     const auto end = clock::now();
-    // Adaptive corking: a fan-out that took d waits d before the next one,
-    // so while the loop is busy with writes the events pile up and each
-    // subscriber gets them in one gather write instead of one write each.
-    next_flush_at_ = end + std::min<clock::duration>(end - start, options_.fanout_max_delay);
+    pacer_.flushed(start, end);
     metrics_.queue_bytes.set(queued_bytes_);
     metrics_.history_events.set(static_cast<std::int64_t>(history_.size()));
     metrics_.history_bytes.set(static_cast<std::int64_t>(history_.bytes()));

@@ -20,6 +20,7 @@
 #include "publish/connection.hpp"
 #include "publish/control_desk.hpp"
 #include "publish/delayed_subscriber.hpp"
+#include "publish/flush_pacer.hpp"
 #include "publish/frame.hpp"
 #include "publish/history.hpp"
 #include "publish/publish_metrics.hpp"
@@ -133,8 +134,8 @@ private:
     std::vector<history_entry> pending_;  // published this turn, not yet fanned out
     bool flush_scheduled_ = false;
     net::steady_timer flush_timer_;
-    clock::time_point next_flush_at_{};  // corking: no fan-out before this
-    std::vector<subscriber*> to_kick_;   // offered frames, no write in flight
+    flush_pacer pacer_;                 // corking: when the next fan-out may run
+    std::vector<subscriber*> to_kick_;  // offered frames, no write in flight
     bool stopping_ = false;
 
     connection* first_connection_ = nullptr;  // a list through the connections

@@ -1,0 +1,56 @@
+// The corking rule (docs/publish.md, "Frames and writes"): a fan-out that
+// took d holds back the next one by d only while events crowd in.
+
+#include "publish/flush_pacer.hpp"
+
+#include <gtest/gtest.h>
+
+namespace splitstream::publish {
+namespace {
+
+using namespace std::chrono_literals;
+using clock = flush_pacer::clock;
+
+const clock::time_point t0{1s};
+
+TEST(flush_pacer, the_first_event_goes_out_at_once) {
+    flush_pacer p(20ms);
+    EXPECT_EQ(p.due(t0), t0);
+}
+
+// 100 subscribers at 1,000 events a second: a fan-out of 0.5 ms, the next
+// event 0.5 ms after it ended, the loop idle in between.
+TEST(flush_pacer, an_event_that_finds_the_loop_idle_is_not_held_back) {
+    flush_pacer p(20ms);
+    p.flushed(t0, t0 + 500us);
+    EXPECT_EQ(p.due(t0 + 1ms), t0 + 1ms);
+    // Even inside what used to be the corking window.
+    EXPECT_EQ(p.due(t0 + 700us), t0 + 700us);
+}
+
+// As fast as possible: the next event was read while the writes ran and is
+// processed right after them; it waits as long as the fan-out took, so the
+// events behind it join the same writes.
+TEST(flush_pacer, an_event_right_after_a_fan_out_waits_as_long_as_it_took) {
+    flush_pacer p(20ms);
+    p.flushed(t0, t0 + 4ms);
+    EXPECT_EQ(p.due(t0 + 4ms + 10us), t0 + 8ms);
+    EXPECT_EQ(p.due(t0 + 4ms + 999us), t0 + 8ms);
+    // A quarter of the fan-out later the loop was idle: at once.
+    EXPECT_EQ(p.due(t0 + 5ms), t0 + 5ms);
+}
+
+TEST(flush_pacer, the_wait_never_exceeds_the_maximum_delay) {
+    flush_pacer p(20ms);
+    p.flushed(t0, t0 + 100ms);
+    EXPECT_EQ(p.due(t0 + 100ms + 1ms), t0 + 120ms);
+}
+
+TEST(flush_pacer, a_maximum_delay_of_zero_sends_every_event_at_once) {
+    flush_pacer p(0ms);
+    p.flushed(t0, t0 + 4ms);
+    EXPECT_EQ(p.due(t0 + 4ms + 10us), t0 + 4ms + 10us);
+}
+
+}  // namespace
+}  // namespace splitstream::publish
