@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Fan-out against the peers, in one run (docs/benchmarks.md, "Fan-out
+# against the peers"): the harness of ../shared/tools/fanout-bench measures
+# uWebSockets, NATS, nchan and this build's `splitstream serve` (plain and
+# `batch=1` subscribers) in its scenarios a-c, pinned (server on CPU 0,
+# harness on CPU 1), each peer in turn, RUNS rounds.
+#
+# The measured run is at real-time priority (SCHED_FIFO 50, inherited by
+# every server and the harness alike), so that builds or tests elsewhere on
+# the machine do not preempt whoever is being measured: on a shared 2-core
+# machine this is what makes figures of one run comparable. It does not
+# make them comparable with figures of another day.
+#
+#   bench/fanout_peers.sh
+# Environment: SPLITSTREAM_BIN (build/bench/tools/splitstream/splitstream),
+# UWS_SRC and USOCKETS_SRC (checkouts of uWebSockets and uSockets: the uws
+# peer is built from them, and left out without them), SCENARIOS ("a b c"),
+# RUNS (2), CLIENT_ARGS (e.g. "--stamp scheduled"), WORK (a copy of the
+# harness and its results: /tmp/splitstream-fanout).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+harness=${HARNESS:-$root/../shared/tools/fanout-bench}
+work=${WORK:-/tmp/splitstream-fanout}
+bin=$(realpath "${SPLITSTREAM_BIN:-$root/build/bench/tools/splitstream/splitstream}")
+[ -x "$bin" ] || { echo "no splitstream at $bin: build it or set SPLITSTREAM_BIN" >&2; exit 2; }
+
+# The harness writes its build and results beside itself: work on a copy.
+mkdir -p "$work"
+cp -r "$harness/." "$work/"
+if [ -n "${UWS_SRC:-}" ] && [ ! -x "$work/build/uws-relay" ]; then
+    UWS_SRC=$UWS_SRC USOCKETS_SRC=${USOCKETS_SRC:?set USOCKETS_SRC with UWS_SRC} bash "$work/build-uws.sh"
+fi
+peers="nats nchan splitstream splitstream-batch"
+[ -x "$work/build/uws-relay" ] && peers="uws $peers"
+
+# Installs the peers and builds the harness at normal priority (a short
+# warm-up run of one peer), then measures at real-time priority.
+(cd "$work" && PEERS=nchan SCENARIOS=a PLACEMENTS=pinned RUNS=1 OUT=results/warm-up bash run-peers.sh >/dev/null)
+out=results/$(date -u +%Y%m%d-%H%M%S)
+(cd "$work" && chrt -f 50 env SKIP_INSTALL=1 SPLITSTREAM_BIN="$bin" UWS_RELAY="$work/build/uws-relay" \
+    PEERS="$peers" SCENARIOS="${SCENARIOS:-a b c}" PLACEMENTS=pinned RUNS="${RUNS:-2}" \
+    CLIENT_ARGS="${CLIENT_ARGS:-}" OUT="$out" bash run-peers.sh)
+echo "results: $work/$out (summary.md, results.jsonl, machine.txt)"
