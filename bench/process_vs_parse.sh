@@ -9,7 +9,9 @@
 #   bench/process_vs_parse.sh [BUILD_DIR]      (default build/bench)
 #
 # Environment: ROUNDS (7), CPU (1), FEED (a temporary file; kept when
-# given), ATHLETES and SPLIT_ROUNDS (24 x 41667: 1,000,011 lines).
+# given), ATHLETES and SPLIT_ROUNDS (24 x 41667: 1,000,011 lines),
+# SPLITSTREAM (the program to time; default BUILD_DIR's, e.g. an older
+# build to compare).
 set -euo pipefail
 
 build=${1:-build/bench}
@@ -17,6 +19,7 @@ rounds=${ROUNDS:-7}
 cpu=${CPU:-1}
 athletes=${ATHLETES:-24}
 split_rounds=${SPLIT_ROUNDS:-41667}
+splitstream=${SPLITSTREAM:-$build/tools/splitstream/splitstream}
 for bin in tools/splitstream/splitstream bench/road_race_file bench/bare_parse_file; do
     [[ -x $build/$bin ]] || { echo "missing $build/$bin: ninja -C $build splitstream road_race_file bare_parse_file" >&2; exit 2; }
 done
@@ -51,11 +54,11 @@ for r in $(seq "$rounds"); do
     # Alternate which goes first, so neither always meets the machine's
     # state after the other.
     if ((r % 2)); then
-        p=$(run_us "$build/tools/splitstream/splitstream" process "$feed")
+        p=$(run_us "$splitstream" process "$feed")
         b=$(run_us "$build/bench/bare_parse_file" "$feed")
     else
         b=$(run_us "$build/bench/bare_parse_file" "$feed")
-        p=$(run_us "$build/tools/splitstream/splitstream" process "$feed")
+        p=$(run_us "$splitstream" process "$feed")
     fi
     ratio=$(awk -v p="$p" -v b="$b" 'BEGIN { printf "%.2f", p / b }')
     process_times+=("$p") parse_times+=("$b") ratios+=("$ratio")
