@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bench/bare_parse.hpp"
 #include "bench/synthetic_road_race.hpp"
 #include "feed/engine.hpp"
 #include "ingest/file_processor.hpp"
@@ -59,74 +60,15 @@ std::size_t total_bytes(const std::vector<std::string>& lines) {
     return n;
 }
 
-// Reads every value of a document, as a consumer that uses all of it would.
-simdjson::error_code touch(ondemand::value v) {
-    ondemand::json_type t;
-    if (auto e = v.type().get(t)) return e;
-    switch (t) {
-        case ondemand::json_type::object: {
-            ondemand::object obj;
-            if (auto e = v.get_object().get(obj)) return e;
-            for (auto field : obj) {
-                std::string_view key;
-                if (auto e = field.unescaped_key().get(key)) return e;
-                benchmark::DoNotOptimize(key);
-                if (auto e = touch(field.value())) return e;
-            }
-            return simdjson::SUCCESS;
-        }
-        case ondemand::json_type::array: {
-            ondemand::array arr;
-            if (auto e = v.get_array().get(arr)) return e;
-            for (auto element : arr) {
-                ondemand::value ev;
-                if (auto e = element.get(ev)) return e;
-                if (auto e = touch(ev)) return e;
-            }
-            return simdjson::SUCCESS;
-        }
-        case ondemand::json_type::number: {
-            ondemand::number n;
-            if (auto e = v.get_number().get(n)) return e;
-            benchmark::DoNotOptimize(n);
-            return simdjson::SUCCESS;
-        }
-        case ondemand::json_type::string: {
-            std::string_view s;
-            if (auto e = v.get_string().get(s)) return e;
-            benchmark::DoNotOptimize(s);
-            return simdjson::SUCCESS;
-        }
-        case ondemand::json_type::boolean: {
-            bool b = false;
-            if (auto e = v.get_bool().get(b)) return e;
-            benchmark::DoNotOptimize(b);
-            return simdjson::SUCCESS;
-        }
-        case ondemand::json_type::null:
-            return simdjson::SUCCESS;
-    }
-    return simdjson::SUCCESS;
-}
-
 void bare_parse(benchmark::State& state, const std::vector<std::string>& lines) {
     // Padded copies made up front: the bare parse pays for no copy.
     std::vector<simdjson::padded_string> padded(lines.begin(), lines.end());
     ondemand::parser parser;
     std::int64_t errors = 0;
     for (auto _ : state) {
-        for (auto& line : padded) {
-            ondemand::document doc;
-            ondemand::object obj;
-            if (parser.iterate(line).get(doc) || doc.get_object().get(obj)) {
-                ++errors;
-                continue;
-            }
-            for (auto field : obj) {
-                std::string_view key;
-                if (field.unescaped_key().get(key) || touch(field.value())) ++errors;
-            }
-        }
+        for (auto& line : padded)
+            errors += !bench::bare_parse_line(parser, line.data(), line.size(),
+                                              line.size() + simdjson::SIMDJSON_PADDING);
     }
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(lines.size()));
     state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(total_bytes(lines)));

@@ -293,22 +293,24 @@ void race::emit_split(int i, const split_msg& m, const split_outcome& s, emitter
     const mark_text time = print_mark(m.elapsed_ms, def_.course);
 
     // Built in a reused buffer: one split event per message is the hot path.
+    // The words are views so that appending them takes no strlen.
+    using namespace std::string_view_literals;
     std::string& text = headline_;
     if (is_team(i)) {
         relay_split_text(i, m, s, text);
     } else if (s.position == 1) {
         text.assign(a.headline);
-        text += " leads at ";
+        text += " leads at "sv;
         race_text::append_metres(text, m.distance_m);
-        text += " in ";
+        text += " in "sv;
         text += time.view();
     } else {
         text.assign(a.headline);
         text += ' ';
         race_text::append_ordinal(text, s.position);
-        text += " at ";
+        text += " at "sv;
         race_text::append_metres(text, m.distance_m);
-        text += ", ";
+        text += ", "sv;
         text += print_gap(s.behind_ms, def_.course).view();
     }
     // Written by hand rather than member by member: this is the event of

@@ -20,8 +20,9 @@ inline void append_int(std::string& out, std::int64_t v) {
     out.append(buf, static_cast<std::size_t>(r.ptr - buf));
 }
 
-// "st", "nd", "rd" or "th", as 1st, 12th, 22nd, 113th.
-inline const char* ordinal_suffix(int n) {
+// "st", "nd", "rd" or "th", as 1st, 12th, 22nd, 113th. Views, not C
+// strings: appending them needs no strlen.
+inline std::string_view ordinal_suffix(int n) {
     const int tens = n % 100;
     if (tens >= 11 && tens <= 13) return "th";
     switch (n % 10) {
@@ -45,7 +46,7 @@ inline void append_ordinal(std::string& out, int n) {
 // "800 m".
 inline void append_metres(std::string& out, std::int64_t m) {
     append_int(out, m);
-    out += " m";
+    out += std::string_view(" m");
 }
 
 std::string ordinal(int n);

@@ -40,8 +40,9 @@ simdjson::error_code collect_object(ondemand::value v, const char* buffer_end, L
     ondemand::object obj;
     if (auto e = v.get_object().get(obj)) return e;
     for (auto field_result : obj) {
-        ondemand::field f;
-        if (auto e = std::move(field_result).get(f)) return e;
+        if (auto e = field_result.error()) return e;
+        // Not copied out, as in frame_parser.cpp's walk.
+        ondemand::field&& f = std::move(field_result).value_unsafe();
         std::string_view key;
         if (auto e = key_of(f, buffer_end, key)) return e;
         Slot which = lookup(key);

@@ -150,8 +150,9 @@ inline simdjson::error_code validate(ondemand::value v, int depth) {
         ondemand::object obj;
         if (auto e = v.get_object().get(obj)) return e;
         for (auto field_result : obj) {
-            ondemand::field f;
-            if (auto e = std::move(field_result).get(f)) return e;
+            if (auto e = field_result.error()) return e;
+            // Not copied out, as in frame_parser.cpp's walk.
+            ondemand::field&& f = std::move(field_result).value_unsafe();
             std::string_view key;
             if (auto e = f.unescaped_key().get(key)) return e;
             if (auto e = validate(f.value(), depth + 1)) return e;

@@ -103,3 +103,43 @@ TEST(Process, GarbageLinesAreReportedAndChangeNothing) {
     EXPECT_NE(slurp(dir / "mixed.err").find("rejected " + std::to_string(garbage.size())), std::string::npos);
     fs::remove_all(dir);
 }
+
+// `process` reads its input in large blocks and splits the lines itself: a
+// line cut by a block boundary, a line longer than a block, and a last line
+// with no newline are each still one line, from a file as from a pipe.
+TEST(Process, LinesAcrossReadBlocksAreWhole) {
+    const fs::path feed = splitstream::test_paths::reference_feed();
+    const fs::path dir = fs::temp_directory_path() / ("splitstream-blocks-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const auto good = lines_of(slurp(feed));
+    ASSERT_GT(good.size(), 100u);
+    // An unknown field makes every line 20 kB, so the 1 MiB reads end inside
+    // lines; one frame of 1.5 MiB is refused as over the 1 MiB frame limit.
+    const std::string pad = "{\"pad\":\"" + std::string(20000, 'x') + "\",";
+    std::string padded;
+    for (std::size_t i = 0; i < good.size(); ++i) {
+        if (i == good.size() / 2) padded += pad + "\"big\":\"" + std::string(1500000, 'y') + "\"}\n";
+        padded += pad + good[i].substr(1);
+        if (i + 1 < good.size()) padded += '\n';
+    }
+    std::ofstream(dir / "padded.jsonl", std::ios::binary) << padded;
+
+    ASSERT_EQ(run("process " + feed.string() + " >" + (dir / "clean.out").string() + " 2>/dev/null"), 0);
+    ASSERT_EQ(run("process " + (dir / "padded.jsonl").string() + " >" + (dir / "file.out").string() + " 2>" +
+                  (dir / "file.err").string()),
+              0);
+    ASSERT_EQ(std::system(("cat " + (dir / "padded.jsonl").string() + " | " + SPLITSTREAM_BINARY +
+                           " process >" + (dir / "pipe.out").string() + " 2>" + (dir / "pipe.err").string())
+                              .c_str()),
+              0);
+    const auto clean = slurp(dir / "clean.out");
+    EXPECT_GT(clean.size(), 10000u);
+    // Compared as booleans: a mismatch would print 60 kB of events twice.
+    EXPECT_TRUE(slurp(dir / "file.out") == clean);
+    EXPECT_TRUE(slurp(dir / "pipe.out") == clean);
+    const auto err = slurp(dir / "file.err");
+    EXPECT_NE(err.find("lines " + std::to_string(good.size() + 1) + ", applied"), std::string::npos) << err;
+    EXPECT_NE(err.find("rejected too_large: 1"), std::string::npos) << err;
+    EXPECT_EQ(slurp(dir / "pipe.err"), err);
+    fs::remove_all(dir);
+}

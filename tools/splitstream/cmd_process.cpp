@@ -1,14 +1,14 @@
 // splitstream process: a recorded feed (JSON Lines) in, derived events out.
 
-#include <array>
-#include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <span>
-#include <string>
-#include <vector>
-
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "feed/engine.hpp"
 #include "ingest/file_processor.hpp"
@@ -23,22 +23,49 @@ struct process_options {
     bool quiet = false;
 };
 
+// Hands the processor every whole line of each read: a file goes in large
+// batches, a live pipe line by line as it arrives (a read returns what the
+// pipe holds). The lines are views into the read buffer, not copies. A
+// last line without a newline counts too. False on a read error.
+bool read_lines(int fd, ingest::file_processor& processor) {
+    std::vector<char> buffer(1 << 20);  // doubled for a longer line
+    std::vector<std::string_view> lines;
+    std::size_t held = 0;  // bytes of an unfinished line at the buffer's start
+    for (;;) {
+        if (held == buffer.size()) buffer.resize(buffer.size() * 2);
+        const ssize_t n = ::read(fd, buffer.data() + held, buffer.size() - held);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return false;
+        if (n == 0) break;
+        const std::size_t end = held + static_cast<std::size_t>(n);
+        std::size_t start = 0;
+        lines.clear();
+        while (const void* nl = std::memchr(buffer.data() + start, '\n', end - start)) {
+            const auto stop = static_cast<std::size_t>(static_cast<const char*>(nl) - buffer.data());
+            lines.emplace_back(buffer.data() + start, stop - start);
+            start = stop + 1;
+        }
+        processor.process_lines(lines);
+        held = end - start;
+        std::memmove(buffer.data(), buffer.data() + start, held);
+    }
+    if (held > 0) processor.process_line(std::string_view(buffer.data(), held));
+    return true;
+}
+
 int run_process(const process_options& o) {
-    std::ifstream file;
-    std::istream* in = &std::cin;
+    int fd = STDIN_FILENO;
     if (o.input != "-") {
-        file.open(o.input, std::ios::binary);
-        if (!file) {
+        fd = ::open(o.input.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
             std::fprintf(stderr, "splitstream process: cannot read %s\n", o.input.c_str());
             return 2;
         }
-        in = &file;
     } else if (::isatty(STDIN_FILENO) == 1)
         // Otherwise a user who forgot the file sees a command that hangs.
         std::fprintf(stderr,
                      "splitstream process: reading the feed from the terminal (JSON Lines; Ctrl-D ends); "
                      "give a FILE or pipe one in\n");
-    std::ios::sync_with_stdio(false);
     feed::engine engine;
     std::string out;
     out.reserve(1 << 16);
@@ -64,23 +91,11 @@ int run_process(const process_options& o) {
                              static_cast<unsigned long long>(r.line), seq.c_str(),
                              feed::to_string(r.rejected->reason), r.rejected->detail.c_str());
         });
-    // Lines go to the processor in batches of what has already been read: a
-    // file in whole batches, a live pipe line by line as each arrives.
-    constexpr std::size_t batch = ingest::file_processor::batch_lines;
-    std::vector<std::string> lines(batch);
-    std::array<std::string_view, batch> views;
-    std::size_t n = 0;
-    while (std::getline(*in, lines[n])) {
-        views[n] = lines[n];
-        if (++n == batch || in->rdbuf()->in_avail() <= 0) {
-            processor.process_lines(std::span(views.data(), n));
-            n = 0;
-        }
-    }
-    processor.process_lines(std::span(views.data(), n));
+    const bool read_error = !read_lines(fd, processor);
+    if (fd != STDIN_FILENO) ::close(fd);
     flush();
     std::fflush(stdout);
-    if (in->bad()) {
+    if (read_error) {
         std::fprintf(stderr, "splitstream process: read error on %s\n", o.input.c_str());
         return 2;
     }
