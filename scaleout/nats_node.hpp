@@ -27,18 +27,9 @@
 #include "base/net.hpp"
 #include "scaleout/nats_options.hpp"
 #include "scaleout/publish_queue.hpp"
+#include "scaleout/stream_sink.hpp"
 
 namespace splitstream::scaleout {
-
-// What the node hands its owner, on the io_context.
-class stream_sink {
-public:
-    virtual ~stream_sink() = default;
-    // The derived stream's epoch, shared by every node (kept in the bucket).
-    virtual void on_stream_epoch(const std::string& epoch) = 0;
-    // The next frame of the stream, in stream order.
-    virtual void on_stream_frame(std::string_view message_id, std::string_view bytes) = 0;
-};
 
 class nats_node {
 public:
