@@ -19,7 +19,7 @@
 
 #include "bench/synthetic_road_race.hpp"
 #include "daemon/service.hpp"
-#include "scaleout/nats_node.hpp"
+#include "scaleout/nats_loader.hpp"
 
 namespace {
 
@@ -61,7 +61,13 @@ int main(int argc, char** argv) {
         counting_sink sink;
         auto publisher = options;
         publisher.publish = true;
-        scaleout::nats_node node(ioc, publisher, sink, metrics, quiet("publish"));
+        auto loaded = scaleout::load_nats_link(SPLITSTREAM_NATS_MODULE,
+                                               {ioc, publisher, sink, metrics, quiet("publish")});
+        if (!loaded.link) {
+            std::fprintf(stderr, "%s\n", loaded.error.c_str());
+            return 1;
+        }
+        auto& node = *loaded.link;
         if (auto err = node.start()) {
             std::fprintf(stderr, "%s\n", err->c_str());
             return 1;
@@ -93,6 +99,7 @@ int main(int argc, char** argv) {
     relay.publish.listen_address = "127.0.0.1";
     relay.publish.listen_port = 0;
     relay.nats = options;
+    relay.nats_module = SPLITSTREAM_NATS_MODULE;
     daemon::service svc(ioc, relay, {quiet("main"), quiet("ingest"), quiet("publish"), quiet("replay")});
     const auto start = clock_type::now();
     if (auto err = svc.start()) {

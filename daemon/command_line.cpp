@@ -147,6 +147,10 @@ command_line::command_line(CLI::App& app, serve_settings defaults)
                    "Accepted frames kept while NATS is away, at most")
         ->capture_default_str()
         ->group(sc);
+    app.add_option("--nats-buffer-events", nats_.buffer_events,
+                   "Derived events kept for their NATS subjects while NATS is away, at most")
+        ->capture_default_str()
+        ->group(sc);
     add_duration<std::chrono::seconds>(app, "--nats-dedupe-window-s", nats_.dedupe_window,
                                        "JetStream drops a second copy of a frame within this window")
         ->group(sc);
@@ -339,6 +343,7 @@ std::optional<std::string> command_line::resolve() {
             return "--journal and --nats do not go together: the JetStream stream is the record";
         if (nats_.replicas < 1 || nats_.replicas > 5) return "--nats-replicas must be 1 to 5";
         if (nats_.buffer_frames == 0) return "--nats-buffer-frames must be at least 1";
+        if (nats_.buffer_events == 0) return "--nats-buffer-events must be at least 1";
         settings_.service.nats = nats_;
     }
 

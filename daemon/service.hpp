@@ -34,7 +34,7 @@
 #include "publish/server.hpp"
 #include "publish/state_provider.hpp"
 #include "replay/journal_writer.hpp"
-#include "scaleout/nats_node.hpp"
+#include "scaleout/nats_link.hpp"
 #include "scaleout/stream_order.hpp"
 
 namespace splitstream::daemon {
@@ -54,6 +54,9 @@ struct service_options {
     // comes from the JetStream stream, and the frames this node's ingest
     // accepts (if it has any source) go into it. No journal then.
     std::optional<scaleout::nats_options> nats{};
+    // The NATS module to load for it; empty: where scaleout::nats_module_path
+    // finds it (beside the program, or as SPLITSTREAM_NATS_MODULE says).
+    std::string nats_module{};
 };
 
 struct service_logs {
@@ -135,7 +138,7 @@ private:
     std::unique_ptr<daemon::adapter_folders> adapter_folders_;
     net::steady_timer sync_timer_;
     rejection_notices rejections_;
-    std::unique_ptr<scaleout::nats_node> nats_;
+    std::unique_ptr<scaleout::nats_link> nats_;
     scaleout::stream_order stream_order_;
     ingest::frame_parser stream_parser_;
 

@@ -2,10 +2,14 @@
 // it accepts, and the engine takes its frames from the stream, so every
 // node derives the same events with the same seqs.
 
+#include <filesystem>
+
 #include "base/host_port.hpp"
 #include "daemon/epoch.hpp"
+#include "daemon/installed_pages.hpp"
 #include "daemon/service.hpp"
 #include "daemon/wall_clock.hpp"
+#include "scaleout/nats_loader.hpp"
 
 namespace splitstream::daemon {
 
@@ -22,7 +26,14 @@ std::optional<std::string> service::start_nats() {
     nats.publish = has_feed_sources();
     nats.epoch_proposal = new_epoch();
     scaleout::stream_sink& sink = *this;
-    nats_ = std::make_unique<scaleout::nats_node>(ioc_, std::move(nats), sink, metrics_, logs_.main);
+    const auto module = options_.nats_module.empty() ? scaleout::nats_module_path(this_program())
+                                                     : std::filesystem::path(options_.nats_module);
+    auto loaded = scaleout::load_nats_link(module, {ioc_, std::move(nats), sink, metrics_, logs_.main});
+    if (!loaded.link) {
+        logs_.main->critical("cannot use NATS: {}", loaded.error);
+        return "cannot use NATS: " + loaded.error;
+    }
+    nats_ = std::move(loaded.link);
     if (auto err = nats_->start()) {
         logs_.main->critical("cannot use NATS: {}", *err);
         return "cannot use NATS: " + *err;

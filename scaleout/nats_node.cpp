@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "scaleout/event_subject.hpp"
+#include "scaleout/jetstream_ack.hpp"
 #include "scaleout/nats_handles.hpp"
 #include "scaleout/stream_order.hpp"
 
@@ -55,6 +56,9 @@ natsStatus add_stream(jsCtx* js, jsOptions* jo, const nats_options& o, const std
     info.reset(raw);
     return st;
 }
+
+// Reply subjects: `<inbox>.<n>` for feed frame n, `<inbox>.e<n>` for event n.
+constexpr char event_ack_mark = 'e';
 
 // One frame of the stream as read, on its way to the loop.
 struct stored_frame {
@@ -129,12 +133,18 @@ struct nats_node::shared {
         const std::string_view subject = natsMsg_GetSubject(msg);
         const auto dot = subject.rfind('.');
         if (dot == std::string_view::npos) return;
-        const std::uint64_t number = std::strtoull(std::string(subject.substr(dot + 1)).c_str(), nullptr, 10);
+        auto token = subject.substr(dot + 1);
+        const bool event = !token.empty() && token.front() == event_ack_mark;
+        if (event) token.remove_prefix(1);
+        const std::uint64_t number = std::strtoull(std::string(token).c_str(), nullptr, 10);
         std::string body(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
         std::lock_guard lock(s.m);
         if (s.stopping) return;
-        s.post([number, body = std::move(body)](nats_node& n) mutable {
-            n.handle_ack(number, std::move(body));
+        s.post([number, event, body = std::move(body)](nats_node& n) mutable {
+            if (event)
+                n.handle_event_ack(number, std::move(body));
+            else
+                n.handle_ack(number, std::move(body));
         });
     }
 
@@ -169,8 +179,10 @@ nats_node::nats_node(net::io_context& ioc, nats_options options, stream_sink& si
       sink_(sink),
       log_(std::move(log)),
       queue_(options_.buffer_frames),
+      events_(options_.buffer_events),
       ack_timer_(ioc),
-      retry_timer_(ioc) {
+      retry_timer_(ioc),
+      event_retry_timer_(ioc) {
     connected_gauge_ = &metrics.make_gauge("nats_connected", "1 while the node is connected to NATS.");
     disconnects_ = &metrics.make_counter("nats_disconnects_total", "Connections to NATS lost.");
     reconnects_ =
@@ -190,7 +202,19 @@ nats_node::nats_node(net::io_context& ioc, nats_options options, stream_sink& si
     frames_read_ =
         &metrics.make_counter("nats_stream_frames_total", "Frames read from the JetStream stream.");
     events_published_ = &metrics.make_counter("nats_events_published_total",
-                                              "Derived events this node put on their NATS subjects.");
+                                              "Derived events this node stored on their NATS subjects.");
+    events_backlog_ =
+        &metrics.make_gauge("nats_events_backlog", "Derived events not yet stored on their NATS subjects.");
+    event_duplicates_ = &metrics.make_counter(
+        "nats_events_duplicates_total",
+        "Derived events the events stream already had (another node stored them first).");
+    event_refusals_ = &metrics.make_counter("nats_events_refused_total",
+                                            "Derived events the events stream refused; they are sent again.");
+    event_resends_ = &metrics.make_counter(
+        "nats_events_timeouts_total", "Times the oldest event out waited too long for its acknowledgement.");
+    events_dropped_ =
+        &metrics.make_counter("nats_events_dropped_total",
+                              "Derived events not put on their subjects because the event buffer was full.");
     stream_seq_gauge_ = &metrics.make_gauge("nats_stream_seq", "The stream sequence of the last frame read.");
 }
 
@@ -380,6 +404,7 @@ void nats_node::stop() {
     stopped_ = true;
     ack_timer_.cancel();
     retry_timer_.cancel();
+    event_retry_timer_.cancel();
     auto& s = *shared_;
     {
         std::lock_guard lock(s.m);
@@ -418,16 +443,15 @@ void nats_node::publish_event(std::string_view event, std::string_view type, std
     // Events of frames stored before this node joined were put out by the
     // nodes that read them live; a restarted node does not store them again.
     if (!options_.publish || epoch_.empty() || stopped_ || stream_seq_ <= join_seq_) return;
-    const auto subject = event_subject(options_.events_prefix, event, type);
-    const auto id = message_id(epoch_, seq);
-    natsMsg* raw = nullptr;
-    auto st = natsMsg_Create(&raw, subject.c_str(), nullptr, json.data(), static_cast<int>(json.size()));
-    message_ptr msg(raw);
-    if (st == NATS_OK) st = natsMsgHeader_Set(raw, "Nats-Msg-Id", id.c_str());
-    // While reconnecting, nats.c keeps what is published in its reconnect
-    // buffer and sends it on return.
-    if (st == NATS_OK) st = natsConnection_PublishMsg(shared_->nc.get(), raw);
-    if (st == NATS_OK) events_published_->inc();
+    if (!events_.offer(message_id(epoch_, seq), std::string(json),
+                       event_subject(options_.events_prefix, event, type))) {
+        events_dropped_->inc();
+        if (auto skipped = event_drop_log_.admit())
+            log_->error("NATS event buffer full ({} events): event seq {} not put on its subject (+{} more)",
+                        options_.buffer_events, seq, *skipped);
+    }
+    events_backlog_->set(static_cast<std::int64_t>(events_.size()));
+    pump_events();
 }
 
 void nats_node::link_changed(bool up) {
@@ -437,7 +461,9 @@ void nats_node::link_changed(bool up) {
     if (!up) {
         disconnects_->inc();
         queue_.rewind();  // what was out may be lost: sent again on return
-        log_->warn("NATS connection lost; {} accepted frames wait for it", queue_.size());
+        events_.rewind();
+        log_->warn("NATS connection lost; {} accepted frames and {} derived events wait for it",
+                   queue_.size(), events_.size());
         return;
     }
     if (ever_connected_) {
@@ -448,46 +474,61 @@ void nats_node::link_changed(bool up) {
     }
     ever_connected_ = true;
     pump();
+    pump_events();
 }
 
 void nats_node::pump() {
     if (!options_.publish || !connected_ || !stream_ready_ || stopped_) return;
     const auto now = publish_queue::clock::now();
     while (auto f = queue_.next(options_.publish_window, now)) {
-        const auto reply = shared_->inbox + "." + std::to_string(f->number);
-        natsMsg* raw = nullptr;
-        auto st = natsMsg_Create(&raw, options_.subject.c_str(), reply.c_str(), f->bytes.data(),
-                                 static_cast<int>(f->bytes.size()));
-        message_ptr msg(raw);
-        if (st == NATS_OK) st = natsMsgHeader_Set(raw, "Nats-Msg-Id", f->id.c_str());
-        if (st == NATS_OK && !f->expected_last.empty())
-            st = natsMsgHeader_Set(raw, "Nats-Expected-Last-Msg-Id", f->expected_last.c_str());
-        if (st == NATS_OK) st = natsConnection_PublishMsg(shared_->nc.get(), raw);
-        if (st != NATS_OK) {  // the connection went: the disconnect callback follows
-            queue_.rewind();
+        if (!send(options_.subject, shared_->inbox + "." + std::to_string(f->number), *f)) {
+            queue_.rewind();  // the connection went: the disconnect callback follows
             return;
         }
     }
 }
 
+// As pump(), for the derived events; each goes on its own subject.
+void nats_node::pump_events() {
+    if (!options_.publish || !connected_ || !stream_ready_ || stopped_) return;
+    const auto now = publish_queue::clock::now();
+    while (auto e = events_.next(options_.publish_window, now)) {
+        const auto reply = shared_->inbox + "." + event_ack_mark + std::to_string(e->number);
+        if (!send(e->subject, reply, *e)) {
+            events_.rewind();
+            return;
+        }
+    }
+}
+
+bool nats_node::send(const std::string& subject, const std::string& reply, const outgoing_frame& f) {
+    natsMsg* raw = nullptr;
+    auto st = natsMsg_Create(&raw, subject.c_str(), reply.c_str(), f.bytes.data(),
+                             static_cast<int>(f.bytes.size()));
+    message_ptr msg(raw);
+    if (st == NATS_OK) st = natsMsgHeader_Set(raw, "Nats-Msg-Id", f.id.c_str());
+    if (st == NATS_OK && !f.expected_last.empty())
+        st = natsMsgHeader_Set(raw, "Nats-Expected-Last-Msg-Id", f.expected_last.c_str());
+    if (st == NATS_OK) st = natsConnection_PublishMsg(shared_->nc.get(), raw);
+    return st == NATS_OK;
+}
+
 void nats_node::handle_ack(std::uint64_t number, std::string body) {
     if (stopped_) return;
-    // A JetStream acknowledgement is {"stream":..,"seq":N[,"duplicate":true]}
-    // or {"error":{..,"err_code":N,..}}; an empty one: nobody answered.
-    if (body.empty() || body.find("\"error\"") != std::string::npos) {
+    const auto ack = read_jetstream_ack(body);
+    if (ack.refused) {
         refusals_->inc();
-        const bool wrong_last = body.find("\"err_code\":10070") != std::string::npos;
         if (auto skipped = refusal_log_.admit())
             log_->warn("NATS refused a feed frame ({}); sending again (+{} more)",
                        body.empty() ? "no responders" : body, *skipped);
-        queue_.refused(number, wrong_last);
+        queue_.refused(number, ack.wrong_last);
         retry_timer_.expires_after(refusal_pause);
         retry_timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](beast::error_code ec) {
             if (!ec && alive.lock()) pump();
         });
         return;
     }
-    if (body.find("\"duplicate\":true") != std::string::npos)
+    if (ack.duplicate)
         duplicates_->inc();
     else
         stored_->inc();
@@ -496,13 +537,42 @@ void nats_node::handle_ack(std::uint64_t number, std::string body) {
     pump();
 }
 
+void nats_node::handle_event_ack(std::uint64_t number, std::string body) {
+    if (stopped_) return;
+    const auto ack = read_jetstream_ack(body);
+    if (ack.refused) {
+        event_refusals_->inc();
+        if (auto skipped = event_refusal_log_.admit())
+            log_->warn("NATS refused a derived event ({}); sending again (+{} more)",
+                       body.empty() ? "no responders" : body, *skipped);
+        events_.refused(number, ack.wrong_last);
+        event_retry_timer_.expires_after(refusal_pause);
+        event_retry_timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](beast::error_code ec) {
+            if (!ec && alive.lock()) pump_events();
+        });
+        return;
+    }
+    if (ack.duplicate)
+        event_duplicates_->inc();
+    else
+        events_published_->inc();
+    events_.acknowledged(number);
+    events_backlog_->set(static_cast<std::int64_t>(events_.size()));
+    pump_events();
+}
+
 void nats_node::arm_ack_timer() {
     ack_timer_.expires_after(options_.ack_timeout / 2);
     ack_timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](beast::error_code ec) {
         if (ec || !alive.lock() || stopped_) return;
-        if (queue_.rewind_if_overdue(publish_queue::clock::now(), options_.ack_timeout)) {
+        const auto now = publish_queue::clock::now();
+        if (queue_.rewind_if_overdue(now, options_.ack_timeout)) {
             resends_->inc();
             pump();
+        }
+        if (events_.rewind_if_overdue(now, options_.ack_timeout)) {
+            event_resends_->inc();
+            pump_events();
         }
         arm_ack_timer();
     });
@@ -547,7 +617,9 @@ std::string nats_node::health_json() const {
     return std::string("\"nats\":{\"connected\":") + (connected_ ? "true" : "false") +
            ",\"caught_up\":" + (caught_up_ ? "true" : "false") +
            ",\"stream_seq\":" + std::to_string(stream_seq_) +
-           ",\"backlog\":" + std::to_string(queue_.size()) + ",\"reason\":\"" + not_ready_reason() + "\"}";
+           ",\"backlog\":" + std::to_string(queue_.size()) +
+           ",\"events_backlog\":" + std::to_string(events_.size()) + ",\"reason\":\"" + not_ready_reason() +
+           "\"}";
 }
 
 }  // namespace splitstream::scaleout

@@ -27,18 +27,9 @@
 #include "base/net.hpp"
 #include "scaleout/nats_options.hpp"
 #include "scaleout/publish_queue.hpp"
+#include "scaleout/stream_sink.hpp"
 
 namespace splitstream::scaleout {
-
-// What the node hands its owner, on the io_context.
-class stream_sink {
-public:
-    virtual ~stream_sink() = default;
-    // The derived stream's epoch, shared by every node (kept in the bucket).
-    virtual void on_stream_epoch(const std::string& epoch) = 0;
-    // The next frame of the stream, in stream order.
-    virtual void on_stream_frame(std::string_view message_id, std::string_view bytes) = 0;
-};
 
 class nats_node {
 public:
@@ -58,7 +49,8 @@ public:
 
     // An ingest node puts each derived event on its subject, message id
     // `<stream epoch>:<seq>` (the other ingest node's copy is deduped):
-    // for systems that consume NATS directly. Nothing on a relay.
+    // for systems that consume NATS directly. Nothing on a relay. Queued and
+    // acknowledged as the frames are, in a queue of their own.
     void publish_event(std::string_view event, std::string_view type, std::uint64_t seq,
                        std::string_view json);
 
@@ -80,7 +72,12 @@ private:
     void link_changed(bool up);
     void drain_stored();
     void pump();
+    void pump_events();
+    // Publishes `f` with a reply subject for its acknowledgement; false when
+    // the connection is gone.
+    bool send(const std::string& subject, const std::string& reply, const outgoing_frame& f);
     void handle_ack(std::uint64_t number, std::string body);
+    void handle_event_ack(std::uint64_t number, std::string body);
     void arm_ack_timer();
 
     net::io_context& ioc_;
@@ -90,8 +87,10 @@ private:
     std::shared_ptr<shared> shared_;
     std::thread setup_thread_;
     publish_queue queue_;
+    publish_queue events_;  // derived events, each with its subject
     net::steady_timer ack_timer_;
     net::steady_timer retry_timer_;
+    net::steady_timer event_retry_timer_;
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // expires with this object
 
     bool started_ = false;
@@ -106,6 +105,8 @@ private:
 
     log_burst drop_log_;
     log_burst refusal_log_;
+    log_burst event_drop_log_;
+    log_burst event_refusal_log_;
 
     gauge* connected_gauge_ = nullptr;
     counter* disconnects_ = nullptr;
@@ -118,6 +119,11 @@ private:
     counter* dropped_ = nullptr;
     counter* frames_read_ = nullptr;
     counter* events_published_ = nullptr;
+    gauge* events_backlog_ = nullptr;
+    counter* event_duplicates_ = nullptr;
+    counter* event_refusals_ = nullptr;
+    counter* event_resends_ = nullptr;
+    counter* events_dropped_ = nullptr;
     gauge* stream_seq_gauge_ = nullptr;
 };
 

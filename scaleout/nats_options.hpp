@@ -23,7 +23,10 @@ struct nats_options {
     std::chrono::seconds dedupe_window{120};
     // Accepted frames not yet stored, at most: the buffer an outage fills.
     std::size_t buffer_frames = 1'000'000;
-    std::size_t publish_window = 1'000;            // frames out without an acknowledgement
+    // Derived events not yet stored on their subjects, at most (an ingest
+    // node; they wait only while NATS is away after their frame was read).
+    std::size_t buffer_events = 1'000'000;
+    std::size_t publish_window = 1'000;            // frames (and events) out without an acknowledgement
     std::chrono::milliseconds ack_timeout{2'000};  // then they are sent again
     std::chrono::milliseconds reconnect_wait{250};
     bool publish = false;  // an ingest node: its accepted frames go into the stream

@@ -2,13 +2,14 @@
 
 namespace splitstream::scaleout {
 
-bool publish_queue::offer(std::string id, std::string bytes) {
+bool publish_queue::offer(std::string id, std::string bytes, std::string subject) {
     if (frames_.size() >= max_frames_) return false;
     entry e;
     e.frame.number = next_number_++;
     e.frame.expected_last = last_id_;
     e.frame.id = std::move(id);
     e.frame.bytes = std::move(bytes);
+    e.frame.subject = std::move(subject);
     last_id_ = e.frame.id;
     frames_.push_back(std::move(e));
     return true;

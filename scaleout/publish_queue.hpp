@@ -30,6 +30,7 @@ struct outgoing_frame {
     std::string id;             // `<feed epoch>:<seq>`
     std::string expected_last;  // the id stored before it, or empty: no expectation
     std::string bytes;
+    std::string subject;  // where it goes; empty: the queue owner's one subject
 };
 
 class publish_queue {
@@ -39,7 +40,7 @@ public:
     explicit publish_queue(std::size_t max_frames) : max_frames_(max_frames) {}
 
     // Queues a frame; false when the queue is full (nothing changes then).
-    bool offer(std::string id, std::string bytes);
+    bool offer(std::string id, std::string bytes, std::string subject = {});
 
     // The next frame to send, or nullopt when all are out or `window` are
     // unacknowledged. Marks it sent at `now`.

@@ -14,6 +14,7 @@ namespace splitstream::test_paths {
 extern const char* const source_dir;
 extern const char* const shared_dir;
 extern const char* const binary;
+extern const char* const nats_module;  // libsplitstream_nats.so, beside the program
 
 // The reference race's timing feed (shared/data/feeds).
 inline std::filesystem::path reference_feed() {

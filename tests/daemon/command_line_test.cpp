@@ -320,7 +320,8 @@ TEST(NatsFlags, WithoutNatsTheDaemonHasNoNatsOptions) {
 
 TEST(NatsFlags, NatsWithAnUpstreamIsAnIngestNodeWithTheGivenSettings) {
     const auto r = parse({"--upstream", "ws://127.0.0.1:9000/feed", "--nats", "nats://n1:4222", "--nats",
-                          "nats://n2:4222", "--nats-replicas", "3", "--nats-dedupe-window-s", "300"})
+                          "nats://n2:4222", "--nats-replicas", "3", "--nats-dedupe-window-s", "300",
+                          "--nats-buffer-events", "5000"})
                        .result;
     ASSERT_TRUE(r.settings) << r.error;
     ASSERT_TRUE(r.settings->service.nats);
@@ -328,6 +329,7 @@ TEST(NatsFlags, NatsWithAnUpstreamIsAnIngestNodeWithTheGivenSettings) {
     EXPECT_EQ(n.servers, (std::vector<std::string>{"nats://n1:4222", "nats://n2:4222"}));
     EXPECT_EQ(n.replicas, 3);
     EXPECT_EQ(n.dedupe_window, std::chrono::seconds(300));
+    EXPECT_EQ(n.buffer_events, 5000u);
     EXPECT_EQ(n.stream, scaleout::nats_options{}.stream);
     EXPECT_EQ(r.settings->service.ingest.upstreams.size(), 1u);
 }
@@ -353,6 +355,9 @@ TEST(NatsFlags, CombinationsThatCannotWorkAreRefusedWithTheReason) {
     EXPECT_EQ(parse({"--upstream", "ws://h:1/feed", "--nats", "nats://h:4222", "--nats-replicas", "0"})
                   .result.error,
               "--nats-replicas must be 1 to 5");
+    EXPECT_EQ(parse({"--upstream", "ws://h:1/feed", "--nats", "nats://h:4222", "--nats-buffer-events", "0"})
+                  .result.error,
+              "--nats-buffer-events must be at least 1");
     EXPECT_EQ(parse({}).result.error,
               "give --upstream URL (up to two), --feed-listen HOST:PORT, --lynx-dir DIR or --odf-dir DIR")
         << "without --nats, the message users know";

@@ -31,6 +31,16 @@ TEST(PublishQueue, EachFrameNamesTheOneBeforeItAsTheExpectedLast) {
     EXPECT_EQ(second->bytes, "b");
 }
 
+TEST(PublishQueue, EachDerivedEventKeepsItsOwnSubject) {
+    publish_queue q(10);
+    ASSERT_TRUE(q.offer("x:1", "{}", "splitstream.events.M1500-F.startlist"));
+    ASSERT_TRUE(q.offer("x:2", "{}", "splitstream.events.M1500-F.split"));
+    EXPECT_EQ(q.next(10, t0)->subject, "splitstream.events.M1500-F.startlist");
+    EXPECT_EQ(q.next(10, t0)->subject, "splitstream.events.M1500-F.split");
+    q.rewind();
+    EXPECT_EQ(q.next(10, t0)->subject, "splitstream.events.M1500-F.startlist") << "sent again where it goes";
+}
+
 TEST(PublishQueue, AFullQueueRefusesAndKeepsWhatItHas) {
     publish_queue q(2);
     EXPECT_TRUE(q.offer("e:1", "a"));

@@ -11,6 +11,7 @@
 
 #include "tests/daemon/daemon_test_support.hpp"
 #include "tests/scaleout/nats_fixture.hpp"
+#include "tests/test_paths.hpp"
 
 namespace splitstream::scaleout::testing {
 
@@ -45,14 +46,14 @@ inline scaleout::nats_options nats_at(std::vector<std::string> urls, int replica
 inline daemon::service_options ingest_node(std::vector<std::string> urls, int replicas = 1) {
     auto o = push_options();
     o.nats = nats_at(std::move(urls), replicas);
+    o.nats_module = test_paths::nats_module;
     return o;
 }
 
 // A relay: no feed of its own, only the stream.
 inline daemon::service_options relay_node(std::vector<std::string> urls, int replicas = 1) {
-    auto o = push_options();
+    auto o = ingest_node(std::move(urls), replicas);
     o.ingest.listen.reset();
-    o.nats = nats_at(std::move(urls), replicas);
     return o;
 }
 

@@ -55,6 +55,7 @@ public:
     child_process& operator=(const child_process&) = delete;
 
     bool running() const { return pid_ > 0; }
+    pid_t pid() const { return pid_; }
     void signal(int sig) const {
         if (pid_ > 0) ::kill(pid_, sig);
     }
