@@ -15,6 +15,7 @@
 
 #include <spdlog/logger.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -25,7 +26,9 @@
 #include "base/log_burst.hpp"
 #include "base/metrics.hpp"
 #include "base/net.hpp"
+#include "feed/engine.hpp"
 #include "scaleout/nats_options.hpp"
+#include "scaleout/node_state.hpp"
 #include "scaleout/publish_queue.hpp"
 
 namespace splitstream::scaleout {
@@ -38,6 +41,15 @@ public:
     virtual void on_stream_epoch(const std::string& epoch) = 0;
     // The next frame of the stream, in stream order.
     virtual void on_stream_frame(std::string_view message_id, std::string_view bytes) = 0;
+    // Snapshots (docs/scale-out.md): the sink's state after the last frame
+    // it took, for other nodes to start from (the node fills the stream
+    // fields); nullopt when it keeps none. And a state another node saved,
+    // handed over before the frame after it.
+    virtual std::optional<node_state> stream_state() { return std::nullopt; }
+    virtual void on_stream_state(node_state&& state, feed::engine&& engine) {
+        (void)state;
+        (void)engine;
+    }
 };
 
 class nats_node {
@@ -76,7 +88,10 @@ private:
     // What nats.c's threads touch (under its mutex), and their callbacks.
     struct shared;
 
-    void set_up();  // the setup thread: stream, bucket, epoch, subscriptions
+    void set_up();           // the setup thread: stream, bucket, epoch, snapshot, subscriptions
+    void write_snapshots();  // the snapshot thread
+    void offer_snapshot();
+    void mark_caught_up();
     void link_changed(bool up);
     void drain_stored();
     void pump();
@@ -89,6 +104,7 @@ private:
     std::shared_ptr<spdlog::logger> log_;
     std::shared_ptr<shared> shared_;
     std::thread setup_thread_;
+    std::thread snapshot_thread_;
     publish_queue queue_;
     net::steady_timer ack_timer_;
     net::steady_timer retry_timer_;
@@ -103,6 +119,11 @@ private:
     std::uint64_t join_seq_ = 0;  // the stream's last seq when this node joined
     std::uint64_t stream_seq_ = 0;
     std::string epoch_;
+    // Catch-up: from the start to caught up, and the snapshot it began at.
+    std::chrono::steady_clock::time_point started_at_{};
+    std::uint64_t snapshot_seq_ = 0;  // 0: from the stream's first frame
+    std::uint64_t catchup_frames_ = 0;
+    std::int64_t catchup_ms_ = -1;  // -1: not caught up yet
 
     log_burst drop_log_;
     log_burst refusal_log_;
@@ -119,6 +140,11 @@ private:
     counter* frames_read_ = nullptr;
     counter* events_published_ = nullptr;
     gauge* stream_seq_gauge_ = nullptr;
+    counter* snapshots_written_ = nullptr;
+    counter* snapshots_unusable_ = nullptr;
+    gauge* snapshot_seq_gauge_ = nullptr;
+    gauge* catchup_frames_gauge_ = nullptr;
+    gauge* catchup_ms_gauge_ = nullptr;
 };
 
 }  // namespace splitstream::scaleout
