@@ -665,6 +665,7 @@ void nats_node::write_snapshots() {
                 return;
             }
             n.snapshots_written_->inc();
+            n.stored_snapshot_seq_ = seq;
             n.log_->info("NATS: node state at stream seq {} stored ({} bytes)", seq, size);
         });
     }
@@ -685,6 +686,7 @@ std::string nats_node::health_json() const {
            ",\"stream_seq\":" + std::to_string(stream_seq_) +
            ",\"catchup\":{\"snapshot_seq\":" + std::to_string(snapshot_seq_) +
            ",\"frames\":" + std::to_string(catchup_frames_) + ",\"ms\":" + std::to_string(catchup_ms_) + "}" +
+           ",\"snapshot_stored_seq\":" + std::to_string(stored_snapshot_seq_) +
            ",\"backlog\":" + std::to_string(queue_.size()) + ",\"reason\":\"" + not_ready_reason() + "\"}";
 }
 

@@ -123,7 +123,8 @@ private:
     std::chrono::steady_clock::time_point started_at_{};
     std::uint64_t snapshot_seq_ = 0;  // 0: from the stream's first frame
     std::uint64_t catchup_frames_ = 0;
-    std::int64_t catchup_ms_ = -1;  // -1: not caught up yet
+    std::int64_t catchup_ms_ = -1;           // -1: not caught up yet
+    std::uint64_t stored_snapshot_seq_ = 0;  // the stream seq of the last state this node stored
 
     log_burst drop_log_;
     log_burst refusal_log_;
