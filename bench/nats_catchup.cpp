@@ -81,9 +81,11 @@ std::optional<double> run_relay(const scaleout::nats_options& options, const cha
         while (health_number(svc.health_json(), "snapshot_stored_seq") < *stored_seq &&
                seconds_since(wait) < 120)
             ioc.run_for(std::chrono::milliseconds(10));
-        std::printf("%s: state at stream seq %llu stored %.2f s after ready\n", what,
+        std::printf("%s: state at stream seq %llu stored %.2f s after ready; the loop copied it in %llu ms\n",
+                    what,
                     static_cast<unsigned long long>(health_number(svc.health_json(), "snapshot_stored_seq")),
-                    seconds_since(wait));
+                    seconds_since(wait),
+                    static_cast<unsigned long long>(health_number(svc.health_json(), "snapshot_loop_ms")));
     }
     svc.stop();
     ioc.run_for(std::chrono::seconds(1));

@@ -86,9 +86,7 @@ struct nats_node::shared {
     kv_ptr kv;          // the bucket, once the setup thread has it
 
     // The latest state offered for storing, for the snapshot thread.
-    std::optional<std::string> snapshot;
-    std::uint64_t snapshot_seq = 0;
-    std::string snapshot_epoch;
+    std::optional<node_state> snapshot;
 
     net::io_context& ioc;
     std::weak_ptr<int> alive;
@@ -212,6 +210,8 @@ nats_node::nats_node(net::io_context& ioc, nats_options options, stream_sink& si
     catchup_ms_gauge_ = &metrics.make_gauge(
         "nats_catchup_ms", "Milliseconds from the node's start until it caught up (-1: not yet).");
     catchup_ms_gauge_->set(-1);
+    snapshot_loop_ms_gauge_ = &metrics.make_gauge(
+        "nats_snapshot_loop_ms", "Milliseconds the loop spent copying the last node state it offered.");
 }
 
 nats_node::~nats_node() {
@@ -623,38 +623,42 @@ void nats_node::mark_caught_up() {
 }
 
 // Every node reaching a snapshot position offers its state; the snapshot
-// thread stores it unless one as recent is stored already. The state is
-// made here, on the loop, as the sink's objects live here.
+// thread encodes and stores it unless one as recent is stored already.
+// Only the copy is made here, on the loop, as the sink's objects live here.
 void nats_node::offer_snapshot() {
+    const auto start = std::chrono::steady_clock::now();
     auto state = sink_.stream_state();
     if (!state || epoch_.empty()) return;
     state->stream_epoch = epoch_;
     state->stream_seq = stream_seq_;
-    auto bytes = encode_node_state(*state);
-    std::lock_guard lock(shared_->m);
-    shared_->snapshot = std::move(bytes);  // an older one not yet stored is dropped
-    shared_->snapshot_seq = stream_seq_;
-    shared_->snapshot_epoch = epoch_;
-    shared_->cv.notify_all();
+    {
+        std::lock_guard lock(shared_->m);
+        shared_->snapshot = std::move(state);  // an older one not yet stored is dropped
+        shared_->cv.notify_all();
+    }
+    snapshot_loop_ms_ =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
+            .count();
+    snapshot_loop_ms_gauge_->set(snapshot_loop_ms_);
 }
 
 void nats_node::write_snapshots() {
     auto& s = *shared_;
     for (;;) {
-        std::string bytes, epoch;
-        std::uint64_t seq = 0;
+        node_state state;
         {
             std::unique_lock lock(s.m);
             s.cv.wait(lock, [&] { return s.stopping || (s.snapshot && s.kv && s.connected); });
             if (s.stopping) return;
-            bytes = std::move(*s.snapshot);
+            state = std::move(*s.snapshot);
             s.snapshot.reset();
-            seq = s.snapshot_seq;
-            epoch = s.snapshot_epoch;
         }
+        const auto seq = state.stream_seq;
+        const auto epoch = state.stream_epoch;
         std::string error;
         const auto previous = read_pointer(s.kv.get(), error);
         if (previous && previous->stream_epoch == epoch && previous->stream_seq >= seq) continue;
+        const auto bytes = encode_node_state(state);
         const auto size = bytes.size();
         auto failure = write_snapshot(s.js.get(), s.kv.get(), options_, epoch, seq, bytes, previous);
         std::lock_guard lock(s.m);
@@ -687,6 +691,7 @@ std::string nats_node::health_json() const {
            ",\"catchup\":{\"snapshot_seq\":" + std::to_string(snapshot_seq_) +
            ",\"frames\":" + std::to_string(catchup_frames_) + ",\"ms\":" + std::to_string(catchup_ms_) + "}" +
            ",\"snapshot_stored_seq\":" + std::to_string(stored_snapshot_seq_) +
+           ",\"snapshot_loop_ms\":" + std::to_string(snapshot_loop_ms_) +
            ",\"backlog\":" + std::to_string(queue_.size()) + ",\"reason\":\"" + not_ready_reason() + "\"}";
 }
 

@@ -125,6 +125,7 @@ private:
     std::uint64_t catchup_frames_ = 0;
     std::int64_t catchup_ms_ = -1;           // -1: not caught up yet
     std::uint64_t stored_snapshot_seq_ = 0;  // the stream seq of the last state this node stored
+    std::int64_t snapshot_loop_ms_ = 0;      // the loop's time to copy the last state offered
 
     log_burst drop_log_;
     log_burst refusal_log_;
@@ -146,6 +147,7 @@ private:
     gauge* snapshot_seq_gauge_ = nullptr;
     gauge* catchup_frames_gauge_ = nullptr;
     gauge* catchup_ms_gauge_ = nullptr;
+    gauge* snapshot_loop_ms_gauge_ = nullptr;
 };
 
 }  // namespace splitstream::scaleout
