@@ -382,7 +382,12 @@ void nats_node::set_up() {
     {
         std::string error;
         const auto pointer = read_pointer(s.kv.get(), error);
-        if (pointer && pointer->stream_epoch == epoch) {
+        // A state past the stream's end is of another stream under the
+        // same bucket (a stream deleted and made again): not this one's.
+        if (pointer && pointer->stream_epoch == epoch && pointer->stream_seq > join_seq) {
+            error = "the stored state is at stream seq " + std::to_string(pointer->stream_seq) +
+                    ", past the stream's last, " + std::to_string(join_seq);
+        } else if (pointer && pointer->stream_epoch == epoch) {
             node_state state;
             if (auto bytes = read_snapshot(s.js.get(), options_, *pointer, error);
                 bytes && decode_node_state(*bytes, state, error)) {
