@@ -48,7 +48,11 @@ std::uint64_t state_reader::u64() {
 
 std::string state_reader::str() {
     const auto n = u64();
-    return std::string(take(n > in_.size() ? in_.size() + 1 : static_cast<std::size_t>(n)));
+    if (n > in_.size()) {
+        fail("truncated");
+        return {};
+    }
+    return std::string(take(static_cast<std::size_t>(n)));
 }
 
 int state_reader::small_int(int lo, int hi, const char* what) {

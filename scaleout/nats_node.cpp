@@ -65,6 +65,42 @@ struct stored_frame {
     std::uint64_t pending = 0;  // frames after it in the stream when it was read
 };
 
+// A node state as loaded, ready for the sink.
+struct restored_state {
+    node_state state;  // its engine bytes already restored into `engine`
+    feed::engine engine;
+};
+
+// The latest stored state of `epoch`; nullopt when there is none, or with
+// `error` saying why the one stored cannot be used.
+std::optional<restored_state> load_latest_state(jsCtx* js, kvStore* kv, const nats_options& o,
+                                                const std::string& epoch, std::uint64_t join_seq,
+                                                std::string& error) {
+    const auto pointer = read_pointer(kv, error);
+    if (!pointer || pointer->stream_epoch != epoch) return std::nullopt;
+    // A state past the stream's end is of another stream under the same
+    // bucket (a stream deleted and made again): not this one's.
+    if (pointer->stream_seq > join_seq) {
+        error = "the stored state is at stream seq " + std::to_string(pointer->stream_seq) +
+                ", past the stream's last, " + std::to_string(join_seq);
+        return std::nullopt;
+    }
+    node_state state;
+    const auto bytes = read_snapshot(js, o, *pointer, error);
+    if (!bytes || !decode_node_state(*bytes, state, error)) return std::nullopt;
+    if (state.stream_epoch != epoch || state.stream_seq != pointer->stream_seq) {
+        error = "the state is not the one its pointer names";
+        return std::nullopt;
+    }
+    auto engine = feed::engine::restore(state.engine);
+    if (!engine.value) {
+        error = engine.error;
+        return std::nullopt;
+    }
+    state.engine.clear();
+    return restored_state{std::move(state), std::move(*engine.value)};
+}
+
 }  // namespace
 
 struct nats_node::shared {
@@ -373,35 +409,9 @@ void nats_node::set_up() {
 
     // The latest node state of this epoch, when there is one that reads
     // whole: the stream is then read from the frame after it.
-    struct restored {
-        node_state state;
-        feed::engine engine;
-    };
-    auto from_snapshot = std::make_shared<std::optional<restored>>();
     std::string unusable;
-    {
-        std::string error;
-        const auto pointer = read_pointer(s.kv.get(), error);
-        // A state past the stream's end is of another stream under the
-        // same bucket (a stream deleted and made again): not this one's.
-        if (pointer && pointer->stream_epoch == epoch && pointer->stream_seq > join_seq) {
-            error = "the stored state is at stream seq " + std::to_string(pointer->stream_seq) +
-                    ", past the stream's last, " + std::to_string(join_seq);
-        } else if (pointer && pointer->stream_epoch == epoch) {
-            node_state state;
-            if (auto bytes = read_snapshot(s.js.get(), options_, *pointer, error);
-                bytes && decode_node_state(*bytes, state, error)) {
-                auto engine = feed::engine::restore(state.engine);
-                if (engine.value && state.stream_epoch == epoch && state.stream_seq == pointer->stream_seq) {
-                    state.engine.clear();
-                    from_snapshot->emplace(restored{std::move(state), std::move(*engine.value)});
-                } else {
-                    error = engine.value ? "the state is not the one its pointer names" : engine.error;
-                }
-            }
-        }
-        if (!*from_snapshot && !error.empty()) unusable = error;
-    }
+    auto from_snapshot = std::make_shared<std::optional<restored_state>>(
+        load_latest_state(s.js.get(), s.kv.get(), options_, epoch, join_seq, unusable));
     const std::uint64_t start_seq = *from_snapshot ? (*from_snapshot)->state.stream_seq + 1 : 1;
 
     s.post([epoch, join_seq, from_snapshot, unusable](nats_node& n) {
