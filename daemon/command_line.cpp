@@ -154,6 +154,15 @@ command_line::command_line(CLI::App& app, serve_settings defaults)
     add_duration<std::chrono::seconds>(app, "--nats-dedupe-window-s", nats_.dedupe_window,
                                        "JetStream drops a second copy of a frame within this window")
         ->group(sc);
+    app.add_option("--nats-snapshot-every", nats_.snapshot_every,
+                   "Store the node's state in JetStream at every stream seq that is a multiple of this, "
+                   "for nodes starting later (0: never)")
+        ->capture_default_str()
+        ->group(sc);
+    app.add_option("--nats-snapshot-stream", nats_.snapshot_stream,
+                   "JetStream stream of the stored node states")
+        ->capture_default_str()
+        ->group(sc);
 
     auto* out = "Subscribers (publish)";
     app.add_option("--listen", listen_, "HTTP and WebSocket address HOST:PORT")

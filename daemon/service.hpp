@@ -114,6 +114,8 @@ private:
     // the JetStream stream's frames, in its order, to its engine.
     void on_stream_epoch(const std::string& epoch) override;
     void on_stream_frame(std::string_view message_id, std::string_view bytes) override;
+    std::optional<scaleout::node_state> stream_state() override;
+    void on_stream_state(scaleout::node_state&& state, feed::engine&& engine) override;
     std::optional<std::string> start_nats();
     bool has_feed_sources() const;
 

@@ -94,4 +94,24 @@ void service::on_stream_frame(std::string_view message_id, std::string_view byte
     for (const auto& e : result.events) nats_->publish_event(e.event, feed::to_string(e.type), e.seq, e.json);
 }
 
+// Snapshots (docs/scale-out.md): the engine, the stream-order state and
+// the retained events, which every node holds alike at the same position.
+std::optional<scaleout::node_state> service::stream_state() {
+    scaleout::node_state s;
+    s.feed_epoch = stream_order_.feed_epoch();
+    s.feed_last_seq = stream_order_.last_seq();
+    s.feed_started = stream_order_.started();
+    s.last_feed_seq = last_feed_seq_;
+    s.engine = engine_.save();
+    s.history = server_->retained_events();
+    return s;
+}
+
+void service::on_stream_state(scaleout::node_state&& state, feed::engine&& engine) {
+    engine_ = std::move(engine);
+    stream_order_.restore(std::move(state.feed_epoch), state.feed_last_seq, state.feed_started);
+    last_feed_seq_ = state.last_feed_seq;
+    server_->restore_history(state.history, engine_.head());
+}
+
 }  // namespace splitstream::daemon

@@ -24,6 +24,7 @@
 namespace splitstream::feed {
 
 class race;
+struct restored_engine;
 
 struct apply_result {
     std::vector<derived_event> events;  // in emission order
@@ -76,6 +77,13 @@ public:
     // `GET /v1/events`: a JSON array of {event, name, round, status, ...}.
     std::string events_json() const;
 
+    // The whole state as bytes (engine_state.cpp), and the engine they
+    // describe: it derives from the next message exactly what this one
+    // would. A truncated, corrupt or other-version snapshot is refused with
+    // the reason.
+    std::string save() const;
+    static restored_engine restore(std::string_view snapshot);
+
 private:
     void recycle(apply_result& out);
 
@@ -84,6 +92,11 @@ private:
     std::vector<std::string> order_;
     race_map races_;
     round_book rounds_;
+};
+
+struct restored_engine {
+    std::optional<engine> value;  // nullopt: refused
+    std::string error;            // why, when refused
 };
 
 }  // namespace splitstream::feed

@@ -3,6 +3,7 @@
 // sport that act on it (PROTOCOL.md §3). Owned by the engine; pure.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,7 @@
 #include "feed/message.hpp"
 #include "feed/rejection.hpp"
 #include "feed/round_qualification.hpp"
+#include "feed/state_codec.hpp"
 #include "feed/walk_rules.hpp"
 
 namespace splitstream::feed {
@@ -48,6 +50,10 @@ public:
     void write_state(std::string& out) const;
     // One entry of GET /v1/events.
     void write_summary(json_writer& w) const;
+    // Engine snapshots (race_state.cpp): the whole state, and the race it
+    // describes, or nullptr with the reader failed.
+    void save(state_writer& w) const;
+    static std::unique_ptr<race> load(state_reader& r);
 
 private:
     // A result as subscribers last saw it, for corrections.

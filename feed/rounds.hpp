@@ -18,6 +18,7 @@
 #include "feed/race.hpp"
 #include "feed/rejection.hpp"
 #include "feed/round_qualification.hpp"
+#include "feed/state_codec.hpp"
 
 namespace splitstream::feed {
 
@@ -42,6 +43,10 @@ public:
     // states, what its qualifiers wait for, and the qualifiers once known.
     // nullopt when `round_id` names no round.
     std::optional<std::string> state_json(std::string_view round_id, const race_map& races) const;
+    // Engine snapshots (rounds_state.cpp). Loading checks that every heat
+    // it names is one of `races`; a failure leaves the reader failed.
+    void save(state_writer& w) const;
+    static round_book load(state_reader& r, const race_map& races);
 
 private:
     struct round_state {

@@ -54,6 +54,29 @@ void hub::start_history(std::uint64_t head) {
     take_checkpoints();
 }
 
+std::vector<feed::derived_event> hub::retained_events() const {
+    std::vector<feed::derived_event> out;
+    out.reserve(history_.size());
+    for (std::size_t i = 0; i < history_.size(); ++i) {
+        const auto& e = history_.at(i);
+        out.push_back({e.seq, e.type, e.event, {}, std::string(payload_of(*e.frame))});
+    }
+    return out;
+}
+
+void hub::restore_history(const std::vector<feed::derived_event>& events, std::uint64_t head) {
+    epoch_ = provider_.epoch();
+    history_.reset(events.empty() || events.back().seq != head ? head : events.front().seq - 1);
+    if (!events.empty() && events.back().seq == head) {
+        const auto now = clock::now();
+        for (const auto& ev : events)
+            history_.append({ev.seq, ev.type, ev.event, make_text_frame(ev.json, ev.seq, 0), now});
+    }
+    timeline_.clear();
+    for (const auto& id : provider_.event_ids()) timeline_.mark_changed(id);
+    take_checkpoints();
+}
+
 void hub::follow_epoch() {
     if (auto epoch = provider_.epoch(); epoch != epoch_) change_epoch(std::move(epoch), provider_.head());
 }

@@ -64,6 +64,14 @@ void server::follow_epoch() {
     hub_->follow_epoch();
 }
 
+std::vector<feed::derived_event> server::retained_events() const {
+    return hub_->retained_events();
+}
+
+void server::restore_history(const std::vector<feed::derived_event>& events, std::uint64_t head) {
+    hub_->restore_history(events, head);
+}
+
 void server::stop() {
     if (stopped_) return;
     stopped_ = true;

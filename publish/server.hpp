@@ -56,6 +56,13 @@ public:
     // first event of the new one does not close those who joined it.
     void follow_epoch();
 
+    // A node starting from another's saved state (docs/scale-out.md,
+    // Snapshots): the derived events that node retained, oldest first, and
+    // the head they lead to. Their subscribers resume from them as from
+    // events published here.
+    std::vector<feed::derived_event> retained_events() const;
+    void restore_history(const std::vector<feed::derived_event>& events, std::uint64_t head);
+
     // Stops accepting, closes subscribers with 1001 "going away" and HTTP
     // connections. Idempotent.
     void stop();

@@ -11,6 +11,7 @@
 #include "scaleout/event_subject.hpp"
 #include "scaleout/jetstream_ack.hpp"
 #include "scaleout/nats_handles.hpp"
+#include "scaleout/snapshot_store.hpp"
 #include "scaleout/stream_order.hpp"
 
 namespace splitstream::scaleout {
@@ -68,6 +69,42 @@ struct stored_frame {
     std::uint64_t pending = 0;  // frames after it in the stream when it was read
 };
 
+// A node state as loaded, ready for the sink.
+struct restored_state {
+    node_state state;  // its engine bytes already restored into `engine`
+    feed::engine engine;
+};
+
+// The latest stored state of `epoch`; nullopt when there is none, or with
+// `error` saying why the one stored cannot be used.
+std::optional<restored_state> load_latest_state(jsCtx* js, kvStore* kv, const nats_options& o,
+                                                const std::string& epoch, std::uint64_t join_seq,
+                                                std::string& error) {
+    const auto pointer = read_pointer(kv, error);
+    if (!pointer || pointer->stream_epoch != epoch) return std::nullopt;
+    // A state past the stream's end is of another stream under the same
+    // bucket (a stream deleted and made again): not this one's.
+    if (pointer->stream_seq > join_seq) {
+        error = "the stored state is at stream seq " + std::to_string(pointer->stream_seq) +
+                ", past the stream's last, " + std::to_string(join_seq);
+        return std::nullopt;
+    }
+    node_state state;
+    const auto bytes = read_snapshot(js, o, *pointer, error);
+    if (!bytes || !decode_node_state(*bytes, state, error)) return std::nullopt;
+    if (state.stream_epoch != epoch || state.stream_seq != pointer->stream_seq) {
+        error = "the state is not the one its pointer names";
+        return std::nullopt;
+    }
+    auto engine = feed::engine::restore(state.engine);
+    if (!engine.value) {
+        error = engine.error;
+        return std::nullopt;
+    }
+    state.engine.clear();
+    return restored_state{std::move(state), std::move(*engine.value)};
+}
+
 }  // namespace
 
 struct nats_node::shared {
@@ -86,6 +123,10 @@ struct nats_node::shared {
     subscription_ptr acks;
     subscription_ptr stream;
     std::string inbox;  // acknowledgements come to `<inbox>.<publish number>`
+    kv_ptr kv;          // the bucket, once the setup thread has it
+
+    // The latest state offered for storing, for the snapshot thread.
+    std::optional<node_state> snapshot;
 
     net::io_context& ioc;
     std::weak_ptr<int> alive;
@@ -216,6 +257,21 @@ nats_node::nats_node(net::io_context& ioc, nats_options options, stream_sink& si
         &metrics.make_counter("nats_events_dropped_total",
                               "Derived events not put on their subjects because the event buffer was full.");
     stream_seq_gauge_ = &metrics.make_gauge("nats_stream_seq", "The stream sequence of the last frame read.");
+    snapshots_written_ =
+        &metrics.make_counter("nats_snapshots_written_total", "Node states this node stored in JetStream.");
+    snapshots_unusable_ = &metrics.make_counter(
+        "nats_snapshots_unusable_total",
+        "Stored node states that could not be read at start (the node replayed the stream instead).");
+    snapshot_seq_gauge_ =
+        &metrics.make_gauge("nats_catchup_snapshot_seq",
+                            "The stream sequence of the node state this node started from (0: none).");
+    catchup_frames_gauge_ =
+        &metrics.make_gauge("nats_catchup_frames", "Frames of the stream read until the node caught up.");
+    catchup_ms_gauge_ = &metrics.make_gauge(
+        "nats_catchup_ms", "Milliseconds from the node's start until it caught up (-1: not yet).");
+    catchup_ms_gauge_->set(-1);
+    snapshot_loop_ms_gauge_ = &metrics.make_gauge(
+        "nats_snapshot_loop_ms", "Milliseconds the loop spent copying the last node state it offered.");
 }
 
 nats_node::~nats_node() {
@@ -266,7 +322,9 @@ std::optional<std::string> nats_node::start() {
     else
         log_->warn("NATS is not reachable at {}; trying again every {} ms", options_.servers.front(),
                    options_.reconnect_wait.count());
+    started_at_ = std::chrono::steady_clock::now();
     setup_thread_ = std::thread([this] { set_up(); });
+    if (options_.snapshot_every > 0) snapshot_thread_ = std::thread([this] { write_snapshots(); });
     arm_ack_timer();
     return std::nullopt;
 }
@@ -341,6 +399,9 @@ void nats_node::set_up() {
             kv_entry_ptr owned(entry);
             if (st == NATS_OK && kvEntry_ValueLen(entry) > 0) {
                 epoch = kvEntry_ValueString(entry);
+                std::lock_guard lock(s.m);
+                s.kv = std::move(kv);
+                s.cv.notify_all();
                 break;
             }
         }
@@ -363,13 +424,41 @@ void nats_node::set_up() {
         }
     }
 
-    s.post([epoch, join_seq](nats_node& n) {
+    for (;;) {
+        if (!wait_connected()) return;
+        auto err = add_snapshot_stream(s.js.get(), options_);
+        if (!err) break;
+        if (!retry("set up stream " + options_.snapshot_stream, *err)) return;
+    }
+
+    // The latest node state of this epoch, when there is one that reads
+    // whole: the stream is then read from the frame after it.
+    std::string unusable;
+    auto from_snapshot = std::make_shared<std::optional<restored_state>>(
+        load_latest_state(s.js.get(), s.kv.get(), options_, epoch, join_seq, unusable));
+    const std::uint64_t start_seq = *from_snapshot ? (*from_snapshot)->state.stream_seq + 1 : 1;
+
+    s.post([epoch, join_seq, from_snapshot, unusable](nats_node& n) {
         n.epoch_ = epoch;
         n.join_seq_ = join_seq;
-        n.caught_up_ = n.stream_seq_ >= join_seq;
         n.stream_ready_ = true;
         n.log_->info("NATS: stream {} ready, epoch {}, {} frames stored", n.options_.stream, epoch, join_seq);
         n.sink_.on_stream_epoch(epoch);
+        if (!unusable.empty()) {
+            n.snapshots_unusable_->inc();
+            n.log_->warn("NATS: the stored node state cannot be used ({}): reading the stream from its start",
+                         unusable);
+        }
+        if (*from_snapshot) {
+            auto& r = **from_snapshot;
+            n.snapshot_seq_ = n.stream_seq_ = r.state.stream_seq;
+            n.snapshot_seq_gauge_->set(static_cast<std::int64_t>(n.snapshot_seq_));
+            n.log_->info("NATS: starting from the node state at stream seq {} (head seq {})", n.snapshot_seq_,
+                         r.engine.head());
+            n.sink_.on_stream_state(std::move(r.state), std::move(r.engine));
+            from_snapshot->reset();
+        }
+        if (n.stream_seq_ >= join_seq) n.mark_caught_up();
         n.pump();
     });
 
@@ -379,7 +468,8 @@ void nats_node::set_up() {
         jsSubOptions_Init(&so);
         so.Stream = options_.stream.c_str();
         so.Ordered = true;
-        so.Config.DeliverPolicy = js_DeliverAll;
+        so.Config.DeliverPolicy = start_seq > 1 ? js_DeliverByStartSequence : js_DeliverAll;
+        if (start_seq > 1) so.Config.OptStartSeq = start_seq;
         // Missed heartbeats are how the consumer notices a lost server and
         // starts again after the last frame it read: 1 s, not the 5 s default.
         so.Config.Heartbeat = std::chrono::nanoseconds(1s).count();
@@ -412,6 +502,7 @@ void nats_node::stop() {
         s.cv.notify_all();
     }
     if (setup_thread_.joinable()) setup_thread_.join();
+    if (snapshot_thread_.joinable()) snapshot_thread_.join();
     natsConnection_Close(s.nc.get());
     {
         // nats.c's threads make their last calls after Close returns: wait
@@ -421,6 +512,7 @@ void nats_node::stop() {
     }
     s.stream.reset();
     s.acks.reset();
+    s.kv.reset();
     s.js.reset();
     s.nc.reset();
     connected_ = false;
@@ -596,12 +688,76 @@ void nats_node::drain_stored() {
         stream_seq_ = f.stream_seq;
         frames_read_->inc();
         sink_.on_stream_frame(f.id, f.bytes);
-        if (!caught_up_ && stream_ready_ && (f.pending == 0 || stream_seq_ >= join_seq_)) {
-            caught_up_ = true;
-            log_->info("NATS: caught up with stream {} at seq {}", options_.stream, stream_seq_);
-        }
+        if (!caught_up_) ++catchup_frames_;
+        if (!caught_up_ && stream_ready_ && (f.pending == 0 || stream_seq_ >= join_seq_)) mark_caught_up();
+        if (options_.snapshot_every > 0 && stream_seq_ % options_.snapshot_every == 0) offer_snapshot();
     }
     stream_seq_gauge_->set(static_cast<std::int64_t>(stream_seq_));
+}
+
+void nats_node::mark_caught_up() {
+    caught_up_ = true;
+    catchup_ms_ =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_at_)
+            .count();
+    catchup_frames_gauge_->set(static_cast<std::int64_t>(catchup_frames_));
+    catchup_ms_gauge_->set(catchup_ms_);
+    log_->info("NATS: caught up with stream {} at seq {} in {} ms, {} frames read{}", options_.stream,
+               stream_seq_, catchup_ms_, catchup_frames_,
+               snapshot_seq_ ? " after the node state at seq " + std::to_string(snapshot_seq_) : "");
+}
+
+// Every node reaching a snapshot position offers its state; the snapshot
+// thread encodes and stores it unless one as recent is stored already.
+// Only the copy is made here, on the loop, as the sink's objects live here.
+void nats_node::offer_snapshot() {
+    const auto start = std::chrono::steady_clock::now();
+    auto state = sink_.stream_state();
+    if (!state || epoch_.empty()) return;
+    state->stream_epoch = epoch_;
+    state->stream_seq = stream_seq_;
+    {
+        std::lock_guard lock(shared_->m);
+        shared_->snapshot = std::move(state);  // an older one not yet stored is dropped
+        shared_->cv.notify_all();
+    }
+    snapshot_loop_ms_ =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
+            .count();
+    snapshot_loop_ms_gauge_->set(snapshot_loop_ms_);
+}
+
+void nats_node::write_snapshots() {
+    auto& s = *shared_;
+    for (;;) {
+        node_state state;
+        {
+            std::unique_lock lock(s.m);
+            s.cv.wait(lock, [&] { return s.stopping || (s.snapshot && s.kv && s.connected); });
+            if (s.stopping) return;
+            state = std::move(*s.snapshot);
+            s.snapshot.reset();
+        }
+        const auto seq = state.stream_seq;
+        const auto epoch = state.stream_epoch;
+        std::string error;
+        const auto previous = read_pointer(s.kv.get(), error);
+        if (previous && previous->stream_epoch == epoch && previous->stream_seq >= seq) continue;
+        const auto bytes = encode_node_state(state);
+        const auto size = bytes.size();
+        auto failure = write_snapshot(s.js.get(), s.kv.get(), options_, epoch, seq, bytes, previous);
+        std::lock_guard lock(s.m);
+        if (s.stopping) return;
+        s.post([seq, size, failure = std::move(failure)](nats_node& n) {
+            if (failure) {
+                n.log_->warn("NATS: node state at stream seq {} not stored: {}", seq, *failure);
+                return;
+            }
+            n.snapshots_written_->inc();
+            n.stored_snapshot_seq_ = seq;
+            n.log_->info("NATS: node state at stream seq {} stored ({} bytes)", seq, size);
+        });
+    }
 }
 
 std::string nats_node::not_ready_reason() const {
@@ -617,6 +773,10 @@ std::string nats_node::health_json() const {
     return std::string("\"nats\":{\"connected\":") + (connected_ ? "true" : "false") +
            ",\"caught_up\":" + (caught_up_ ? "true" : "false") +
            ",\"stream_seq\":" + std::to_string(stream_seq_) +
+           ",\"catchup\":{\"snapshot_seq\":" + std::to_string(snapshot_seq_) +
+           ",\"frames\":" + std::to_string(catchup_frames_) + ",\"ms\":" + std::to_string(catchup_ms_) + "}" +
+           ",\"snapshot_stored_seq\":" + std::to_string(stored_snapshot_seq_) +
+           ",\"snapshot_loop_ms\":" + std::to_string(snapshot_loop_ms_) +
            ",\"backlog\":" + std::to_string(queue_.size()) +
            ",\"events_backlog\":" + std::to_string(events_.size()) + ",\"reason\":\"" + not_ready_reason() +
            "\"}";

@@ -15,6 +15,7 @@
 
 #include <spdlog/logger.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -25,7 +26,9 @@
 #include "base/log_burst.hpp"
 #include "base/metrics.hpp"
 #include "base/net.hpp"
+#include "feed/engine.hpp"
 #include "scaleout/nats_options.hpp"
+#include "scaleout/node_state.hpp"
 #include "scaleout/publish_queue.hpp"
 #include "scaleout/stream_sink.hpp"
 
@@ -68,7 +71,10 @@ private:
     // What nats.c's threads touch (under its mutex), and their callbacks.
     struct shared;
 
-    void set_up();  // the setup thread: stream, bucket, epoch, subscriptions
+    void set_up();           // the setup thread: stream, bucket, epoch, snapshot, subscriptions
+    void write_snapshots();  // the snapshot thread
+    void offer_snapshot();
+    void mark_caught_up();
     void link_changed(bool up);
     void drain_stored();
     void pump();
@@ -86,6 +92,7 @@ private:
     std::shared_ptr<spdlog::logger> log_;
     std::shared_ptr<shared> shared_;
     std::thread setup_thread_;
+    std::thread snapshot_thread_;
     publish_queue queue_;
     publish_queue events_;  // derived events, each with its subject
     net::steady_timer ack_timer_;
@@ -102,6 +109,13 @@ private:
     std::uint64_t join_seq_ = 0;  // the stream's last seq when this node joined
     std::uint64_t stream_seq_ = 0;
     std::string epoch_;
+    // Catch-up: from the start to caught up, and the snapshot it began at.
+    std::chrono::steady_clock::time_point started_at_{};
+    std::uint64_t snapshot_seq_ = 0;  // 0: from the stream's first frame
+    std::uint64_t catchup_frames_ = 0;
+    std::int64_t catchup_ms_ = -1;           // -1: not caught up yet
+    std::uint64_t stored_snapshot_seq_ = 0;  // the stream seq of the last state this node stored
+    std::int64_t snapshot_loop_ms_ = 0;      // the loop's time to copy the last state offered
 
     log_burst drop_log_;
     log_burst refusal_log_;
@@ -125,6 +139,12 @@ private:
     counter* event_resends_ = nullptr;
     counter* events_dropped_ = nullptr;
     gauge* stream_seq_gauge_ = nullptr;
+    counter* snapshots_written_ = nullptr;
+    counter* snapshots_unusable_ = nullptr;
+    gauge* snapshot_seq_gauge_ = nullptr;
+    gauge* catchup_frames_gauge_ = nullptr;
+    gauge* catchup_ms_gauge_ = nullptr;
+    gauge* snapshot_loop_ms_gauge_ = nullptr;
 };
 
 }  // namespace splitstream::scaleout

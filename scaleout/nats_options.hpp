@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,14 @@ struct nats_options {
     // each seq) in `events_stream`; published by ingest nodes.
     std::string events_stream = "SPLITSTREAM_EVENTS";
     std::string events_prefix = "splitstream.events";
+    // Node states (docs/scale-out.md, Snapshots): chunks in
+    // `snapshot_stream` on `<snapshot_subject>.<stream seq>.<i>`, the
+    // latest named by the bucket's key `snapshot`. A node writes one when
+    // the stream sequence of the frame it applied is a multiple of
+    // `snapshot_every` (0: it writes none) and none as recent is there.
+    std::string snapshot_stream = "SPLITSTREAM_SNAPSHOTS";
+    std::string snapshot_subject = "splitstream.snapshots";
+    std::uint64_t snapshot_every = 100'000;
     int replicas = 1;  // of the stream and the bucket: 3 on a cluster of 3
     // JetStream drops a second copy of a message id within this window.
     std::chrono::seconds dedupe_window{120};

@@ -24,6 +24,13 @@ public:
 
     const std::string& feed_epoch() const { return epoch_; }
     std::uint64_t last_seq() const { return last_; }
+    bool started() const { return started_; }
+    // Takes the state another node saved (scaleout/node_state.hpp).
+    void restore(std::string epoch, std::uint64_t last, bool started) {
+        epoch_ = std::move(epoch);
+        last_ = last;
+        started_ = started;
+    }
 
 private:
     std::string epoch_;

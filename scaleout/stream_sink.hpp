@@ -2,8 +2,12 @@
 // What a node's link to NATS hands its owner, on the owner's io_context
 // (scaleout/nats_link.hpp).
 
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "feed/engine.hpp"
+#include "scaleout/node_state.hpp"
 
 namespace splitstream::scaleout {
 
@@ -14,6 +18,15 @@ public:
     virtual void on_stream_epoch(const std::string& epoch) = 0;
     // The next frame of the stream, in stream order.
     virtual void on_stream_frame(std::string_view message_id, std::string_view bytes) = 0;
+    // Snapshots (docs/scale-out.md): the sink's state after the last frame
+    // it took, for other nodes to start from (the node fills the stream
+    // fields); nullopt when it keeps none. And a state another node saved,
+    // handed over before the frame after it.
+    virtual std::optional<node_state> stream_state() { return std::nullopt; }
+    virtual void on_stream_state(node_state&& state, feed::engine&& engine) {
+        (void)state;
+        (void)engine;
+    }
 };
 
 }  // namespace splitstream::scaleout

@@ -12,7 +12,7 @@ dir=${SPLITSTREAM_FUZZ_BUILD:-build/fuzz}
 # The reference races, and the real races of tests/data: rounds, relays, a
 # false start and a race walk, so that every feed type has seeds.
 feeds=(../shared/data/feeds/*.jsonl tests/data/{rounds,relays,sprints,walks}/*.jsonl)
-targets=(frame_parser engine request_target client_message journal_reader sequencer adapter_input)
+targets=(frame_parser engine engine_state request_target client_message journal_reader sequencer adapter_input)
 
 CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSPLITSTREAM_BUILD_TESTS=OFF -DSPLITSTREAM_BUILD_BENCHMARKS=OFF \

@@ -342,6 +342,20 @@ TEST(NatsFlags, SourceNatsIsARelayThatNeedsNoUpstream) {
     EXPECT_FALSE(r.settings->service.ingest.listen);
 }
 
+TEST(NatsFlags, ARelayStoresItsStateEveryGivenFramesOrNeverWithZero) {
+    // docs/scale-out.md, Snapshots: 100,000 by default, 0 stores none.
+    const auto r = parse({"--source", "nats", "--nats", "nats://127.0.0.1:4222"}).result;
+    ASSERT_TRUE(r.settings) << r.error;
+    EXPECT_EQ(r.settings->service.nats->snapshot_every, 100'000u);
+    EXPECT_EQ(r.settings->service.nats->snapshot_stream, "SPLITSTREAM_SNAPSHOTS");
+    const auto never = parse({"--source", "nats", "--nats", "nats://127.0.0.1:4222", "--nats-snapshot-every",
+                              "0", "--nats-snapshot-stream", "DAY2_SNAPSHOTS"})
+                           .result;
+    ASSERT_TRUE(never.settings) << never.error;
+    EXPECT_EQ(never.settings->service.nats->snapshot_every, 0u);
+    EXPECT_EQ(never.settings->service.nats->snapshot_stream, "DAY2_SNAPSHOTS");
+}
+
 TEST(NatsFlags, CombinationsThatCannotWorkAreRefusedWithTheReason) {
     EXPECT_EQ(parse({"--source", "nats"}).result.error, "--source nats needs --nats URL");
     EXPECT_EQ(

@@ -2,6 +2,7 @@
 //   fuzz_seeds OUT_DIR FEED.jsonl...
 // OUT_DIR/frame_parser: one file per distinct frame type, plus a few lines;
 // OUT_DIR/engine: each race whole, and its first half;
+// OUT_DIR/engine_state: the engine's snapshot after each of those;
 // OUT_DIR/client_message: subscribe/ping ops, bare and as masked frames;
 // OUT_DIR/journal_reader: a journal of each race, whole and torn;
 // OUT_DIR/sequencer: op streams (see sequencer_fuzz.cpp): a clean feed, a
@@ -16,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "feed/engine.hpp"
+#include "ingest/frame_parser.hpp"
 #include "replay/journal_format.hpp"
 
 namespace fs = std::filesystem;
@@ -42,6 +45,15 @@ std::string masked_frame(unsigned char opcode, const std::string& payload) {
     f.append(reinterpret_cast<const char*>(mask), 4);
     for (std::size_t i = 0; i < payload.size(); ++i) f.push_back(static_cast<char>(payload[i] ^ mask[i & 3]));
     return f;
+}
+
+// The snapshot of an engine that applied `lines`.
+std::string saved_engine(const std::vector<std::string>& lines) {
+    ingest::frame_parser parser;
+    feed::engine engine;
+    for (const auto& line : lines)
+        if (auto parsed = parser.parse(line); parsed.ok()) engine.apply(parsed.message());
+    return engine.save();
 }
 
 std::string type_of(const std::string& line) {
@@ -123,6 +135,9 @@ int main(int argc, char** argv) {
         std::string half;
         for (std::size_t i = 0; i < lines.size() / 2; ++i) half += lines[i] + "\n";
         write(out / "engine", stem + "-half", half);
+        write(out / "engine_state", stem, saved_engine(lines));
+        write(out / "engine_state", stem + "-half",
+              saved_engine({lines.begin(), lines.begin() + static_cast<std::ptrdiff_t>(lines.size() / 2)}));
 
         replay::journal_header header;
         header.created_wall_ns = 1'700'000'000'000'000'000;

@@ -213,6 +213,37 @@ inline std::optional<std::vector<std::string>> stored_ids(const std::vector<std:
     return ids;
 }
 
+// Writes over the first chunk of the latest stored node state with other
+// bytes, as a disk or a bug might (docs/scale-out.md, Snapshots); the
+// stream seq of that state, nullopt when there is none or it cannot.
+inline std::optional<std::uint64_t> corrupt_latest_snapshot(const std::string& url) {
+    natsConnection* raw_nc = nullptr;
+    if (natsConnection_ConnectTo(&raw_nc, url.c_str()) != NATS_OK) return std::nullopt;
+    connection_ptr nc(raw_nc);
+    jsCtx* raw_js = nullptr;
+    if (natsConnection_JetStream(&raw_js, nc.get(), nullptr) != NATS_OK) return std::nullopt;
+    jetstream_ptr js(raw_js);
+    kvStore* raw_kv = nullptr;
+    if (js_KeyValue(&raw_kv, js.get(), "splitstream") != NATS_OK) return std::nullopt;
+    kv_ptr kv(raw_kv);
+    kvEntry* raw_entry = nullptr;
+    if (kvStore_Get(&raw_entry, kv.get(), "snapshot") != NATS_OK) return std::nullopt;
+    kv_entry_ptr entry(raw_entry);
+    std::istringstream pointer(kvEntry_ValueString(raw_entry));  // epoch, stream seq, ...
+    std::string epoch;
+    std::uint64_t seq = 0;
+    if (!(pointer >> epoch >> seq)) return std::nullopt;
+    const auto subject = "splitstream.snapshots." + std::to_string(seq) + ".0";
+    const std::string junk(64, 'x');
+    jsPubAck* ack = nullptr;
+    const auto st = js_Publish(&ack, js.get(), subject.c_str(), junk.data(), static_cast<int>(junk.size()),
+                               nullptr, nullptr);
+    jsPubAck_Destroy(ack);
+    natsConnection_Close(nc.get());
+    if (st != NATS_OK) return std::nullopt;
+    return seq;
+}
+
 // Whether `ids` are every seq of `epoch` from `first` to `last`, each once,
 // in order.
 inline ::testing::AssertionResult one_copy_each(const std::vector<std::string>& ids, const std::string& epoch,
