@@ -370,6 +370,7 @@ void nats_node::set_up() {
         n.stream_ready_ = true;
         n.log_->info("NATS: stream {} ready, epoch {}, {} frames stored", n.options_.stream, epoch, join_seq);
         n.sink_.on_stream_epoch(epoch);
+        if (n.caught_up_) n.sink_.on_stream_caught_up();
         n.pump();
     });
 
@@ -599,6 +600,7 @@ void nats_node::drain_stored() {
         if (!caught_up_ && stream_ready_ && (f.pending == 0 || stream_seq_ >= join_seq_)) {
             caught_up_ = true;
             log_->info("NATS: caught up with stream {} at seq {}", options_.stream, stream_seq_);
+            sink_.on_stream_caught_up();
         }
     }
     stream_seq_gauge_->set(static_cast<std::int64_t>(stream_seq_));

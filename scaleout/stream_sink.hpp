@@ -14,6 +14,9 @@ public:
     virtual void on_stream_epoch(const std::string& epoch) = 0;
     // The next frame of the stream, in stream order.
     virtual void on_stream_frame(std::string_view message_id, std::string_view bytes) = 0;
+    // The stream is read up to where it was when the node joined (once per
+    // start): what it holds is known.
+    virtual void on_stream_caught_up() = 0;
 };
 
 }  // namespace splitstream::scaleout
