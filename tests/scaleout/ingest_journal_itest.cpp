@@ -94,5 +94,47 @@ TEST(ScaleOutProcesses, AnIngestNodeKilledWhileNatsIsAwayPublishesItsJournalledF
     EXPECT_EQ(sub->event_seqs(), seqs_from(1, expected.size()));
 }
 
+// The frames a restarted node accepts before it has read the stream (here:
+// NATS still away) wait in the journal behind the ones it had, so the
+// stream stores them all in feed order.
+TEST(ScaleOutProcesses, FramesARestartedIngestNodeAcceptsBeforeItHasReadTheStreamGoAfterItsJournalledOnes) {
+    SKIP_WITHOUT_NATS_SERVER();
+    const auto dir = scratch_dir("ingest-journal-order");
+    nats_server server("n1", dir);
+    server.start();
+    ASSERT_TRUE(server.wait_healthy());
+
+    const auto all = reference_frames();
+    const auto feed_port = free_port();
+    const auto journal = dir / "ingest.journal";
+    const tcp::endpoint feed(net::ip::make_address("127.0.0.1"), feed_port);
+    net::io_context ioc;
+    auto push_all = [&](std::vector<std::string> frames) {
+        auto pushed = daemon::testing::push(ioc, feed, std::move(frames));
+        return run_until(
+                   ioc, [&] { return pushed->done; }, 10s) &&
+               !pushed->failed;
+    };
+
+    auto node = start_journalled_node(dir, "a", feed_port, journal, server.url());
+    ASSERT_TRUE(push_all(reference_frames(0, 60)));  // the hello and seqs 2..60
+    EXPECT_TRUE(one_copy_each(wait_stored(ioc, {server.url()}, 59), reference_epoch, first_data_seq, 60));
+    server.kill9();
+    ASSERT_TRUE(push_all(reference_frames(60, 100)));  // seqs 61..100, in the buffer
+    node->stop(SIGKILL);
+
+    node = start_journalled_node(dir, "a2", feed_port, journal, server.url());  // NATS still away
+    ASSERT_TRUE(push_all(reference_frames(100)));                               // seqs 101..185
+    server.start();
+    ASSERT_TRUE(server.wait_healthy());
+    auto ids = wait_stored(ioc, {server.url()}, all.size() - 1);
+    std::this_thread::sleep_for(300ms);  // a copy stored late would show now
+    if (auto now = stored_ids({server.url()}, scaleout::nats_options{}.stream)) ids = std::move(*now);
+    EXPECT_TRUE(one_copy_each(ids, reference_epoch, first_data_seq, all.size())) << slurp(dir / "a2.err");
+    EXPECT_TRUE(
+        has(slurp(dir / "a2.err"), "125 frames the stream did not hold published again (feed seq 61 to 185)"))
+        << slurp(dir / "a2.err");
+}
+
 }  // namespace
 }  // namespace splitstream::scaleout::testing
