@@ -44,6 +44,7 @@ struct counting_sink final : scaleout::stream_sink {
     std::uint64_t frames = 0;
     void on_stream_epoch(const std::string&) override {}
     void on_stream_frame(std::string_view, std::string_view) override { ++frames; }
+    void on_stream_caught_up() override {}
 };
 
 // A number from the node's health JSON.

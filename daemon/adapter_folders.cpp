@@ -105,6 +105,7 @@ std::optional<std::string> adapter_folders::prepare(const std::string& journal_p
         std::uint64_t recovered = 0;
         while (reader->next(record)) {
             if (record.kind != replay::record_kind::frame_applied &&
+                record.kind != replay::record_kind::frame_received &&  // an ingest node on NATS
                 record.kind != replay::record_kind::frame_rejected)
                 continue;
             auto parsed = parser.parse(record.frame.bytes);

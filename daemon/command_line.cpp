@@ -348,8 +348,9 @@ std::optional<std::string> command_line::resolve() {
         return "give --upstream URL (up to two), --feed-listen HOST:PORT, --lynx-dir DIR or --odf-dir DIR";
     }
     if (!nats_.servers.empty()) {
-        if (!settings_.service.journal_path.empty())
-            return "--journal and --nats do not go together: the JetStream stream is the record";
+        if (!sources && !settings_.service.journal_path.empty())
+            return "--journal on a relay (--source nats): it accepts no frames, the JetStream stream is its "
+                   "record";
         if (nats_.replicas < 1 || nats_.replicas > 5) return "--nats-replicas must be 1 to 5";
         if (nats_.buffer_frames == 0) return "--nats-buffer-frames must be at least 1";
         if (nats_.buffer_events == 0) return "--nats-buffer-events must be at least 1";

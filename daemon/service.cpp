@@ -62,11 +62,11 @@ std::optional<std::string> service::recover() {
     return std::nullopt;
 }
 
-std::optional<std::string> service::open_journal() {
+std::optional<std::string> service::open_journal(const std::string& epoch) {
     if (options_.journal_path.empty()) return std::nullopt;
     replay::writer_options wo;
     wo.path = options_.journal_path;
-    wo.epoch = epoch_;
+    wo.epoch = epoch;
     wo.sync = options_.journal_sync;
     wo.sync_interval = options_.journal_sync_interval;
     wo.rotate_bytes = options_.journal_rotate_bytes;
@@ -111,7 +111,7 @@ std::optional<std::string> service::start() {
         }
     }
     if (epoch_.empty()) epoch_ = new_epoch();
-    if (auto err = open_journal()) return err;
+    if (auto err = open_journal(epoch_)) return err;
     if (adapter_folders_ && journal_)
         adapter_folders_->record_inputs([this](const replay::input_fields& input) {
             if (auto ec = journal_->append_input(input)) journal_failed(ec);
@@ -171,11 +171,7 @@ void service::journal_failed(std::error_code ec) {
 }
 
 void service::on_message(const ingest::received_frame& frame, const feed::feed_message& msg) {
-    if (nats_) {  // applied when it comes back from the stream, in the stream's order
-        if (msg.type() != feed::message_type::hello && msg.type() != feed::message_type::heartbeat)
-            nats_->publish(ingest_->sequencing().epoch(), msg.seq, frame.bytes);
-        return;
-    }
+    if (nats_) return accept_for_stream(frame, msg);  // applied when it comes back from the stream
     auto result = engine_.apply(msg);
     if (result.rejected) {
         if (journal_)

@@ -52,7 +52,8 @@ struct service_options {
     std::optional<adapter_folders_options> adapter_folders{};
     // Scale-out on NATS JetStream (docs/scale-out.md): the served stream
     // comes from the JetStream stream, and the frames this node's ingest
-    // accepts (if it has any source) go into it. No journal then.
+    // accepts (if it has any source) go into it; an ingest node journals
+    // them first when journal_path is set, a relay has no journal.
     std::optional<scaleout::nats_options> nats{};
     // The NATS module to load for it; empty: where scaleout::nats_module_path
     // finds it (beside the program, or as SPLITSTREAM_NATS_MODULE says).
@@ -116,11 +117,18 @@ private:
     void on_stream_frame(std::string_view message_id, std::string_view bytes) override;
     std::optional<scaleout::node_state> stream_state() override;
     void on_stream_state(scaleout::node_state&& state, feed::engine&& engine) override;
+    void on_stream_caught_up() override;
     std::optional<std::string> start_nats();
     bool has_feed_sources() const;
+    // An ingest node on NATS (daemon/service_nats_journal.cpp): journals
+    // each accepted frame before it queues it for the stream, and after a
+    // restart publishes again what the stream does not hold yet.
+    std::optional<std::string> open_nats_journal(const std::string& epoch_proposal);
+    void accept_for_stream(const ingest::received_frame& frame, const feed::feed_message& msg);
+    void publish_journal_tail();
 
     std::optional<std::string> recover();
-    std::optional<std::string> open_journal();
+    std::optional<std::string> open_journal(const std::string& epoch);
     void publish_events(const std::vector<feed::derived_event>& events, std::int64_t received_mono_ns);
     // `by_rules`: refused by the race engine (ingest has not logged it; a
     // parser refusal it has).
@@ -144,6 +152,9 @@ private:
     scaleout::stream_order stream_order_;
     ingest::frame_parser stream_parser_;
 
+    // An ingest node restarted on NATS with its journal: accepted frames
+    // wait in the journal until the stream is read, then go in journal order.
+    bool journal_holds_frames_ = false;
     bool recovered_ = false;
     bool stopped_ = false;
     int upstreams_connected_ = 0;
@@ -152,6 +163,7 @@ private:
     counter* frames_applied_ = nullptr;
     counter* journal_errors_ = nullptr;
     counter* stream_copies_ = nullptr;
+    counter* journal_republished_ = nullptr;
     std::vector<counter*> rejected_by_reason_;
 };
 

@@ -17,14 +17,14 @@ bool service::has_feed_sources() const {
     return !options_.ingest.upstreams.empty() || options_.ingest.listen || options_.adapter_folders;
 }
 
-// No journal and no recovery: the stream is the record, and a node that
-// starts reads it from its first frame. The epoch is the stream's.
+// No recovery: the stream is the record, and a node that starts reads it
+// from its first frame. The epoch is the stream's. An ingest node's journal
+// only keeps what it accepted until the stream holds it.
 std::optional<std::string> service::start_nats() {
-    if (!options_.journal_path.empty())
-        return "--journal and --nats do not go together: the stream is the record";
     auto nats = *options_.nats;
     nats.publish = has_feed_sources();
     nats.epoch_proposal = new_epoch();
+    if (auto err = open_nats_journal(nats.epoch_proposal)) return err;
     scaleout::stream_sink& sink = *this;
     const auto module = options_.nats_module.empty() ? scaleout::nats_module_path(this_program())
                                                      : std::filesystem::path(options_.nats_module);
@@ -48,6 +48,10 @@ std::optional<std::string> service::start_nats() {
             logs_.main->critical("cannot watch the timing system's folder: {}", *err);
             return "cannot watch the timing system's folder: " + *err;
         }
+        if (journal_)
+            adapter_folders_->record_inputs([this](const replay::input_fields& input) {
+                if (auto ec = journal_->append_input(input)) journal_failed(ec);
+            });
     }
     recovered_ = true;
     try {

@@ -56,7 +56,7 @@ struct nats_link_args {
 
 // The module's entry point (extern "C", in scaleout/nats_module.cpp): a
 // new link, owned by the caller.
-inline constexpr const char* nats_link_entry = "splitstream_nats_link_v2";
+inline constexpr const char* nats_link_entry = "splitstream_nats_link_v3";
 using nats_link_make = nats_link* (*)(const nats_link_args&);
 
 }  // namespace splitstream::scaleout

@@ -33,8 +33,8 @@ private:
 }  // namespace splitstream::scaleout
 
 // Named as nats_link_entry says.
-extern "C" __attribute__((visibility("default"))) splitstream::scaleout::nats_link* splitstream_nats_link_v2(
+extern "C" __attribute__((visibility("default"))) splitstream::scaleout::nats_link* splitstream_nats_link_v3(
     const splitstream::scaleout::nats_link_args& args) {
     return new splitstream::scaleout::node_link(args);
 }
-static_assert(std::is_same_v<decltype(&splitstream_nats_link_v2), splitstream::scaleout::nats_link_make>);
+static_assert(std::is_same_v<decltype(&splitstream_nats_link_v3), splitstream::scaleout::nats_link_make>);

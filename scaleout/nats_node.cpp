@@ -705,6 +705,7 @@ void nats_node::mark_caught_up() {
     log_->info("NATS: caught up with stream {} at seq {} in {} ms, {} frames read{}", options_.stream,
                stream_seq_, catchup_ms_, catchup_frames_,
                snapshot_seq_ ? " after the node state at seq " + std::to_string(snapshot_seq_) : "");
+    sink_.on_stream_caught_up();
 }
 
 // Every node reaching a snapshot position offers its state; the snapshot

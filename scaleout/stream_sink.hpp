@@ -27,6 +27,9 @@ public:
         (void)state;
         (void)engine;
     }
+    // The stream is read up to where it was when the node joined (once per
+    // start): what it holds is known.
+    virtual void on_stream_caught_up() = 0;
 };
 
 }  // namespace splitstream::scaleout

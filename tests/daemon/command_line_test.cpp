@@ -334,6 +334,16 @@ TEST(NatsFlags, NatsWithAnUpstreamIsAnIngestNodeWithTheGivenSettings) {
     EXPECT_EQ(r.settings->service.ingest.upstreams.size(), 1u);
 }
 
+// An ingest node keeps what it accepted in its journal until the stream
+// holds it (docs/scale-out.md).
+TEST(NatsFlags, AnIngestNodeTakesAJournal) {
+    const auto r =
+        parse({"--upstream", "ws://h:1/feed", "--nats", "nats://h:4222", "--journal", "/tmp/j"}).result;
+    ASSERT_TRUE(r.settings) << r.error;
+    EXPECT_TRUE(r.settings->service.nats);
+    EXPECT_EQ(r.settings->service.journal_path, "/tmp/j");
+}
+
 TEST(NatsFlags, SourceNatsIsARelayThatNeedsNoUpstream) {
     const auto r = parse({"--source", "nats", "--nats", "nats://127.0.0.1:4222"}).result;
     ASSERT_TRUE(r.settings) << r.error;
@@ -364,8 +374,8 @@ TEST(NatsFlags, CombinationsThatCannotWorkAreRefusedWithTheReason) {
     EXPECT_EQ(parse({"--source", "kafka", "--nats", "nats://h:4222"}).result.error,
               "--source is upstream or nats, got kafka");
     EXPECT_EQ(
-        parse({"--upstream", "ws://h:1/feed", "--nats", "nats://h:4222", "--journal", "/tmp/j"}).result.error,
-        "--journal and --nats do not go together: the JetStream stream is the record");
+        parse({"--source", "nats", "--nats", "nats://h:4222", "--journal", "/tmp/j"}).result.error,
+        "--journal on a relay (--source nats): it accepts no frames, the JetStream stream is its record");
     EXPECT_EQ(parse({"--upstream", "ws://h:1/feed", "--nats", "nats://h:4222", "--nats-replicas", "0"})
                   .result.error,
               "--nats-replicas must be 1 to 5");

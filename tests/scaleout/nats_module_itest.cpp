@@ -99,6 +99,7 @@ TEST(NatsModule, AFileThatIsNoModuleIsRefusedWithTheReason) {
     struct ignore : stream_sink {
         void on_stream_epoch(const std::string&) override {}
         void on_stream_frame(std::string_view, std::string_view) override {}
+        void on_stream_caught_up() override {}
     } sink;
     const auto log = std::make_shared<spdlog::logger>("test");
     // A shared library that loads, without the entry point.
