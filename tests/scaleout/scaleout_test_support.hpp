@@ -101,4 +101,31 @@ inline std::vector<std::uint64_t> seqs_from(std::uint64_t first, std::uint64_t l
     return out;
 }
 
+// A viewer that saw the stream up to `resume_at` (`before`, from seq 1)
+// moves to the node on `port` with since=N once the feed is all pushed:
+// it gets exactly the continuation up to `total` (no snapshot, nothing
+// lost, nothing twice), and the two parts together are the ingest node's
+// stream (on `ingest_port`), byte for byte.
+template <class FeedDone>
+void expect_exact_continuation(net::io_context& ioc, const ws_client& before, std::uint16_t port,
+                               std::uint16_t ingest_port, std::uint64_t resume_at, std::size_t total,
+                               FeedDone feed_done) {
+    using namespace std::chrono_literals;
+    auto after = std::make_shared<ws_client>(ioc);
+    after->start(port, "/v1/stream?since=" + std::to_string(resume_at));
+    ASSERT_TRUE(run_until(
+        ioc, [&] { return feed_done() && after->event_seqs().size() >= total - resume_at; }, 15s));
+    EXPECT_EQ(after->count_type("snapshot"), 0u);
+    EXPECT_EQ(before.event_seqs(), seqs_from(1, resume_at));
+    EXPECT_EQ(after->event_seqs(), seqs_from(resume_at + 1, total)) << "nothing lost, nothing twice";
+
+    auto whole_ingest = subscribe_all(ioc, ingest_port);
+    ASSERT_TRUE(run_until(
+        ioc, [&] { return derived_received(*whole_ingest).size() >= total; }, 10s));
+    auto joined = derived_received(before);
+    const auto rest = derived_received(*after);
+    joined.insert(joined.end(), rest.begin(), rest.end());
+    EXPECT_EQ(joined, derived_received(*whole_ingest));
+}
+
 }  // namespace splitstream::scaleout::testing
