@@ -9,6 +9,7 @@
 #include "daemon/installed_pages.hpp"
 #include "daemon/service.hpp"
 #include "daemon/wall_clock.hpp"
+#include "publish/frame.hpp"
 #include "scaleout/nats_loader.hpp"
 
 namespace splitstream::daemon {
@@ -107,7 +108,12 @@ std::optional<scaleout::node_state> service::stream_state() {
     s.feed_started = stream_order_.started();
     s.last_feed_seq = last_feed_seq_;
     s.engine = engine_.save();
-    s.history = server_->retained_events();
+    auto retained = server_->retained_events();
+    s.history.reserve(retained.size());
+    for (auto& e : retained) {
+        const auto json = publish::payload_of(*e.frame);
+        s.history.push_back({e.seq, e.type, std::move(e.event), std::move(e.frame), json});
+    }
     return s;
 }
 
@@ -115,7 +121,10 @@ void service::on_stream_state(scaleout::node_state&& state, feed::engine&& engin
     engine_ = std::move(engine);
     stream_order_.restore(std::move(state.feed_epoch), state.feed_last_seq, state.feed_started);
     last_feed_seq_ = state.last_feed_seq;
-    server_->restore_history(state.history, engine_.head());
+    std::vector<feed::derived_event> history;
+    history.reserve(state.history.size());
+    for (const auto& e : state.history) history.push_back({e.seq, e.type, e.event, {}, std::string(e.json)});
+    server_->restore_history(history, engine_.head());
 }
 
 }  // namespace splitstream::daemon

@@ -54,13 +54,12 @@ void hub::start_history(std::uint64_t head) {
     take_checkpoints();
 }
 
-std::vector<feed::derived_event> hub::retained_events() const {
-    std::vector<feed::derived_event> out;
+// The entries share their frames: no event's text is copied, so a node
+// state is taken on the loop in milliseconds.
+std::vector<history_entry> hub::retained_events() const {
+    std::vector<history_entry> out;
     out.reserve(history_.size());
-    for (std::size_t i = 0; i < history_.size(); ++i) {
-        const auto& e = history_.at(i);
-        out.push_back({e.seq, e.type, e.event, {}, std::string(payload_of(*e.frame))});
-    }
+    for (std::size_t i = 0; i < history_.size(); ++i) out.push_back(history_.at(i));
     return out;
 }
 

@@ -50,7 +50,7 @@ public:
     // old one goes and its subscribers are closed.
     void follow_epoch();
     // server::retained_events and server::restore_history.
-    std::vector<feed::derived_event> retained_events() const;
+    std::vector<history_entry> retained_events() const;
     void restore_history(const std::vector<feed::derived_event>& events, std::uint64_t head);
 
     void add_connection(connection& c);

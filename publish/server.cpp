@@ -64,7 +64,7 @@ void server::follow_epoch() {
     hub_->follow_epoch();
 }
 
-std::vector<feed::derived_event> server::retained_events() const {
+std::vector<history_entry> server::retained_events() const {
     return hub_->retained_events();
 }
 

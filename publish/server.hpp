@@ -19,6 +19,7 @@
 #include "base/metrics.hpp"
 #include "base/net.hpp"
 #include "feed/derived_event.hpp"
+#include "publish/history.hpp"
 #include "publish/server_options.hpp"
 #include "publish/state_provider.hpp"
 
@@ -60,7 +61,7 @@ public:
     // Snapshots): the derived events that node retained, oldest first, and
     // the head they lead to. Their subscribers resume from them as from
     // events published here.
-    std::vector<feed::derived_event> retained_events() const;
+    std::vector<history_entry> retained_events() const;
     void restore_history(const std::vector<feed::derived_event>& events, std::uint64_t head);
 
     // Stops accepting, closes subscribers with 1001 "going away" and HTTP

@@ -54,7 +54,9 @@ bool decode_node_state(std::string_view bytes, node_state& out, std::string& err
         e.seq = r.u64();
         e.type = r.enumerator(feed::event_type::false_start, "event type");
         e.event = r.str();
-        e.json = r.str();
+        auto text = std::make_shared<const std::string>(r.str());
+        e.json = *text;
+        e.keeps = std::move(text);
         if (r.ok() && e.seq <= previous) r.fail("history out of order");
         previous = e.seq;
     }

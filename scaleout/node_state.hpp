@@ -7,6 +7,7 @@
 // Pure: the bytes are kept in JetStream by snapshot_store.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,8 +25,18 @@ struct node_state {
     bool feed_started = false;
     std::uint64_t last_feed_seq = 0;  // the feed seq of the last frame the engine took
     std::string engine;               // feed::engine::save()
-    // The retained derived events, oldest first (json as subscribers get it).
-    std::vector<feed::derived_event> history;
+    // The retained derived events, oldest first (json as subscribers get
+    // it). `json` views text that `keeps` owns: on a live node the shared
+    // frame subscribers are sent, so taking a state copies no text; in a
+    // decoded state a string of its own.
+    struct retained_event {
+        std::uint64_t seq = 0;
+        feed::event_type type = feed::event_type::feed;
+        std::string event;
+        std::shared_ptr<const void> keeps;
+        std::string_view json;
+    };
+    std::vector<retained_event> history;
 };
 
 std::string encode_node_state(const node_state& s);
