@@ -11,9 +11,11 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -44,8 +46,23 @@ inline std::string nats_server_binary() {
 }
 
 // A port nobody listens on now (the kernel's next ephemeral one).
+// A port nats-server can bind a moment later. Not one the kernel hands out
+// for port 0: those come from the ephemeral range (32768-60999 here), where
+// any process's outgoing connection may take it in the meantime (seen: a
+// cluster route port taken before its server bound it). So a port below
+// that range, chosen at random per process and checked free.
 inline std::uint16_t free_port() {
+    static std::minstd_rand pick(static_cast<unsigned>(::getpid()) * 7919u +
+                                 static_cast<unsigned>(::time(nullptr)));
     net::io_context ioc;
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        const auto port = static_cast<std::uint16_t>(20000 + pick() % 12000);
+        beast::error_code ec;
+        tcp::acceptor a(ioc);
+        a.open(tcp::v4(), ec);
+        if (!ec) a.bind(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
+        if (!ec) return port;
+    }
     tcp::acceptor a(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
     return a.local_endpoint().port();
 }
