@@ -213,6 +213,12 @@ command_line::command_line(CLI::App& app, serve_settings defaults)
         "Longest wait between fan-outs while the loop is busy (batches writes; 0: never wait)")
         ->check(CLI::Range(0, 1000000))
         ->group(out);
+    app.add_option("--threads", p.threads,
+                   "Threads writing to subscribers, the main loop included; plain subscribers are spread "
+                   "over them (docs/operations.md)")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{64}))
+        ->group(out);
     add_duration<std::chrono::seconds>(
         app, "--max-delay", p.max_delay,
         "Longest broadcast delay (delay=) a subscriber may ask for, seconds; 0: none. Costs history and "

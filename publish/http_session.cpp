@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "publish/json_text.hpp"
+#include "publish/shard.hpp"
 #include "publish/subscriber_session.hpp"
 
 namespace splitstream::publish {
@@ -149,10 +150,16 @@ void http_session<Stream>::upgrade(request&& req) {
     sub.address_slot = std::move(address_slot_);
     upgraded_ = true;
     const auto leftover = buffer_.data();
+    const std::string_view early(static_cast<const char*>(leftover.data()), leftover.size());
+    if constexpr (std::is_same_v<Stream, plain_stream>) {
+        if (auto* shard = hub_->shard_for(sub)) {
+            shard->adopt(*hub_, std::move(stream_), std::move(sub), early);
+            return;
+        }
+    }
     using transport = subscriber_transport<Stream>;
     auto session = std::make_shared<subscriber_session<typename transport::type>>(
-        transport::adopt(std::move(stream_), hub_->context()), hub_, std::move(sub),
-        std::string_view(static_cast<const char*>(leftover.data()), leftover.size()));
+        transport::adopt(std::move(stream_), hub_->context()), hub_, std::move(sub), early);
     session->run();
 }
 

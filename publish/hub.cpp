@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "publish/shard.hpp"
+
 namespace splitstream::publish {
 
 namespace {
@@ -127,6 +129,13 @@ void hub::schedule_flush() {
 void hub::flush() {
     const auto start = clock::now();
     flush_scheduled_ = false;
+    // The shards first: they fan out on their own threads while this one
+    // does its share. One copy of the batch's entries serves them all; the
+    // frames inside stay shared with this hub's history.
+    if (!shards_.empty() && !pending_.empty()) {
+        auto batch = std::make_shared<const std::vector<history_entry>>(pending_);
+        for (auto* s : shards_) s->take(batch, epoch_);
+    }
     // Queue first, write second: every subscriber shares the same frames,
     // and only sessions with no write in flight need a kick; the others take
     // the new frames with their next write. Index loops: neither offer() nor
@@ -142,10 +151,53 @@ void hub::flush() {
     to_kick_.clear();
     const auto end = clock::now();
     pacer_.flushed(start, end);
-    metrics_.queue_bytes.set(queued_bytes_);
-    metrics_.history_events.set(static_cast<std::int64_t>(history_.size()));
-    metrics_.history_bytes.set(static_cast<std::int64_t>(history_.bytes()));
+    if (!mirror_) {
+        metrics_.history_events.set(static_cast<std::int64_t>(history_.size()));
+        metrics_.history_bytes.set(static_cast<std::int64_t>(history_.bytes()));
+    }
     take_checkpoints();
+}
+
+void hub::take_batch(std::span<const history_entry> batch, const std::string& epoch) {
+    mirror_ = true;
+    if (epoch != epoch_) change_epoch(epoch, batch.empty() ? history_.head() : batch.front().seq - 1);
+    for (const auto& e : batch) {
+        if (e.seq <= history_.head()) continue;
+        pending_.push_back(e);
+        history_.append(e);
+    }
+    if (!pending_.empty() && !flush_scheduled_) {
+        flush_scheduled_ = true;
+        schedule_flush();
+    }
+}
+
+void hub::mirror_history(std::span<const history_entry> events, std::uint64_t head, std::string epoch) {
+    mirror_ = true;
+    if (epoch != epoch_) change_epoch(std::move(epoch), head);
+    history_.reset(events.empty() ? head : events.front().seq - 1);
+    for (const auto& e : events) history_.append(e);
+}
+
+publish_shard* hub::shard_for(const subscription_request& request) const {
+    if (shards_.empty() || stopping_ || request.control || request.delay.count() > 0) return nullptr;
+    // The least loaded thread, this one included (its loop also runs
+    // ingest and the engine, so a tie stays with a shard).
+    publish_shard* best = nullptr;
+    std::size_t best_load = subscribers_.size() + 1;
+    for (auto* s : shards_) {
+        if (const auto l = s->load(); l < best_load) {
+            best = s;
+            best_load = l;
+        }
+    }
+    return best;
+}
+
+std::size_t hub::counted_connections() const {
+    std::size_t n = connection_count_ - refusing_;
+    for (const auto* s : shards_) n += s->connections();
+    return n;
 }
 
 void hub::add_connection(connection& c) {
@@ -154,7 +206,8 @@ void hub::add_connection(connection& c) {
     if (first_connection_) first_connection_->prev_connection = &c;
     first_connection_ = &c;
     ++connection_count_;
-    metrics_.connections.set(static_cast<std::int64_t>(connection_count_));
+    open_connections_.store(connection_count_, std::memory_order_relaxed);
+    metrics_.connections.add(1);
 }
 
 void hub::remove_connection(connection& c) {
@@ -165,13 +218,15 @@ void hub::remove_connection(connection& c) {
     if (c.next_connection) c.next_connection->prev_connection = c.prev_connection;
     c.prev_connection = c.next_connection = nullptr;
     --connection_count_;
-    metrics_.connections.set(static_cast<std::int64_t>(connection_count_));
+    open_connections_.store(connection_count_, std::memory_order_relaxed);
+    metrics_.connections.add(-1);
 }
 
 void hub::add_subscriber(subscriber& s) {
     s.hub_index = subscribers_.size();
     subscribers_.push_back(&s);
-    metrics_.subscribers.set(static_cast<std::int64_t>(subscribers_.size()));
+    load_.store(subscribers_.size(), std::memory_order_relaxed);
+    metrics_.subscribers.add(1);
     if (!ticking_ && !stopping_) {
         ticking_ = true;
         arm_tick();
@@ -229,8 +284,8 @@ void hub::remove_subscriber(subscriber& s) {
     subscribers_[s.hub_index]->hub_index = s.hub_index;
     subscribers_.pop_back();
     s.hub_index = std::numeric_limits<std::size_t>::max();
-    metrics_.subscribers.set(static_cast<std::int64_t>(subscribers_.size()));
-    metrics_.queue_bytes.set(queued_bytes_);
+    load_.store(subscribers_.size(), std::memory_order_relaxed);
+    metrics_.subscribers.add(-1);
 }
 
 void hub::shutdown_all() {

@@ -7,6 +7,7 @@
 #include <simdjson.h>
 #include <spdlog/logger.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -27,9 +28,12 @@
 #include "publish/server_options.hpp"
 #include "publish/snapshot_timeline.hpp"
 #include "publish/state_provider.hpp"
+#include "publish/subscription_request.hpp"
 #include "publish/write_gather.hpp"
 
 namespace splitstream::publish {
+
+class publish_shard;
 
 class hub {
 public:
@@ -52,6 +56,28 @@ public:
     // server::retained_events and server::restore_history.
     std::vector<history_entry> retained_events() const;
     void restore_history(const std::vector<feed::derived_event>& events, std::uint64_t head);
+
+    // Publishing on several threads (server_options::threads): the hub of
+    // the daemon's loop hands every finished batch to these shards, and
+    // plain subscribers to the least loaded thread (see shard_for).
+    void set_shards(std::vector<publish_shard*> shards) { shards_ = std::move(shards); }
+    // The shard a new subscriber is served by, or null: this thread. Only
+    // plain live subscribers move (overlays, delayed and TLS subscribers
+    // need this thread's control desk, timeline or stream).
+    publish_shard* shard_for(const subscription_request& request) const;
+    // A shard's hub: takes a batch the main hub fanned out (the events it
+    // has already, handed over with a subscriber, are skipped) and fans it
+    // out to its own subscribers; and a copy of the main hub's history.
+    void take_batch(std::span<const history_entry> batch, const std::string& epoch);
+    void mirror_history(std::span<const history_entry> events, std::uint64_t head, std::string epoch);
+    // What this thread holds now, readable from any thread.
+    std::size_t load() const { return load_.load(std::memory_order_relaxed); }
+    std::size_t open_connections() const { return open_connections_.load(std::memory_order_relaxed); }
+    // The events published and not yet fanned out (a subscriber handed to a
+    // shard must find them in the shard's history when it joins).
+    std::span<const history_entry> pending() const { return pending_; }
+    // Session ids unique across the server's threads.
+    void share_session_ids(const hub& main) { session_ids_ = main.session_ids_; }
 
     void add_connection(connection& c);
     void remove_connection(connection& c);
@@ -77,16 +103,19 @@ public:
     // fill the server with them; listener bounds them on their own.
     void add_refusing(int delta) { refusing_ += delta; }
     std::size_t refusing() const { return refusing_; }
-    std::size_t counted_connections() const { return connection_count_ - refusing_; }
+    // Every thread's connections: what max_connections limits.
+    std::size_t counted_connections() const;
     std::size_t subscribers() const { return subscribers_.size(); }
     bool stopping() const { return stopping_; }
 
     const history& retained() const { return history_; }
     std::uint64_t head() const { return history_.head(); }
-    std::uint64_t next_session_id() { return ++last_session_id_; }
+    const std::string& epoch() const { return epoch_; }
+    std::uint64_t next_session_id() { return session_ids_->fetch_add(1, std::memory_order_relaxed) + 1; }
+    // Gauges are summed over the server's threads: each hub adds its own.
     void add_queued_bytes(std::int64_t delta) {
         queued_bytes_ += delta;
-        metrics_.queue_bytes.set(queued_bytes_);
+        metrics_.queue_bytes.add(delta);
     }
 
     net::io_context& context() { return ioc_; }
@@ -95,6 +124,7 @@ public:
     publish_metrics& metrics() { return metrics_; }
     metrics_registry& registry() { return registry_; }
     spdlog::logger& log() { return *log_; }
+    const std::shared_ptr<spdlog::logger>& shared_log() const { return log_; }
     simdjson::dom::parser& json_parser() { return json_parser_; }
     const frame_ptr& ping_frame() const { return ping_frame_; }
     // The control channels and the overlays that follow them.
@@ -146,7 +176,12 @@ private:
     std::size_t refusing_ = 0;
     std::vector<subscriber*> subscribers_;
     std::int64_t queued_bytes_ = 0;
-    std::uint64_t last_session_id_ = 0;
+    std::shared_ptr<std::atomic<std::uint64_t>> session_ids_ =
+        std::make_shared<std::atomic<std::uint64_t>>(0);
+    std::vector<publish_shard*> shards_;  // the main hub's; empty on one thread
+    bool mirror_ = false;                 // a shard's hub: the history gauges are the main hub's
+    std::atomic<std::size_t> load_{0};    // subscribers
+    std::atomic<std::size_t> open_connections_{0};
 
     simdjson::dom::parser json_parser_;  // for subscriber ops; one thread
 

@@ -7,15 +7,28 @@
 #include "base/host_port.hpp"
 #include "publish/hub.hpp"
 #include "publish/listener.hpp"
+#include "publish/shard.hpp"
 
 namespace splitstream::publish {
 
 server::server(net::io_context& ioc, server_options options, state_provider& provider,
                metrics_registry& registry, std::shared_ptr<spdlog::logger> log)
-    : ioc_(ioc), hub_(std::make_shared<hub>(ioc, provider, std::move(options), registry, std::move(log))) {}
+    : ioc_(ioc), hub_(std::make_shared<hub>(ioc, provider, std::move(options), registry, std::move(log))) {
+    const auto& opts = hub_->options();
+    for (std::size_t i = 1; i < opts.threads; ++i)
+        shards_.push_back(std::make_unique<publish_shard>(opts, registry, hub_->shared_log(), *hub_));
+    std::vector<publish_shard*> shards;
+    for (auto& s : shards_) shards.push_back(s.get());
+    hub_->set_shards(std::move(shards));
+}
 
 server::~server() {
     if (listener_) listener_->stop();
+    // The hub may outlive the server (its sessions hold it): it must not
+    // reach the shards once they are gone.
+    hub_->set_shards({});
+    for (auto& s : shards_) s->stop();
+    shards_.clear();  // waits for their threads
 }
 
 void server::start() {
@@ -34,6 +47,7 @@ void server::start() {
         if (ec) throw std::runtime_error("TLS key " + opts.tls_key_file + ": " + ec.message());
     }
     hub_->start_history(hub_->provider().head());
+    for (auto& s : shards_) s->start(*hub_);
     beast::error_code ec;
     const auto address = net::ip::make_address(opts.listen_address, ec);
     if (ec) throw std::runtime_error("bad listen address '" + opts.listen_address + "': " + ec.message());
@@ -61,7 +75,10 @@ void server::publish(const feed::derived_event& ev, std::int64_t received_mono_n
 }
 
 void server::follow_epoch() {
+    const auto before = hub_->epoch();
     hub_->follow_epoch();
+    if (hub_->epoch() != before)
+        for (auto& s : shards_) s->mirror(*hub_);
 }
 
 std::vector<history_entry> server::retained_events() const {
@@ -70,24 +87,30 @@ std::vector<history_entry> server::retained_events() const {
 
 void server::restore_history(const std::vector<feed::derived_event>& events, std::uint64_t head) {
     hub_->restore_history(events, head);
+    for (auto& s : shards_) s->mirror(*hub_);
 }
 
 void server::stop() {
     if (stopped_) return;
     stopped_ = true;
     if (listener_) listener_->stop();
-    hub_->log().info("stopping: closing {} subscribers with 1001", hub_->subscribers());
+    hub_->log().info("stopping: closing {} subscribers with 1001", subscribers());
     hub_->shutdown_all();
+    for (auto& s : shards_) s->stop();
 }
 
 std::uint16_t server::port() const {
     return port_;
 }
 std::size_t server::subscribers() const {
-    return hub_->subscribers();
+    std::size_t n = hub_->subscribers();
+    for (const auto& s : shards_) n += s->load();
+    return n;
 }
 std::size_t server::connections() const {
-    return hub_->connections();
+    std::size_t n = hub_->connections();
+    for (const auto& s : shards_) n += s->connections();
+    return n;
 }
 
 }  // namespace splitstream::publish

@@ -4,7 +4,10 @@
 //
 // Threading: everything runs on the one io_context passed in, which must be
 // run by exactly one thread (the daemon's loop, shared with ingest and the
-// engine). No locks; publish() and stop() must be called on that thread.
+// engine). No locks; every call must be made on that thread. With
+// server_options::threads > 1 the server also runs that many less one
+// threads of its own for plain subscribers (publish/shard.hpp), fed from
+// this one.
 //
 // Lifetime: call stop(), then let the io_context run until its work is done
 // (sessions finish their close handshakes within close_timeout), then
@@ -15,6 +18,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "base/metrics.hpp"
 #include "base/net.hpp"
@@ -31,6 +35,7 @@ namespace splitstream::publish {
 
 class hub;
 class listener;
+class publish_shard;
 
 class server {
 public:
@@ -79,6 +84,7 @@ private:
     std::shared_ptr<hub> hub_;
     std::unique_ptr<net::ssl::context> tls_;
     std::shared_ptr<listener> listener_;
+    std::vector<std::unique_ptr<publish_shard>> shards_;
     std::uint16_t port_ = 0;
     bool stopped_ = false;
 };

@@ -32,6 +32,12 @@ struct server_options {
     // subscriber gets several frames per write instead of one syscall each.
     std::chrono::microseconds fanout_max_delay{20'000};
 
+    // Threads that write to subscribers, the daemon's loop included: with
+    // more than one, plain live subscribers are spread over threads of
+    // their own (publish/shard.hpp); TLS, delayed and overlay subscribers
+    // stay on the loop. 1: everything on the loop.
+    std::size_t threads = 1;
+
     // Broadcast delay: the longest `delay=` a subscriber may ask for (0: no
     // delayed subscribers). While delayed subscribers exist, the history
     // keeps at least this much time of events (within history_max_bytes),

@@ -307,6 +307,22 @@ TEST(MaxDelayFlag, DefaultsToTwoMinutesAndSetsTheServerOption) {
     EXPECT_THROW(with({"--max-delay", "4000"}), CLI::ValidationError);
 }
 
+TEST(ThreadsFlag, OneThreadByDefaultAndAtMostSixtyFour) {
+    const std::vector<std::string> upstream{"--upstream", "ws://a/feed"};
+    auto with = [&](std::vector<std::string> more) {
+        more.insert(more.begin(), upstream.begin(), upstream.end());
+        return parse(std::move(more));
+    };
+    const auto defaults = with({});
+    ASSERT_TRUE(defaults.result.settings) << defaults.result.error;
+    EXPECT_EQ(defaults.result.settings->service.publish.threads, 1u);
+    const auto four = with({"--threads", "4"});
+    ASSERT_TRUE(four.result.settings) << four.result.error;
+    EXPECT_EQ(four.result.settings->service.publish.threads, 4u);
+    EXPECT_THROW(with({"--threads", "0"}), CLI::ValidationError);
+    EXPECT_THROW(with({"--threads", "65"}), CLI::ValidationError);
+}
+
 // The scale-out flags (docs/scale-out.md, Configuration): without --nats
 // nothing of NATS is set; --nats makes an ingest node, --source nats a
 // relay, and the combinations that cannot work are refused with a message

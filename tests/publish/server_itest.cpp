@@ -21,7 +21,10 @@ namespace {
 using namespace testing;
 using feed::event_type;
 
-class publish_server : public ::testing::Test {
+// Every test runs with the whole server on the test's loop, and again with
+// three publish threads (the loop and two shards), where plain subscribers
+// are served by the shards.
+class publish_server : public ::testing::TestWithParam<std::size_t> {
 protected:
     net::io_context ioc;
     fake_provider provider;
@@ -35,6 +38,7 @@ protected:
     }
 
     void start(server_options o = options()) {
+        o.threads = GetParam();
         srv = std::make_unique<server>(ioc, std::move(o), provider, registry, quiet_logger());
         srv->start();
     }
@@ -84,7 +88,7 @@ std::vector<std::uint64_t> iota_seqs(std::uint64_t first, std::uint64_t last) {
     return v;
 }
 
-TEST_F(publish_server, two_hundred_subscribers_get_every_event_in_order) {
+TEST_P(publish_server, two_hundred_subscribers_get_every_event_in_order) {
     start();
     std::vector<std::shared_ptr<ws_client>> subs;
     for (int i = 0; i < 200; ++i) subs.push_back(connect("/v1/stream"));
@@ -110,7 +114,7 @@ TEST_F(publish_server, two_hundred_subscribers_get_every_event_in_order) {
 // After a restart the daemon rebuilds its history from the journal before it
 // listens: a subscriber that was behind resumes from there, it does not get
 // a snapshot that skips what it missed.
-TEST_F(publish_server, history_published_before_start_is_kept_for_resume) {
+TEST_P(publish_server, history_published_before_start_is_kept_for_resume) {
     srv = std::make_unique<server>(ioc, options(), provider, registry, quiet_logger());
     for (int i = 0; i < 5; ++i) srv->publish(next_event(provider, event_type::split, "A"));
     srv->start();
@@ -126,7 +130,7 @@ TEST_F(publish_server, history_published_before_start_is_kept_for_resume) {
     EXPECT_NE(other->messages[0].find(R"("resume":false)"), std::string::npos);
 }
 
-TEST_F(publish_server, filters_by_event_and_type_and_feed_events_pass_event_filters) {
+TEST_P(publish_server, filters_by_event_and_type_and_feed_events_pass_event_filters) {
     start();
     auto only_a = connect("/v1/stream?events=A");
     auto finishes = connect("/v1/stream?types=finish");
@@ -149,7 +153,7 @@ TEST_F(publish_server, filters_by_event_and_type_and_feed_events_pass_event_filt
     EXPECT_EQ(a_splits->event_seqs(), (std::vector<std::uint64_t>{1, 5, 6}));
 }
 
-TEST_F(publish_server, subscribe_op_replaces_the_filter_and_bad_ops_get_errors) {
+TEST_P(publish_server, subscribe_op_replaces_the_filter_and_bad_ops_get_errors) {
     start();
     auto c = connect("/v1/stream?events=A");
     ASSERT_TRUE(wait_hello({c}));
@@ -177,7 +181,7 @@ TEST_F(publish_server, subscribe_op_replaces_the_filter_and_bad_ops_get_errors) 
     EXPECT_TRUE(c->open);
 }
 
-TEST_F(publish_server, fresh_subscriber_gets_hello_then_a_snapshot_per_matching_event_then_live) {
+TEST_P(publish_server, fresh_subscriber_gets_hello_then_a_snapshot_per_matching_event_then_live) {
     provider.states = {{"A", R"({"event":"A","status":"started"})"}, {"B", R"({"event":"B"})"}};
     start();
     publish_events(3, event_type::split, "A");
@@ -208,7 +212,7 @@ TEST_F(publish_server, fresh_subscriber_gets_hello_then_a_snapshot_per_matching_
     EXPECT_EQ(b[1].event, "B");
 }
 
-TEST_F(publish_server, since_resume_gives_every_missed_event_exactly_once_across_a_dropped_connection) {
+TEST_P(publish_server, since_resume_gives_every_missed_event_exactly_once_across_a_dropped_connection) {
     start();
     auto c = connect("/v1/stream");
     ASSERT_TRUE(wait_hello({c}));
@@ -233,7 +237,7 @@ TEST_F(publish_server, since_resume_gives_every_missed_event_exactly_once_across
     EXPECT_EQ(combined, iota_seqs(1, 120));
 }
 
-TEST_F(publish_server, since_from_another_epoch_or_older_than_the_history_gives_snapshots) {
+TEST_P(publish_server, since_from_another_epoch_or_older_than_the_history_gives_snapshots) {
     provider.states = {{"A", R"({"event":"A"})"}};
     auto o = options();
     o.history_max_events = 10;
@@ -254,7 +258,7 @@ TEST_F(publish_server, since_from_another_epoch_or_older_than_the_history_gives_
     EXPECT_EQ(resumable->count_type("snapshot"), 0u);
 }
 
-TEST_F(publish_server, slow_consumer_is_closed_with_4008_while_the_others_get_everything) {
+TEST_P(publish_server, slow_consumer_is_closed_with_4008_while_the_others_get_everything) {
     auto o = options();
     o.queue_max_bytes = 64 * 1024;
     o.socket_send_buffer = 16 * 1024;
@@ -305,7 +309,7 @@ TEST_F(publish_server, slow_consumer_is_closed_with_4008_while_the_others_get_ev
     EXPECT_LT(queued.value(), static_cast<std::int64_t>(o.queue_max_bytes));
 }
 
-TEST_F(publish_server, a_subscriber_gives_back_its_buffers_when_it_goes_idle) {
+TEST_P(publish_server, a_subscriber_gives_back_its_buffers_when_it_goes_idle) {
     auto o = options();
     o.socket_send_buffer = 16 * 1024;
     start(o);
@@ -338,7 +342,7 @@ TEST_F(publish_server, a_subscriber_gives_back_its_buffers_when_it_goes_idle) {
         run_until(ioc, [&] { return reader->event_seqs().size() == static_cast<std::size_t>(burst + 10); }));
 }
 
-TEST_F(publish_server, tokens_are_required_checked_and_scoped) {
+TEST_P(publish_server, tokens_are_required_checked_and_scoped) {
     provider.states = {{"A", R"({"event":"A"})"}, {"B", R"({"event":"B"})"}};
     auto o = options();
     o.jwt_secret = "s3cret";
@@ -391,7 +395,7 @@ TEST_F(publish_server, tokens_are_required_checked_and_scoped) {
     EXPECT_EQ(full_list.body, R"([{"event":"A"},{"event":"B"}])");
 }
 
-TEST_F(publish_server, connections_beyond_the_limit_get_503) {
+TEST_P(publish_server, connections_beyond_the_limit_get_503) {
     auto o = options();
     o.max_connections = 3;
     start(o);
@@ -410,7 +414,7 @@ TEST_F(publish_server, connections_beyond_the_limit_get_503) {
     ASSERT_TRUE(wait_hello({later}));
 }
 
-TEST_F(publish_server, origins_not_in_the_list_are_refused) {
+TEST_P(publish_server, origins_not_in_the_list_are_refused) {
     auto o = options();
     o.allowed_origins = {"https://graphics.example"};
     start(o);
@@ -426,7 +430,7 @@ TEST_F(publish_server, origins_not_in_the_list_are_refused) {
     EXPECT_EQ(http_get(ioc, srv->port(), "/v1/events", {{"Origin", "https://evil.example"}}).status, 403u);
 }
 
-TEST_F(publish_server, stop_closes_subscribers_with_1001_and_every_session_ends) {
+TEST_P(publish_server, stop_closes_subscribers_with_1001_and_every_session_ends) {
     start();
     std::vector<std::shared_ptr<ws_client>> subs;
     for (int i = 0; i < 10; ++i) subs.push_back(connect("/v1/stream"));
@@ -438,7 +442,7 @@ TEST_F(publish_server, stop_closes_subscribers_with_1001_and_every_session_ends)
     EXPECT_TRUE(run_until(ioc, [&] { return srv->connections() == 0; }));
 }
 
-TEST_F(publish_server, metrics_parse_as_prometheus_text_and_count_what_happened) {
+TEST_P(publish_server, metrics_parse_as_prometheus_text_and_count_what_happened) {
     start();
     auto a = connect("/v1/stream");
     auto b = connect("/v1/stream?types=finish");
@@ -464,7 +468,7 @@ TEST_F(publish_server, metrics_parse_as_prometheus_text_and_count_what_happened)
     EXPECT_EQ(parsed.value("publish_slow_consumer_closes_total", {}), 0);
 }
 
-TEST_F(publish_server, http_routes_health_readiness_state_and_static_pages) {
+TEST_P(publish_server, http_routes_health_readiness_state_and_static_pages) {
     provider.states = {{"A", R"({"event":"A","status":"official"})"}};
     const auto web =
         std::filesystem::temp_directory_path() / ("splitstream-web-" + std::to_string(::getpid()));
@@ -508,7 +512,7 @@ TEST_F(publish_server, http_routes_health_readiness_state_and_static_pages) {
     std::filesystem::remove(web.parent_path() / "secret.txt");
 }
 
-TEST_F(publish_server, a_silent_client_is_closed_after_the_idle_timeout) {
+TEST_P(publish_server, a_silent_client_is_closed_after_the_idle_timeout) {
     auto o = options();
     o.idle_timeout = std::chrono::milliseconds(200);
     o.ping_interval = std::chrono::milliseconds(50);
@@ -524,7 +528,7 @@ TEST_F(publish_server, a_silent_client_is_closed_after_the_idle_timeout) {
     EXPECT_TRUE(answering->open);
 }
 
-TEST_F(publish_server, start_throws_when_the_port_is_taken) {
+TEST_P(publish_server, start_throws_when_the_port_is_taken) {
     start();
     auto o = options();
     o.listen_port = srv->port();
@@ -532,7 +536,7 @@ TEST_F(publish_server, start_throws_when_the_port_is_taken) {
     EXPECT_THROW(second.start(), std::runtime_error);
 }
 
-TEST_F(publish_server, readers_that_pause_get_every_byte_when_writes_are_cut_short) {
+TEST_P(publish_server, readers_that_pause_get_every_byte_when_writes_are_cut_short) {
     // Kernel buffers far smaller than the backlog: every gather write to a
     // paused reader is taken in part, and the rest must follow exactly.
     auto o = options();
@@ -558,7 +562,7 @@ TEST_F(publish_server, readers_that_pause_get_every_byte_when_writes_are_cut_sho
     EXPECT_EQ(registry.make_counter("publish_slow_consumer_closes_total", "").value(), 0u);
 }
 
-TEST_F(publish_server, batch_subscribers_get_the_same_messages_several_to_a_frame) {
+TEST_P(publish_server, batch_subscribers_get_the_same_messages_several_to_a_frame) {
     provider.states = {{"A", R"({"event":"A"})"}};
     start();
     auto plain = connect("/v1/stream");
@@ -581,6 +585,9 @@ TEST_F(publish_server, batch_subscribers_get_the_same_messages_several_to_a_fram
     ASSERT_TRUE(run_until(ioc, [&] { return refused->ended; }));
     EXPECT_EQ(refused->http_status, 400u);
 }
+
+INSTANTIATE_TEST_SUITE_P(threads, publish_server, ::testing::Values(std::size_t{1}, std::size_t{3}),
+                         [](const auto& info) { return info.param == 1 ? "one_thread" : "three_threads"; });
 
 }  // namespace
 }  // namespace splitstream::publish
