@@ -38,10 +38,10 @@ struct serve_process {
     child_process proc;
     std::uint16_t port = 0;
 
-    explicit serve_process(const fs::path& d)
+    explicit serve_process(const fs::path& d, const std::string& threads = "1")
         : dir(d),
           proc({SPLITSTREAM_BINARY, "serve", "--feed-listen", "127.0.0.1:0", "--feed-token", "t", "--listen",
-                "127.0.0.1:0"},
+                "127.0.0.1:0", "--threads", threads},
                d / "serve.out", d / "serve.err") {
         const std::regex serving(R"(serving epoch \S+ on 127\.0\.0\.1:(\d+))");
         eventually(
@@ -105,9 +105,13 @@ private:
     std::thread thread_;
 };
 
-TEST(Stop, ServeWithAHundredSubscribersEndsWithinASecondOfSigint) {
-    const auto dir = scratch("serve");
-    serve_process serve(dir);
+// With one publish thread, and with three (the subscribers spread over the
+// loop and two more threads, which must close theirs and end too).
+class StopThreads : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(StopThreads, ServeWithAHundredSubscribersEndsWithinASecondOfSigint) {
+    const auto dir = scratch(std::string("serve") + GetParam());
+    serve_process serve(dir, GetParam());
     ASSERT_NE(serve.port, 0) << slurp(dir / "serve.err");
     subscribers subs(serve.port, 100);
     ASSERT_TRUE(eventually([&] { return subs.open() == 100; }, 20s)) << subs.open() << " connected";
@@ -125,6 +129,9 @@ TEST(Stop, ServeWithAHundredSubscribersEndsWithinASecondOfSigint) {
     EXPECT_TRUE(eventually([&] { return subs.closed_going_away() == 100; }, 5s))
         << subs.closed_going_away() << " of 100 closed with 1001";
 }
+
+INSTANTIATE_TEST_SUITE_P(Stop, StopThreads, ::testing::Values("1", "3"),
+                         [](const auto& info) { return std::string(info.param) + "_threads"; });
 
 TEST(Stop, TailEndsWithinASecondOfSigint) {
     const auto dir = scratch("tail");
