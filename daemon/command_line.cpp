@@ -214,8 +214,8 @@ command_line::command_line(CLI::App& app, serve_settings defaults)
         ->check(CLI::Range(0, 1000000))
         ->group(out);
     app.add_option("--threads", p.threads,
-                   "Threads writing to subscribers, the main loop included; plain subscribers are spread "
-                   "over them (docs/operations.md)")
+                   "Publish threads, the main loop included: beyond it, threads that serve the plain "
+                   "subscribers (docs/operations.md)")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1}, std::size_t{64}))
         ->group(out);

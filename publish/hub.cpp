@@ -181,16 +181,13 @@ void hub::mirror_history(std::span<const history_entry> events, std::uint64_t he
 
 publish_shard* hub::shard_for(const subscription_request& request) const {
     if (shards_.empty() || stopping_ || request.control || request.delay.count() > 0) return nullptr;
-    // The least loaded thread, this one included (its loop also runs
-    // ingest and the engine, so a tie stays with a shard).
-    publish_shard* best = nullptr;
-    std::size_t best_load = subscribers_.size() + 1;
-    for (auto* s : shards_) {
-        if (const auto l = s->load(); l < best_load) {
-            best = s;
-            best_load = l;
-        }
-    }
+    // The least loaded shard. The loop keeps none: it runs ingest and the
+    // engine, and a shard with all the subscribers of one thread batches
+    // its writes as the loop alone would (a thread with fewer subscribers
+    // ends its fan-outs sooner, and so cork fewer frames per write).
+    publish_shard* best = shards_.front();
+    for (auto* s : shards_)
+        if (s->load() < best->load()) best = s;
     return best;
 }
 

@@ -63,7 +63,8 @@ public:
     void set_shards(std::vector<publish_shard*> shards) { shards_ = std::move(shards); }
     // The shard a new subscriber is served by, or null: this thread. Only
     // plain live subscribers move (overlays, delayed and TLS subscribers
-    // need this thread's control desk, timeline or stream).
+    // need this thread's control desk, timeline or stream), and all of
+    // them do.
     publish_shard* shard_for(const subscription_request& request) const;
     // A shard's hub: takes a batch the main hub fanned out (the events it
     // has already, handed over with a subscriber, are skipped) and fans it

@@ -5,9 +5,8 @@
 // Threading: everything runs on the one io_context passed in, which must be
 // run by exactly one thread (the daemon's loop, shared with ingest and the
 // engine). No locks; every call must be made on that thread. With
-// server_options::threads > 1 the server also runs that many less one
-// threads of its own for plain subscribers (publish/shard.hpp), fed from
-// this one.
+// server_options::threads > 1 the server also runs threads-1 threads of
+// its own for the plain subscribers (publish/shard.hpp), fed from this one.
 //
 // Lifetime: call stop(), then let the io_context run until its work is done
 // (sessions finish their close handshakes within close_timeout), then

@@ -32,10 +32,10 @@ struct server_options {
     // subscriber gets several frames per write instead of one syscall each.
     std::chrono::microseconds fanout_max_delay{20'000};
 
-    // Threads that write to subscribers, the daemon's loop included: with
-    // more than one, plain live subscribers are spread over threads of
-    // their own (publish/shard.hpp); TLS, delayed and overlay subscribers
-    // stay on the loop. 1: everything on the loop.
+    // Publish threads, the daemon's loop included: with more than one,
+    // every plain live subscriber is served by one of threads-1 threads of
+    // the server's own (publish/shard.hpp); TLS, delayed and overlay
+    // subscribers stay on the loop. 1: everything on the loop.
     std::size_t threads = 1;
 
     // Broadcast delay: the longest `delay=` a subscriber may ask for (0: no
