@@ -16,7 +16,9 @@
 # UWS_SRC and USOCKETS_SRC (checkouts of uWebSockets and uSockets: the uws
 # peer is built from them, and left out without them), SCENARIOS ("a b c"),
 # RUNS (2), CLIENT_ARGS (e.g. "--stamp scheduled"), WORK (a copy of the
-# harness and its results: /tmp/splitstream-fanout).
+# harness and its results: /tmp/splitstream-fanout), PEERS (default: every
+# peer there is), SPLITSTREAM_ARGS (more flags for `serve`, e.g.
+# "--threads 2").
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 harness=${HARNESS:-$root/../shared/tools/fanout-bench}
@@ -32,6 +34,14 @@ if [ -n "${UWS_SRC:-}" ] && [ ! -x "$work/build/uws-relay" ]; then
 fi
 peers="nats nchan splitstream splitstream-batch"
 [ -x "$work/build/uws-relay" ] && peers="uws $peers"
+peers=${PEERS:-$peers}
+if [ -n "${SPLITSTREAM_ARGS:-}" ]; then
+    # The harness starts `serve` with its own flags: these go after them.
+    wrapper=$work/splitstream-with-args
+    printf '#!/bin/sh\nexec %q "$@" %s\n' "$bin" "$SPLITSTREAM_ARGS" >"$wrapper"
+    chmod +x "$wrapper"
+    bin=$wrapper
+fi
 
 # Installs the peers and builds the harness at normal priority (a short
 # warm-up run of one peer), then measures at real-time priority.

@@ -212,6 +212,48 @@ TEST_P(publish_server, fresh_subscriber_gets_hello_then_a_snapshot_per_matching_
     EXPECT_EQ(b[1].event, "B");
 }
 
+// Subscribers that join while events are being published (on three
+// threads: handed to another thread between an event's publishing and its
+// fan-out) get every event after the position their join reports, once
+// and in order: the snapshot's seq for a fresh join, `since` for a resume.
+TEST_P(publish_server, subscribers_joining_while_events_flow_get_every_later_event_once) {
+    provider.states = {{"A", R"({"event":"A"})"}};
+    provider.snapshots_name_head = true;
+    start();
+    publish_events(5, event_type::split, "A");
+    std::vector<std::shared_ptr<ws_client>> fresh, resumed;
+    std::vector<std::uint64_t> since;
+    for (int round = 0; round < 20; ++round) {
+        for (int i = 0; i < 3; ++i) fresh.push_back(connect("/v1/stream"));
+        since.push_back(provider.head_value - 2);
+        resumed.push_back(connect("/v1/stream?since=" + std::to_string(since.back())));
+        publish_events(7, event_type::split, "A", 0, 3);
+    }
+    ASSERT_TRUE(wait_hello(fresh));
+    ASSERT_TRUE(wait_hello(resumed));
+    publish_events(3, event_type::split, "A");
+    const auto last = provider.head_value;
+    auto all = fresh;
+    all.insert(all.end(), resumed.begin(), resumed.end());
+    ASSERT_TRUE(run_until(ioc, [&] {
+        return std::all_of(all.begin(), all.end(), [&](auto& c) {
+            return !c->event_seqs().empty() && c->event_seqs().back() == last;
+        });
+    }));
+    for (auto& c : fresh) {
+        ASSERT_EQ(c->count_type("snapshot"), 1u);
+        const auto joined_at = c->parsed().at(1).seq;
+        // The snapshot holds the events up to its seq, no fewer, no more.
+        EXPECT_NE(c->messages.at(1).find("\"through\":" + std::to_string(joined_at) + "}"), std::string::npos)
+            << c->messages.at(1);
+        EXPECT_EQ(c->event_seqs(), iota_seqs(joined_at + 1, last)) << "joined at " << joined_at;
+    }
+    for (std::size_t i = 0; i < resumed.size(); ++i) {
+        EXPECT_EQ(resumed[i]->count_type("snapshot"), 0u);
+        EXPECT_EQ(resumed[i]->event_seqs(), iota_seqs(since[i] + 1, last)) << "since " << since[i];
+    }
+}
+
 TEST_P(publish_server, since_resume_gives_every_missed_event_exactly_once_across_a_dropped_connection) {
     start();
     auto c = connect("/v1/stream");

@@ -34,6 +34,9 @@ public:
     std::uint64_t head_value = 0;
     std::map<std::string, std::string> states;  // event id -> snapshot JSON
     bool is_ready = false;
+    // Snapshots say which events they include, as the engine's do by
+    // being its state: {"through":head}.
+    bool snapshots_name_head = false;
 
     std::string epoch() const override { return epoch_value; }
     std::uint64_t head() const override { return head_value; }
@@ -45,6 +48,7 @@ public:
     std::optional<std::string> snapshot_json(std::string_view event) const override {
         auto it = states.find(std::string(event));
         if (it == states.end()) return std::nullopt;
+        if (snapshots_name_head) return "{\"through\":" + std::to_string(head_value) + "}";
         return it->second;
     }
     std::string events_json() const override {
