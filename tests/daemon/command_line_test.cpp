@@ -44,6 +44,12 @@ std::string error_of(std::vector<std::string> args) {
     return parse(std::move(args)).result.error;
 }
 
+// `serve --upstream ws://a/feed` and the flags under test.
+parsed with_upstream(std::vector<std::string> more) {
+    more.insert(more.begin(), {"--upstream", "ws://a/feed"});
+    return parse(std::move(more));
+}
+
 std::filesystem::path write_file(const std::string& name, const std::string& text) {
     const auto path = std::filesystem::path(::testing::TempDir()) / name;
     std::ofstream(path) << text;
@@ -285,42 +291,32 @@ TEST(CommandLine, TheSystemdExampleConfigHasOnlyKnownKeys) {
 // ask for (publish::server_options::max_delay), its default in --help, and
 // its range.
 TEST(MaxDelayFlag, DefaultsToTwoMinutesAndSetsTheServerOption) {
-    const std::vector<std::string> upstream{"--upstream", "ws://a/feed"};
-    auto with = [&](std::vector<std::string> more) {
-        more.insert(more.begin(), upstream.begin(), upstream.end());
-        return parse(std::move(more));
-    };
-    const auto defaults = with({});
+    const auto defaults = with_upstream({});
     ASSERT_TRUE(defaults.result.settings) << defaults.result.error;
     EXPECT_EQ(defaults.result.settings->service.publish.max_delay, 120s);
     EXPECT_NE(defaults.help.find("--max-delay INT:INT in [0 - 3600]=120"), std::string::npos)
         << defaults.help;
 
-    const auto thirty = with({"--max-delay", "30"});
+    const auto thirty = with_upstream({"--max-delay", "30"});
     ASSERT_TRUE(thirty.result.settings) << thirty.result.error;
     EXPECT_EQ(thirty.result.settings->service.publish.max_delay, 30s);
 
-    const auto off = with({"--max-delay", "0"});
+    const auto off = with_upstream({"--max-delay", "0"});
     ASSERT_TRUE(off.result.settings) << off.result.error;
     EXPECT_EQ(off.result.settings->service.publish.max_delay, 0s);
 
-    EXPECT_THROW(with({"--max-delay", "4000"}), CLI::ValidationError);
+    EXPECT_THROW(with_upstream({"--max-delay", "4000"}), CLI::ValidationError);
 }
 
 TEST(ThreadsFlag, OneThreadByDefaultAndAtMostSixtyFour) {
-    const std::vector<std::string> upstream{"--upstream", "ws://a/feed"};
-    auto with = [&](std::vector<std::string> more) {
-        more.insert(more.begin(), upstream.begin(), upstream.end());
-        return parse(std::move(more));
-    };
-    const auto defaults = with({});
+    const auto defaults = with_upstream({});
     ASSERT_TRUE(defaults.result.settings) << defaults.result.error;
     EXPECT_EQ(defaults.result.settings->service.publish.threads, 1u);
-    const auto four = with({"--threads", "4"});
+    const auto four = with_upstream({"--threads", "4"});
     ASSERT_TRUE(four.result.settings) << four.result.error;
     EXPECT_EQ(four.result.settings->service.publish.threads, 4u);
-    EXPECT_THROW(with({"--threads", "0"}), CLI::ValidationError);
-    EXPECT_THROW(with({"--threads", "65"}), CLI::ValidationError);
+    EXPECT_THROW(with_upstream({"--threads", "0"}), CLI::ValidationError);
+    EXPECT_THROW(with_upstream({"--threads", "65"}), CLI::ValidationError);
 }
 
 // The scale-out flags (docs/scale-out.md, Configuration): without --nats
