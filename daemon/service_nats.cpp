@@ -121,9 +121,9 @@ void service::on_stream_state(scaleout::node_state&& state, feed::engine&& engin
     engine_ = std::move(engine);
     stream_order_.restore(std::move(state.feed_epoch), state.feed_last_seq, state.feed_started);
     last_feed_seq_ = state.last_feed_seq;
-    std::vector<feed::derived_event> history;
+    std::vector<publish::restored_event> history;
     history.reserve(state.history.size());
-    for (const auto& e : state.history) history.push_back({e.seq, e.type, e.event, {}, std::string(e.json)});
+    for (const auto& e : state.history) history.push_back({e.seq, e.type, e.event, e.json});
     server_->restore_history(history, engine_.head());
 }
 

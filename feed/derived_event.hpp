@@ -27,7 +27,10 @@ enum class event_type {
     false_start,
 };
 
-inline constexpr int event_type_count = static_cast<int>(event_type::false_start) + 1;
+// The last type: metrics count 0..last, and a stored node state
+// (scaleout/node_state.cpp) holds events of 0..last.
+inline constexpr event_type event_type_last = event_type::false_start;
+inline constexpr int event_type_count = static_cast<int>(event_type_last) + 1;
 
 struct derived_event {
     std::uint64_t seq = 0;  // strictly increasing within one stream epoch

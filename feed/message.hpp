@@ -15,6 +15,11 @@ enum class status_code { started, recalled, unofficial, official, cancelled };
 enum class irm_code { dns, dnf, dq, ok };
 // Records in force before a race. PB and SB come from the athletes.
 enum class record_kind { wr, or_, cr, ar, nr, wl, mr };
+// The last enumerator of each: a stored engine state (feed/state_codec.hpp)
+// holds 0..last; a new enumerator goes last and moves its `_last`.
+inline constexpr venue venue_last = venue::road;
+inline constexpr irm_code irm_code_last = irm_code::ok;
+inline constexpr record_kind record_kind_last = record_kind::mr;
 
 // One runner of a relay team (extension): who runs which leg, 1..4.
 struct relay_runner {
@@ -125,6 +130,8 @@ struct irm_msg {
 // the two offences of the definition (TR 54.2).
 enum class walk_offence { loss_of_contact, bent_knee };
 enum class card_kind { red, yellow };
+inline constexpr walk_offence walk_offence_last = walk_offence::bent_knee;  // as venue_last
+inline constexpr card_kind card_kind_last = card_kind::yellow;
 
 struct card_msg {
     std::string bib;

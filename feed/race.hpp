@@ -21,6 +21,9 @@
 namespace splitstream::feed {
 
 enum class race_phase { scheduled, started, recalled, finished, unofficial, official, cancelled };
+// The last enumerator: a stored engine state (feed/state_codec.hpp) holds
+// 0..last; a new phase goes last and moves it.
+inline constexpr race_phase race_phase_last = race_phase::cancelled;
 
 const char* to_string(race_phase p);
 

@@ -78,7 +78,7 @@ std::unique_ptr<race> race::load(state_reader& r) {
     const auto def = read_startlist(r);
     if (!r.ok()) return nullptr;
     auto x = std::make_unique<race>(std::move(id), def);
-    x->phase_ = r.enumerator(race_phase::cancelled, "race phase");
+    x->phase_ = r.enumerator(race_phase_last, "race phase");
     x->gun_ts_ = r.str();
     x->starts_ = r.small_int(0, INT_MAX, "starts");
     x->first_false_start_ = r.opt_int(INT_MIN, INT_MAX, "first false start");
@@ -86,7 +86,7 @@ std::unique_ptr<race> race::load(state_reader& r) {
     if (athletes != x->athletes_.size()) r.fail("race " + x->id_ + ": athletes differ from its start list");
     for (std::size_t i = 0; i < athletes && r.ok(); ++i) {
         auto& a = x->athletes_[i];
-        a.status = r.enumerator(irm_code::ok, "irm code");
+        a.status = r.enumerator(irm_code_last, "irm code");
         a.irm_rule = r.str();
         a.irm_reason = r.str();
         a.irm_at_m = r.opt_i64();
@@ -104,7 +104,7 @@ std::unique_ptr<race> race::load(state_reader& r) {
             published_result p;
             p.elapsed_ms = r.opt_i64();
             p.place = r.opt_int(INT_MIN, INT_MAX, "published place");
-            p.status = r.enumerator(irm_code::ok, "published irm code");
+            p.status = r.enumerator(irm_code_last, "published irm code");
             p.records.resize(r.count(8, "published records"));
             for (auto& rec : p.records) rec = r.str();
             a.published = std::move(p);

@@ -23,7 +23,8 @@ struct heat_result {
     std::optional<std::int64_t> elapsed_ms;  // the photo-finish time, thousandths
 };
 
-enum class qualified_by { place, time };  // printed "Q" and "q"
+enum class qualified_by { place, time };                               // printed "Q" and "q"
+inline constexpr qualified_by qualified_by_last = qualified_by::time;  // as venue_last
 
 const char* to_string(qualified_by b);
 

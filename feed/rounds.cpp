@@ -85,6 +85,18 @@ void write_qualifier_list(json_writer& w, const std::vector<qualifier>& list, co
 
 }  // namespace
 
+// What the `qualifiers` event and the round's state both open with.
+void round_book::round_state::write_header(json_writer& w) const {
+    w.field("round", std::string_view(id));
+    w.field("name", std::string_view(title));
+    w.field("heats", heats);
+    w.key("rule").begin_object();
+    w.field("by_place", rule.by_place);
+    w.field("by_time", rule.by_time);
+    w.end_object();
+    if (!next_round.empty()) w.field("next_round", std::string_view(next_round));
+}
+
 std::optional<rejection> round_book::check(std::string_view event, const startlist_msg& m,
                                            const race_map& races) const {
     const auto member = round_of_.find(event);
@@ -229,14 +241,7 @@ void round_book::emit(round_state& r, const qualification& q, emitter& out) cons
     }
 
     auto w = out.begin(event_type::qualifiers, r.id, text);
-    w.field("round", std::string_view(r.id));
-    w.field("name", std::string_view(r.title));
-    w.field("heats", r.heats);
-    w.key("rule").begin_object();
-    w.field("by_place", r.rule.by_place);
-    w.field("by_time", r.rule.by_time);
-    w.end_object();
-    if (!r.next_round.empty()) w.field("next_round", std::string_view(r.next_round));
+    r.write_header(w);
     w.key("qualified");
     write_qualifier_list(w, q.qualified, r.next_round, r.course, true);
     if (!q.tied.empty()) {
@@ -271,14 +276,7 @@ std::optional<std::string> round_book::state_json(std::string_view round_id, con
     std::string out;
     json_writer w(out);
     w.begin_object();
-    w.field("round", std::string_view(r.id));
-    w.field("name", std::string_view(r.title));
-    w.field("heats", r.heats);
-    w.key("rule").begin_object();
-    w.field("by_place", r.rule.by_place);
-    w.field("by_time", r.rule.by_time);
-    w.end_object();
-    if (!r.next_round.empty()) w.field("next_round", std::string_view(r.next_round));
+    r.write_header(w);
     w.key("heat_events").begin_array();
     for (const auto& [heat, id] : r.heat_events) {
         w.begin_object();

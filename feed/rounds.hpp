@@ -59,6 +59,9 @@ private:
         std::map<int, std::string> heat_events;  // heat number -> event id
         std::optional<qualification> published;
         std::uint64_t published_seq = 0;
+
+        // What the `qualifiers` event and the round's state both open with.
+        void write_header(json_writer& w) const;
     };
 
     void emit(round_state& r, const qualification& q, emitter& out) const;

@@ -43,7 +43,7 @@ round_book round_book::load(state_reader& r, const race_map& races) {
         x.heats = r.small_int(INT_MIN, INT_MAX, "heats");
         x.rule.by_place = r.i64();
         x.rule.by_time = r.i64();
-        x.course = r.enumerator(venue::road, "venue");
+        x.course = r.enumerator(venue_last, "venue");
         const auto heats = r.count(16, "heat events");
         for (std::size_t h = 0; h < heats && r.ok(); ++h) {
             const int heat = r.small_int(INT_MIN, INT_MAX, "heat");

@@ -141,7 +141,7 @@ std::vector<qualifier> read_qualifiers(state_reader& r) {
     std::vector<qualifier> list(r.count(35, "qualifiers"));
     for (auto& q : list) {
         q.result = read_heat_result(r);
-        q.by = r.enumerator(qualified_by::time, "qualified_by");
+        q.by = r.enumerator(qualified_by_last, "qualified_by");
     }
     return list;
 }
@@ -190,7 +190,7 @@ startlist_msg read_startlist(state_reader& r) {
     startlist_msg m;
     m.name = r.str();
     m.distance_m = r.i64();
-    m.course = r.enumerator(venue::road, "venue");
+    m.course = r.enumerator(venue_last, "venue");
     m.round = r.str();
     m.heat = r.opt_int(INT_MIN, INT_MAX, "heat");
     m.round_id = r.str();
@@ -204,7 +204,7 @@ startlist_msg read_startlist(state_reader& r) {
     for (auto& a : m.athletes) a = read_athlete(r);
     m.records.resize(r.count(34, "records"));
     for (auto& rec : m.records) {
-        rec.kind = r.enumerator(record_kind::mr, "record kind");
+        rec.kind = r.enumerator(record_kind_last, "record kind");
         rec.mark_ms = r.i64();
         rec.holder = r.str();
         rec.country = r.str();
@@ -239,8 +239,8 @@ walk_record read_walk(state_reader& r) {
     walk.cards.resize(r.count(10, "cards"));
     for (auto& c : walk.cards) {
         c.judge = r.str();
-        c.offence = r.enumerator(walk_offence::bent_knee, "offence");
-        c.kind = r.enumerator(card_kind::yellow, "card kind");
+        c.offence = r.enumerator(walk_offence_last, "offence");
+        c.kind = r.enumerator(card_kind_last, "card kind");
     }
     walk.penalty_ms = r.opt_i64();
     walk.entered_ms = r.opt_i64();

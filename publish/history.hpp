@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <string_view>
 
 #include "feed/derived_event.hpp"
 #include "publish/frame.hpp"
@@ -22,6 +23,15 @@ struct history_entry {
     // When the hub published it: a delayed subscriber gets it this much
     // later (`delay=`).
     std::chrono::steady_clock::time_point published{};
+};
+
+// One event of a history restored from a stored node state: views, valid
+// during the call that takes them.
+struct restored_event {
+    std::uint64_t seq = 0;
+    feed::event_type type = feed::event_type::feed;
+    std::string_view event;
+    std::string_view json;
 };
 
 class history {

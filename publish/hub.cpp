@@ -65,13 +65,14 @@ std::vector<history_entry> hub::retained_events() const {
     return out;
 }
 
-void hub::restore_history(const std::vector<feed::derived_event>& events, std::uint64_t head) {
+void hub::restore_history(std::span<const restored_event> events, std::uint64_t head) {
     epoch_ = provider_.epoch();
     history_.reset(events.empty() || events.back().seq != head ? head : events.front().seq - 1);
     if (!events.empty() && events.back().seq == head) {
         const auto now = clock::now();
         for (const auto& ev : events)
-            history_.append({ev.seq, ev.type, ev.event, make_text_frame(ev.json, ev.seq, 0), now});
+            history_.append(
+                {ev.seq, ev.type, std::string(ev.event), make_text_frame(ev.json, ev.seq, 0), now});
     }
     timeline_.clear();
     for (const auto& id : provider_.event_ids()) timeline_.mark_changed(id);

@@ -55,7 +55,7 @@ public:
     void follow_epoch();
     // server::retained_events and server::restore_history.
     std::vector<history_entry> retained_events() const;
-    void restore_history(const std::vector<feed::derived_event>& events, std::uint64_t head);
+    void restore_history(std::span<const restored_event> events, std::uint64_t head);
 
     // Publishing on several threads (server_options::threads): the hub of
     // the daemon's loop hands every finished batch to these shards, and

@@ -85,7 +85,7 @@ std::vector<history_entry> server::retained_events() const {
     return hub_->retained_events();
 }
 
-void server::restore_history(const std::vector<feed::derived_event>& events, std::uint64_t head) {
+void server::restore_history(std::span<const restored_event> events, std::uint64_t head) {
     hub_->restore_history(events, head);
     for (auto& s : shards_) s->mirror(*hub_);
 }

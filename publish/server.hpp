@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "base/metrics.hpp"
@@ -66,7 +67,7 @@ public:
     // the head they lead to. Their subscribers resume from them as from
     // events published here.
     std::vector<history_entry> retained_events() const;
-    void restore_history(const std::vector<feed::derived_event>& events, std::uint64_t head);
+    void restore_history(std::span<const restored_event> events, std::uint64_t head);
 
     // Stops accepting, closes subscribers with 1001 "going away" and HTTP
     // connections. Idempotent.

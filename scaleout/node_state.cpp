@@ -52,7 +52,7 @@ bool decode_node_state(std::string_view bytes, node_state& out, std::string& err
     std::uint64_t previous = 0;
     for (auto& e : out.history) {
         e.seq = r.u64();
-        e.type = r.enumerator(feed::event_type::false_start, "event type");
+        e.type = r.enumerator(feed::event_type_last, "event type");
         e.event = r.str();
         auto text = std::make_shared<const std::string>(r.str());
         e.json = *text;
