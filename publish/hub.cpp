@@ -180,6 +180,11 @@ void hub::mirror_history(std::span<const history_entry> events, std::uint64_t he
     for (const auto& e : events) history_.append(e);
 }
 
+void hub::keep_history_for(std::chrono::milliseconds max_delay) {
+    history_.set_min_age(max_delay.count() == 0 ? clock::duration(0)
+                                                : clock::duration(max_delay + timeline_margin));
+}
+
 publish_shard* hub::shard_for(const subscription_request& request) const {
     if (shards_.empty() || stopping_ || request.control || request.delay.count() > 0) return nullptr;
     // The least loaded shard. The loop keeps none: it runs ingest and the

@@ -40,8 +40,9 @@ std::optional<std::string> shard_state::snapshot_json(std::string_view event) co
 
 publish_shard::publish_shard(server_options options, metrics_registry& registry,
                              std::shared_ptr<spdlog::logger> log, const hub& main)
-    : hub_(std::make_shared<hub>(ioc_, state_, shard_options(std::move(options)), registry, std::move(log))) {
+    : hub_(std::make_shared<hub>(ioc_, state_, shard_options(options), registry, std::move(log))) {
     hub_->share_session_ids(main);
+    hub_->keep_history_for(options.max_delay);
 }
 
 publish_shard::~publish_shard() {

@@ -288,6 +288,24 @@ TEST_P(publish_server, since_resume_gives_every_missed_event_exactly_once_across
     EXPECT_EQ(combined, iota_seqs(1, 120));
 }
 
+// While a delayed subscriber exists the history keeps its events past the
+// count limit (they may still be due): a resume from one of them is served
+// as a resume, on every thread.
+TEST_P(publish_server, a_resume_into_what_the_history_keeps_for_delayed_subscribers_is_served) {
+    provider.states = {{"A", R"({"event":"A"})"}};
+    auto o = options();
+    o.history_max_events = 10;
+    start(o);
+    auto delayed = connect("/v1/stream?delay=1");
+    ASSERT_TRUE(wait_hello({delayed}));
+    publish_events(40, event_type::split, "A");
+    auto resumed = connect("/v1/stream?since=5");
+    ASSERT_TRUE(wait_hello({resumed}));
+    ASSERT_TRUE(run_until(ioc, [&] { return resumed->event_seqs().size() >= 35; }));
+    EXPECT_EQ(resumed->event_seqs(), iota_seqs(6, 40));
+    EXPECT_EQ(resumed->count_type("snapshot"), 0u);
+}
+
 TEST_P(publish_server, since_from_another_epoch_or_older_than_the_history_gives_snapshots) {
     provider.states = {{"A", R"({"event":"A"})"}};
     auto o = options();
