@@ -91,6 +91,14 @@ void publish_shard::adopt(hub& main, plain_stream&& stream, subscription_request
     answers->epoch = provider.epoch();
     const bool same_epoch = !request.epoch || *request.epoch == answers->epoch;
     const bool resume = request.since && same_epoch && main.retained().covers(*request.since);
+    // The loop decides, as it would for a subscriber of its own: the
+    // publish thread's history keeps at least as much (hub::keep_history_for),
+    // so a resume decided here is served there; one refused here is a fresh
+    // join there too (`recent` does not apply with `since`).
+    if (request.since && !resume) {
+        request.since.reset();
+        request.recent = 0;
+    }
     if (!resume) {
         for (auto& id : provider.event_ids()) {
             if (!request.filter.wants_event(id) || (request.claims && !request.claims->allows(id))) continue;
