@@ -100,12 +100,15 @@ void hub::publish(const feed::derived_event& ev, std::int64_t received_mono_ns) 
         change_epoch(std::move(epoch), ev.seq > 0 ? ev.seq - 1 : 0);
     metrics_.derived_events[static_cast<std::size_t>(ev.type)]->inc();
     const auto now = clock::now();
-    history_entry entry{ev.seq, ev.type, ev.event, make_text_frame(ev.json, ev.seq, received_mono_ns), now};
-    pending_.push_back(entry);
-    history_.append(std::move(entry));
     // A delayed subscriber that has caught up is due again at the earliest
     // at this event's time + its delay.
     if (!delayed_.empty()) wake_delayed_at(now + min_delay_);
+    queue_for_fanout({ev.seq, ev.type, ev.event, make_text_frame(ev.json, ev.seq, received_mono_ns), now});
+}
+
+void hub::queue_for_fanout(history_entry e) {
+    pending_.push_back(e);
+    history_.append(std::move(e));
     if (!flush_scheduled_) {
         flush_scheduled_ = true;
         schedule_flush();
@@ -160,27 +163,19 @@ void hub::flush() {
 }
 
 void hub::take_batch(std::span<const history_entry> batch, const std::string& epoch) {
-    mirror_ = true;
     if (epoch != epoch_) change_epoch(epoch, batch.empty() ? history_.head() : batch.front().seq - 1);
-    for (const auto& e : batch) {
-        if (e.seq <= history_.head()) continue;
-        pending_.push_back(e);
-        history_.append(e);
-    }
-    if (!pending_.empty() && !flush_scheduled_) {
-        flush_scheduled_ = true;
-        schedule_flush();
-    }
+    for (const auto& e : batch)
+        if (e.seq > history_.head()) queue_for_fanout(e);
 }
 
 void hub::mirror_history(std::span<const history_entry> events, std::uint64_t head, std::string epoch) {
-    mirror_ = true;
     if (epoch != epoch_) change_epoch(std::move(epoch), head);
     history_.reset(events.empty() ? head : events.front().seq - 1);
     for (const auto& e : events) history_.append(e);
 }
 
-void hub::keep_history_for(std::chrono::milliseconds max_delay) {
+void hub::serve_as_shard(std::chrono::milliseconds max_delay) {
+    mirror_ = true;
     history_.set_min_age(max_delay.count() == 0 ? clock::duration(0)
                                                 : clock::duration(max_delay + timeline_margin));
 }

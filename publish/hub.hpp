@@ -71,11 +71,12 @@ public:
     // out to its own subscribers; and a copy of the main hub's history.
     void take_batch(std::span<const history_entry> batch, const std::string& epoch);
     void mirror_history(std::span<const history_entry> events, std::uint64_t head, std::string epoch);
-    // A shard's hub keeps at least what the main hub keeps, so that a resume
-    // the main hub accepts at the handover is one the shard can serve:
-    // while delayed subscribers exist, the main history's count limit
-    // yields to age (update_min_delay); a shard's always does.
-    void keep_history_for(std::chrono::milliseconds max_delay);
+    // Makes this a shard's hub, which mirrors the main hub's history (whose
+    // gauges it leaves alone) and keeps at least what that one keeps, so
+    // that a resume the main hub accepts at the handover is one the shard
+    // can serve: while delayed subscribers exist, the main history's count
+    // limit yields to age (update_min_delay); a shard's always does.
+    void serve_as_shard(std::chrono::milliseconds max_delay);
     // What this thread holds now, readable from any thread.
     std::size_t load() const { return load_.load(std::memory_order_relaxed); }
     std::size_t open_connections() const { return open_connections_.load(std::memory_order_relaxed); }
@@ -149,6 +150,8 @@ public:
 private:
     void change_epoch(std::string epoch, std::uint64_t head);
     using clock = std::chrono::steady_clock;
+    // Retains an event and has it fanned out with the next flush.
+    void queue_for_fanout(history_entry e);
     void schedule_flush();
     void flush();
     void arm_tick();

@@ -42,7 +42,7 @@ publish_shard::publish_shard(server_options options, metrics_registry& registry,
                              std::shared_ptr<spdlog::logger> log, const hub& main)
     : hub_(std::make_shared<hub>(ioc_, state_, shard_options(options), registry, std::move(log))) {
     hub_->share_session_ids(main);
-    hub_->keep_history_for(options.max_delay);
+    hub_->serve_as_shard(options.max_delay);
 }
 
 publish_shard::~publish_shard() {
@@ -92,7 +92,7 @@ void publish_shard::adopt(hub& main, plain_stream&& stream, subscription_request
     const bool same_epoch = !request.epoch || *request.epoch == answers->epoch;
     const bool resume = request.since && same_epoch && main.retained().covers(*request.since);
     // The loop decides, as it would for a subscriber of its own: the
-    // publish thread's history keeps at least as much (hub::keep_history_for),
+    // publish thread's history keeps at least as much (hub::serve_as_shard),
     // so a resume decided here is served there; one refused here is a fresh
     // join there too (`recent` does not apply with `since`).
     if (request.since && !resume) {
