@@ -5,7 +5,9 @@
 // takes them in one gather write instead of one write each. But only when
 // events are crowding in: an event that finds the loop idle goes out at
 // once, whatever the last fan-out cost, so a steady feed slower than the
-// fan-out is never delayed.
+// fan-out is never delayed. Crowding that lasts (the fan-out that just ran
+// was held back too) is load rather than two events that happened to come
+// close together, and is held back twice as long.
 
 #include <chrono>
 
@@ -17,10 +19,11 @@ public:
 
     explicit flush_pacer(clock::duration max_delay) : max_delay_(max_delay) {}
 
-    // When a fan-out for an event published at `now` should run: `now`, or
-    // later when the event came hard on the heels of the last fan-out (it
-    // waited while the writes ran, so more are likely queued behind it).
-    clock::time_point due(clock::time_point now) const;
+    // When the fan-out for an event published at `now`, with none
+    // scheduled yet, should run: `now`, or later when the event came hard
+    // on the heels of the last fan-out (it waited while the writes ran, so
+    // more are likely queued behind it).
+    clock::time_point due(clock::time_point now);
     // A fan-out ran from `start` to `end`.
     void flushed(clock::time_point start, clock::time_point end);
 
@@ -28,6 +31,8 @@ private:
     clock::duration max_delay_;
     clock::time_point last_end_{};
     clock::duration last_took_{};
+    bool next_held_ = false;  // the fan-out scheduled by the last due() was held back
+    bool last_held_ = false;  // so was the one that ran last
 };
 
 }  // namespace splitstream::publish
