@@ -104,7 +104,11 @@ private:
     void refresh_token(std::string_view token);
     void send_error(std::string_view code, std::string_view message);
 
-    void do_write();
+    // `now`: from the fan-out, where the write may go straight into the
+    // kernel (see write_some); elsewhere (a write's end, a reply) it starts
+    // on the reactor, so that a subscriber catching up never writes on and
+    // on within one turn of the loop.
+    void do_write(bool now = false);
     // Fills the gather for the next write of queue_'s first frames; returns
     // the number of buffers and sets in_flight_.
     std::size_t gather_frames();
@@ -114,7 +118,7 @@ private:
     // The gather write's loop. Asio's composed async_write hands the kernel
     // at most 16 buffers per sendmsg; async_write_some takes up to 64, so a
     // full gather goes out in one syscall instead of four.
-    void write_some();
+    void write_some(bool now = false);
     void on_write_some(beast::error_code ec, std::size_t bytes);
     // The whole gather write is in the kernel (or failed).
     void on_write(beast::error_code ec);
