@@ -10,12 +10,12 @@ flush_pacer::clock::time_point flush_pacer::due(clock::time_point now) {
     // stretch of idle loop is not.
     next_held_ = now - last_end_ < last_took_ / 4;
     if (!next_held_) return now;
-    // Held back twice running: the feed outpaces the fan-outs. Twice the
-    // fan-out's time leaves the loop writing a third of the time instead of
-    // half, and each subscriber takes twice the frames per syscall (the
-    // kernel's cost is per syscall far more than per byte); a chance pair
-    // of close events still waits only once the fan-out's time.
-    const auto hold = last_held_ ? 2 * last_took_ : last_took_;
+    // Held back twice running: the feed outpaces the fan-outs. Three times
+    // the fan-out's time leaves the loop writing a quarter of the time
+    // instead of half, and each subscriber takes three times the frames per
+    // syscall (the kernel's cost is per syscall far more than per byte); a
+    // chance pair of close events still waits only once the fan-out's time.
+    const auto hold = last_held_ ? 3 * last_took_ : last_took_;
     return std::max(now, last_end_ + std::min(hold, max_delay_));
 }
 

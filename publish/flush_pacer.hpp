@@ -7,7 +7,7 @@
 // once, whatever the last fan-out cost, so a steady feed slower than the
 // fan-out is never delayed. Crowding that lasts (the fan-out that just ran
 // was held back too) is load rather than two events that happened to come
-// close together, and is held back twice as long.
+// close together, and is held back three times as long.
 
 #include <chrono>
 

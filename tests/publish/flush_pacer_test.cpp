@@ -1,6 +1,6 @@
 // The corking rule (docs/publish.md, "Frames and writes"): a fan-out that
 // took d holds back the next one by d only while events crowd in, and by
-// 2d while the crowding lasts.
+// 3d while the crowding lasts.
 
 #include "publish/flush_pacer.hpp"
 
@@ -42,17 +42,18 @@ TEST(flush_pacer, an_event_right_after_a_fan_out_waits_as_long_as_it_took) {
 }
 
 // As fast as possible, on and on: every fan-out is held back, and from the
-// second in a row on, the next waits twice as long as the last one took.
-TEST(flush_pacer, crowding_that_lasts_waits_twice_as_long) {
+// second in a row on, the next waits three times as long as the last one
+// took.
+TEST(flush_pacer, crowding_that_lasts_waits_three_times_as_long) {
     flush_pacer p(20ms);
     p.flushed(t0, t0 + 4ms);
     auto due = p.due(t0 + 4ms + 10us);  // held back: the first of a row
     EXPECT_EQ(due, t0 + 8ms);
     p.flushed(due, due + 4ms);  // t0 + 12 ms
     due = p.due(t0 + 12ms + 10us);
-    EXPECT_EQ(due, t0 + 20ms);
-    p.flushed(due, due + 3ms);  // t0 + 23 ms
-    EXPECT_EQ(p.due(t0 + 23ms + 10us), t0 + 29ms);
+    EXPECT_EQ(due, t0 + 24ms);
+    p.flushed(due, due + 3ms);  // t0 + 27 ms
+    EXPECT_EQ(p.due(t0 + 27ms + 10us), t0 + 36ms);
 }
 
 // A held-back fan-out, then a lull: the next crowded one waits once the
@@ -73,8 +74,10 @@ TEST(flush_pacer, the_wait_never_exceeds_the_maximum_delay) {
     p.flushed(t0, t0 + 100ms);
     auto due = p.due(t0 + 100ms + 1ms);
     EXPECT_EQ(due, t0 + 120ms);
-    p.flushed(due, due + 15ms);  // held back, and the next twice 15 ms
-    EXPECT_EQ(p.due(t0 + 135ms + 1ms), t0 + 155ms);
+    p.flushed(due, due + 5ms);  // held back, and the next three times 5 ms
+    EXPECT_EQ(p.due(t0 + 125ms + 1ms), t0 + 140ms);
+    p.flushed(t0 + 140ms, t0 + 150ms);  // three times 10 ms is capped
+    EXPECT_EQ(p.due(t0 + 150ms + 1ms), t0 + 170ms);
 }
 
 TEST(flush_pacer, a_maximum_delay_of_zero_sends_every_event_at_once) {
