@@ -597,6 +597,34 @@ TEST_P(publish_server, a_silent_client_is_closed_after_the_idle_timeout) {
     EXPECT_TRUE(answering->open);
 }
 
+// Subscribers that vanish with a reset while events flow: the fan-out's
+// write to each fails there and then (a write straight into the kernel), and
+// ends that subscriber alone; the others get every event.
+TEST_P(publish_server, subscribers_reset_mid_fan_out_end_alone_and_the_others_get_everything) {
+    start();
+    std::vector<std::shared_ptr<ws_client>> stay, go;
+    for (int i = 0; i < 20; ++i) (i % 2 ? go : stay).push_back(connect("/v1/stream"));
+    ASSERT_TRUE(wait_hello(stay));
+    ASSERT_TRUE(wait_hello(go));
+    ASSERT_TRUE(run_until(ioc, [&] { return srv->subscribers() == 20; }));
+    const int total = 200;
+    for (int i = 0; i < total; i += 20) {
+        // Reset, then publish before the loop turns: the fan-out meets the
+        // reset sockets before their reads report the end.
+        go[static_cast<std::size_t>(i / 20)]->reset();
+        for (int k = 0; k < 20; ++k) srv->publish(next_event(provider, event_type::split, "A"));
+        ioc.run_for(std::chrono::milliseconds(1));
+    }
+    ASSERT_TRUE(run_until(ioc, [&] {
+        return std::all_of(stay.begin(), stay.end(), [&](auto& c) {
+            return c->event_seqs().size() >= static_cast<std::size_t>(total);
+        });
+    }));
+    for (auto& c : stay) EXPECT_EQ(c->event_seqs(), iota_seqs(1, total));
+    EXPECT_TRUE(run_until(ioc, [&] { return srv->subscribers() == 10; }));
+    for (auto& c : stay) EXPECT_TRUE(c->open);
+}
+
 TEST_P(publish_server, start_throws_when_the_port_is_taken) {
     start();
     auto o = options();

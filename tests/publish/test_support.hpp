@@ -180,6 +180,15 @@ public:
         beast::get_lowest_layer(ws_).socket().close(ec);
     }
 
+    // Ends it with a reset (SO_LINGER 0): the server's next write to it
+    // fails at once.
+    void reset() {
+        beast::error_code ec;
+        auto& sock = beast::get_lowest_layer(ws_).socket();
+        sock.set_option(net::socket_base::linger(true, 0), ec);
+        sock.close(ec);
+    }
+
     void close_normally() {
         ws_.async_close(websocket::close_code::normal, [self = shared_from_this()](beast::error_code) {});
     }
