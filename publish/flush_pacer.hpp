@@ -1,15 +1,17 @@
 #pragma once
 // When the hub's next fan-out may run (docs/publish.md, "Frames and
-// writes"). A fan-out that took d holds the next one back by d, so that
-// while the loop is busy with writes the events pile up and each subscriber
-// takes them in one gather write instead of one write each. But only when
-// events are crowding in: an event that finds the loop idle goes out at
-// once, whatever the last fan-out cost, so a steady feed slower than the
-// fan-out is never delayed. Crowding that lasts (the fan-out that just ran
-// was held back too) is load rather than two events that happened to come
-// close together, and is held back three times as long.
+// writes"). While the feed brings more events than the fan-outs can send
+// one by one (more than one event in the time a fan-out takes), a fan-out
+// that took d holds the next one back by d, so that the events pile up and
+// each subscriber takes them in one gather write instead of one write each;
+// crowding that lasts (the fan-out that just ran was held back too) is held
+// back three times as long. Below that load nothing is held back: an event
+// read while the writes ran goes out right after them, with whatever else
+// came meanwhile, which costs it the least latency the one loop allows.
+// An event that finds the loop idle always goes out at once.
 
 #include <chrono>
+#include <cstddef>
 
 namespace splitstream::publish {
 
@@ -21,16 +23,22 @@ public:
 
     // When the fan-out for an event published at `now`, with none
     // scheduled yet, should run: `now`, or later when the event came hard
-    // on the heels of the last fan-out (it waited while the writes ran, so
-    // more are likely queued behind it).
+    // on the heels of the last fan-out (it waited while the writes ran)
+    // and the feed outpaces the fan-outs.
     clock::time_point due(clock::time_point now);
-    // A fan-out ran from `start` to `end`.
-    void flushed(clock::time_point start, clock::time_point end);
+    // A fan-out of `events` events ran from `start` to `end`.
+    void flushed(clock::time_point start, clock::time_point end, std::size_t events);
+
+    // The feed's recent load: events per fan-out time (1 keeps the loop
+    // busy with fan-outs of one event each).
+    double load() const { return load_; }
 
 private:
     clock::duration max_delay_;
+    clock::time_point last_start_{};
     clock::time_point last_end_{};
     clock::duration last_took_{};
+    double load_ = 0;         // events per fan-out time, averaged over the last fan-outs
     bool next_held_ = false;  // the fan-out scheduled by the last due() was held back
     bool last_held_ = false;  // so was the one that ran last
 };

@@ -16,6 +16,9 @@ constexpr std::chrono::seconds timeline_margin{5};
 // Due times this close together are served by one pass of the delay timer
 // (bounds the passes to 200 a second with a delayed subscriber per event).
 constexpr std::chrono::milliseconds delay_coalesce{5};
+// The most turns of the loop a fan-out waits for frames already read (a
+// frame a turn): a backlog larger than this goes out in several fan-outs.
+constexpr std::size_t settle_max_rounds = 64;
 
 }  // namespace
 
@@ -119,7 +122,12 @@ void hub::schedule_flush() {
     const auto now = clock::now();
     const auto due = pacer_.due(now);
     if (due <= now) {
-        net::post(ioc_, [this] { flush(); });
+        if (options_.fanout_max_delay.count() == 0) {
+            net::post(ioc_, [this] { flush(); });
+            return;
+        }
+        settle_rounds_ = 0;
+        net::post(ioc_, [this] { settle(); });
         return;
     }
     flush_timer_.expires_at(due);
@@ -130,9 +138,28 @@ void hub::schedule_flush() {
     });
 }
 
+void hub::settle() {
+    // The event that scheduled this fan-out was published from a frame's
+    // handler, before that handler asked for the next frame: a frame
+    // already read (after a stall, the upstream's socket holds several)
+    // completes one turn of the loop later. So the fan-out waits a turn,
+    // and another while the last one brought events, and takes them all:
+    // a backlog goes out in one fan-out instead of one fan-out a frame,
+    // each waiting for the writes of all before it.
+    const bool more = settle_rounds_ == 0 || pending_.size() > settle_seen_;
+    if (more && settle_rounds_ < settle_max_rounds) {
+        ++settle_rounds_;
+        settle_seen_ = pending_.size();
+        net::post(ioc_, [this] { settle(); });
+        return;
+    }
+    flush();
+}
+
 void hub::flush() {
     const auto start = clock::now();
     flush_scheduled_ = false;
+    const auto events = pending_.size();
     // The shards first: they fan out on their own threads while this one
     // does its share. One copy of the batch's entries serves them all; the
     // frames inside stay shared with this hub's history.
@@ -154,7 +181,7 @@ void hub::flush() {
     for (auto* s : to_kick_) s->kick();
     to_kick_.clear();
     const auto end = clock::now();
-    pacer_.flushed(start, end);
+    pacer_.flushed(start, end, events);
     if (!mirror_) {
         metrics_.history_events.set(static_cast<std::int64_t>(history_.size()));
         metrics_.history_bytes.set(static_cast<std::int64_t>(history_.bytes()));

@@ -153,6 +153,7 @@ private:
     // Retains an event and has it fanned out with the next flush.
     void queue_for_fanout(history_entry e);
     void schedule_flush();
+    void settle();
     void flush();
     void arm_tick();
     void on_tick();
@@ -175,6 +176,8 @@ private:
     std::string epoch_;
     std::vector<history_entry> pending_;  // published this turn, not yet fanned out
     bool flush_scheduled_ = false;
+    std::size_t settle_rounds_ = 0;  // turns of the loop this fan-out waited for read frames
+    std::size_t settle_seen_ = 0;    // pending_.size() at the last turn
     net::steady_timer flush_timer_;
     flush_pacer pacer_;                 // corking: when the next fan-out may run
     std::vector<subscriber*> to_kick_;  // offered frames, no write in flight

@@ -1,6 +1,7 @@
-// The corking rule (docs/publish.md, "Frames and writes"): a fan-out that
-// took d holds back the next one by d only while events crowd in, and by
-// 3d while the crowding lasts.
+// The corking rule (docs/publish.md, "Frames and writes"): while the feed
+// brings more events than fan-outs of one event each could send, a fan-out
+// that took d holds back the next one by d when events crowd in, and by 3d
+// while the crowding lasts; below that load nothing is held back.
 
 #include "publish/flush_pacer.hpp"
 
@@ -14,6 +15,14 @@ using clock = flush_pacer::clock;
 
 const clock::time_point t0{1s};
 
+// A feed faster than the fan-outs: ten fan-outs back to back, each of 4 ms
+// carrying the 8 events that came while the last one ran. Returns when the
+// last one ended.
+clock::time_point overload(flush_pacer& p, clock::time_point from) {
+    for (int i = 0; i < 10; ++i, from += 4ms) p.flushed(from, from + 4ms, 8);
+    return from;
+}
+
 TEST(flush_pacer, the_first_event_goes_out_at_once) {
     flush_pacer p(20ms);
     EXPECT_EQ(p.due(t0), t0);
@@ -23,67 +32,106 @@ TEST(flush_pacer, the_first_event_goes_out_at_once) {
 // event 0.5 ms after it ended, the loop idle in between.
 TEST(flush_pacer, an_event_that_finds_the_loop_idle_is_not_held_back) {
     flush_pacer p(20ms);
-    p.flushed(t0, t0 + 500us);
-    EXPECT_EQ(p.due(t0 + 1ms), t0 + 1ms);
+    const auto end = overload(p, t0);
+    EXPECT_EQ(p.due(end + 1ms), end + 1ms);
     // Even inside what used to be the corking window.
-    EXPECT_EQ(p.due(t0 + 700us), t0 + 700us);
+    EXPECT_EQ(p.due(end + 3ms), end + 3ms);
 }
 
-// As fast as possible: the next event was read while the writes ran and is
-// processed right after them; it waits as long as the fan-out took, so the
-// events behind it join the same writes.
+// The same feed on a slower machine: each fan-out takes 0.8 ms of every
+// millisecond, so an event often arrives while the writes run and is
+// processed right after them. The feed brings less than one event per
+// fan-out time: holding it back would only add to its latency.
+TEST(flush_pacer, below_one_event_per_fan_out_time_nothing_is_held_back) {
+    flush_pacer p(20ms);
+    auto start = t0;
+    for (int i = 0; i < 50; ++i, start += 1ms) p.flushed(start, start + 800us, 1);
+    EXPECT_LT(p.load(), 1.0);
+    const auto end = start - 1ms + 800us;
+    EXPECT_EQ(p.due(end + 10us), end + 10us);
+    // Even when one fan-out now and then carries two events.
+    p.flushed(start, start + 850us, 2);
+    EXPECT_EQ(p.due(start + 860us), start + 860us);
+}
+
+// Under load the next event was read while the writes ran and is processed
+// right after them; it waits as long as the fan-out took, so the events
+// behind it join the same writes.
 TEST(flush_pacer, an_event_right_after_a_fan_out_waits_as_long_as_it_took) {
     flush_pacer p(20ms);
-    p.flushed(t0, t0 + 4ms);
-    EXPECT_EQ(p.due(t0 + 4ms + 10us), t0 + 8ms);
-    EXPECT_EQ(p.due(t0 + 4ms + 999us), t0 + 8ms);
+    const auto end = overload(p, t0);
+    EXPECT_GT(p.load(), 1.0);
+    EXPECT_EQ(p.due(end + 10us), end + 4ms);
+    EXPECT_EQ(p.due(end + 999us), end + 4ms);
     // A quarter of the fan-out later the loop was idle: at once.
-    EXPECT_EQ(p.due(t0 + 5ms), t0 + 5ms);
+    EXPECT_EQ(p.due(end + 1ms), end + 1ms);
 }
 
-// As fast as possible, on and on: every fan-out is held back, and from the
-// second in a row on, the next waits three times as long as the last one
-// took.
+// On and on: every fan-out is held back, and from the second in a row on,
+// the next waits three times as long as the last one took.
 TEST(flush_pacer, crowding_that_lasts_waits_three_times_as_long) {
     flush_pacer p(20ms);
-    p.flushed(t0, t0 + 4ms);
-    auto due = p.due(t0 + 4ms + 10us);  // held back: the first of a row
-    EXPECT_EQ(due, t0 + 8ms);
-    p.flushed(due, due + 4ms);  // t0 + 12 ms
-    due = p.due(t0 + 12ms + 10us);
-    EXPECT_EQ(due, t0 + 24ms);
-    p.flushed(due, due + 3ms);  // t0 + 27 ms
-    EXPECT_EQ(p.due(t0 + 27ms + 10us), t0 + 36ms);
+    const auto end = overload(p, t0);
+    auto due = p.due(end + 10us);  // held back: the first of a row
+    EXPECT_EQ(due, end + 4ms);
+    p.flushed(due, due + 4ms, 8);  // end + 8 ms
+    due = p.due(end + 8ms + 10us);
+    EXPECT_EQ(due, end + 20ms);
+    p.flushed(due, due + 3ms, 24);  // end + 23 ms
+    EXPECT_EQ(p.due(end + 23ms + 10us), end + 32ms);
 }
 
 // A held-back fan-out, then a lull: the next crowded one waits once the
-// fan-out's time again (two close events, not load).
+// fan-out's time again (two close events, not a lasting crowd).
 TEST(flush_pacer, a_lull_ends_the_row) {
     flush_pacer p(20ms);
-    p.flushed(t0, t0 + 4ms);
-    auto due = p.due(t0 + 4ms + 10us);
-    p.flushed(due, due + 4ms);  // t0 + 12 ms, held back
-    due = p.due(t0 + 30ms);     // idle loop: at once, not held
-    EXPECT_EQ(due, t0 + 30ms);
-    p.flushed(due, due + 4ms);  // t0 + 34 ms
-    EXPECT_EQ(p.due(t0 + 34ms + 10us), t0 + 38ms);
+    const auto end = overload(p, t0);
+    auto due = p.due(end + 10us);
+    p.flushed(due, due + 4ms, 8);  // end + 8 ms, held back
+    due = p.due(end + 10ms);       // idle loop: at once, not held
+    EXPECT_EQ(due, end + 10ms);
+    p.flushed(due, due + 4ms, 8);  // end + 14 ms
+    EXPECT_EQ(p.due(end + 14ms + 10us), end + 18ms);
+}
+
+// The load figure is events per fan-out time: a hold stretches the time
+// between fan-outs and the events they carry alike, so it stays; a long
+// idle stretch lowers it, and a burst after it is load again within three
+// fan-outs.
+TEST(flush_pacer, load_is_events_per_fan_out_time_and_follows_the_feed) {
+    flush_pacer p(20ms);
+    auto end = overload(p, t0);
+    const double loaded = p.load();
+    // Held back by 3d: four times the time, four times the events.
+    for (int i = 0; i < 10; ++i, end += 16ms) p.flushed(end + 12ms, end + 16ms, 32);
+    EXPECT_GE(p.load(), loaded);
+    // A minute of single events, one a second.
+    for (int i = 0; i < 60; ++i, end += 1s) p.flushed(end + 1s - 4ms, end + 1s, 1);
+    EXPECT_LT(p.load(), 0.01);
+    EXPECT_EQ(p.due(end + 10us), end + 10us);
+    // A burst: back-to-back fan-outs of many events each.
+    for (int i = 0; i < 3; ++i, end += 4ms) p.flushed(end, end + 4ms, 50);
+    EXPECT_GT(p.load(), 1.0);
+    EXPECT_EQ(p.due(end + 10us), end + 4ms);
 }
 
 TEST(flush_pacer, the_wait_never_exceeds_the_maximum_delay) {
     flush_pacer p(20ms);
-    p.flushed(t0, t0 + 100ms);
-    auto due = p.due(t0 + 100ms + 1ms);
-    EXPECT_EQ(due, t0 + 120ms);
-    p.flushed(due, due + 5ms);  // held back, and the next three times 5 ms
-    EXPECT_EQ(p.due(t0 + 125ms + 1ms), t0 + 140ms);
-    p.flushed(t0 + 140ms, t0 + 150ms);  // three times 10 ms is capped
-    EXPECT_EQ(p.due(t0 + 150ms + 1ms), t0 + 170ms);
+    auto end = overload(p, t0);
+    p.flushed(end, end + 100ms, 8);
+    end += 100ms;
+    auto due = p.due(end + 1ms);
+    EXPECT_EQ(due, end + 20ms);
+    p.flushed(due, due + 5ms, 8);  // held back, and the next three times 5 ms
+    EXPECT_EQ(p.due(end + 25ms + 1ms), end + 40ms);
+    p.flushed(end + 40ms, end + 50ms, 8);  // three times 10 ms is capped
+    EXPECT_EQ(p.due(end + 50ms + 1ms), end + 70ms);
 }
 
 TEST(flush_pacer, a_maximum_delay_of_zero_sends_every_event_at_once) {
     flush_pacer p(0ms);
-    p.flushed(t0, t0 + 4ms);
-    EXPECT_EQ(p.due(t0 + 4ms + 10us), t0 + 4ms + 10us);
+    const auto end = overload(p, t0);
+    EXPECT_EQ(p.due(end + 10us), end + 10us);
 }
 
 }  // namespace

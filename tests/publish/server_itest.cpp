@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <numeric>
 
 #include "prometheus_text.hpp"
@@ -681,6 +682,33 @@ TEST_P(publish_server, batch_subscribers_get_the_same_messages_several_to_a_fram
     auto refused = connect("/v1/stream?batch=yes");
     ASSERT_TRUE(run_until(ioc, [&] { return refused->ended; }));
     EXPECT_EQ(refused->http_status, 400u);
+}
+
+// After a stall the upstream's socket holds several frames, and the loop
+// reads them one a turn (each frame's handler asks for the next): they go
+// out in one fan-out, not one fan-out a frame each waiting for the writes
+// of all before it. A batch subscriber shows it: one frame for the backlog.
+TEST_P(publish_server, frames_read_one_a_turn_after_a_stall_go_out_in_one_fan_out) {
+    start();
+    auto batched = connect("/v1/stream?batch=1");
+    ASSERT_TRUE(wait_hello({batched}));
+    ASSERT_TRUE(run_until(ioc, [&] { return srv->subscribers() == 1; }));
+    const auto frames_before = batched->messages.size();
+    const int backlog = 12;
+    std::function<void(int)> read_frame = [&](int i) {
+        srv->publish(next_event(provider, event_type::split, "A"));
+        if (i + 1 < backlog) net::post(ioc, [&, i] { read_frame(i + 1); });
+    };
+    net::post(ioc, [&] { read_frame(0); });
+    std::vector<std::string> lines;
+    ASSERT_TRUE(run_until(ioc, [&] {
+        lines = batch_lines(batched->messages);
+        return lines.size() >= frames_before + backlog;
+    }));
+    std::vector<std::uint64_t> seqs;
+    for (std::size_t i = frames_before; i < lines.size(); ++i) seqs.push_back(parse_message(lines[i]).seq);
+    EXPECT_EQ(seqs, iota_seqs(1, backlog));
+    EXPECT_EQ(batched->messages.size(), frames_before + 1) << "the backlog shares one frame";
 }
 
 INSTANTIATE_TEST_SUITE_P(threads, publish_server, ::testing::Values(std::size_t{1}, std::size_t{3}),
