@@ -1,14 +1,14 @@
 #pragma once
 // When the hub's next fan-out may run (docs/publish.md, "Frames and
-// writes"). While the feed brings more events than the fan-outs can send
-// one by one (more than one event in the time a fan-out takes), a fan-out
-// that took d holds the next one back by d, so that the events pile up and
-// each subscriber takes them in one gather write instead of one write each;
-// crowding that lasts (the fan-out that just ran was held back too) is held
-// back three times as long. Below that load nothing is held back: an event
-// read while the writes ran goes out right after them, with whatever else
-// came meanwhile, which costs it the least latency the one loop allows.
-// An event that finds the loop idle always goes out at once.
+// writes"). While the feed brings more than two events in the time a
+// fan-out takes, a fan-out that took d holds the next one back by d, so
+// that the events pile up and each subscriber takes them in one gather
+// write instead of one write each; crowding that lasts (the fan-out that
+// just ran was held back too) is held back three times as long. Below that
+// load nothing is held back: an event read while the writes ran goes out
+// right after them, with whatever else came meanwhile, which costs it the
+// least latency the one loop allows. An event that finds the loop idle
+// always goes out at once.
 
 #include <chrono>
 #include <cstddef>
@@ -30,7 +30,7 @@ public:
     void flushed(clock::time_point start, clock::time_point end, std::size_t events);
 
     // The feed's recent load: events per fan-out time (1 keeps the loop
-    // busy with fan-outs of one event each).
+    // busy with fan-outs of one event each); held back above 2.
     double load() const { return load_; }
 
 private:
