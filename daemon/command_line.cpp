@@ -213,6 +213,11 @@ command_line::command_line(CLI::App& app, serve_settings defaults)
         "Longest wait between fan-outs while the loop is busy (batches writes; 0: never wait)")
         ->check(CLI::Range(0, 1000000))
         ->group(out);
+    app.add_flag("--fanout-io-uring,!--no-fanout-io-uring", p.fanout_io_uring,
+                 "Hand each fan-out's writes to the kernel in one io_uring submission (where the kernel "
+                 "allows it; otherwise one sendmsg per subscriber)")
+        ->capture_default_str()
+        ->group(out);
     app.add_option("--threads", p.threads,
                    "Publish threads, the main loop included: beyond it, threads that serve the plain "
                    "subscribers (docs/operations.md)")

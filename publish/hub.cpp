@@ -1,6 +1,7 @@
 #include "publish/hub.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "publish/shard.hpp"
@@ -19,6 +20,10 @@ constexpr std::chrono::milliseconds delay_coalesce{5};
 // The most turns of the loop a fan-out waits for frames already read (a
 // frame a turn): a backlog larger than this goes out in several fan-outs.
 constexpr std::size_t settle_max_rounds = 64;
+// Sends per system call of the send ring: a fan-out to more subscribers
+// submits every this many. Small enough for the locked-memory limit of
+// kernels before 5.12 (64 KiB).
+constexpr unsigned send_ring_entries = 256;
 
 }  // namespace
 
@@ -42,6 +47,16 @@ hub::hub(net::io_context& ioc, state_provider& provider, server_options options,
       timeline_(options_.max_delay + timeline_margin, std::chrono::seconds(1)),
       checkpoint_timer_(ioc) {
     pending_.reserve(64);
+    if (options_.fanout_io_uring) {
+        std::string why;
+        sends_ = send_ring::open(send_ring_entries, why);
+        if (!sends_) {
+            // Once a process: every thread's hub would say the same.
+            static std::atomic<bool> told{false};
+            if (!told.exchange(true))
+                log_->warn("io_uring unavailable ({}): fan-out writes one sendmsg per subscriber", why);
+        }
+    }
 }
 
 void hub::start_history(std::uint64_t head) {
@@ -180,6 +195,11 @@ void hub::flush() {
     pending_.clear();
     for (auto* s : to_kick_) s->kick();
     to_kick_.clear();
+    if (sends_) {
+        if (const int rc = sends_->submit(); rc < 0)
+            log_->warn("io_uring refused a fan-out's writes ({}): they go with the next one",
+                       std::strerror(-rc));
+    }
     const auto end = clock::now();
     pacer_.flushed(start, end, events);
     if (!mirror_) {

@@ -25,6 +25,7 @@
 #include "publish/frame.hpp"
 #include "publish/history.hpp"
 #include "publish/publish_metrics.hpp"
+#include "publish/send_ring.hpp"
 #include "publish/server_options.hpp"
 #include "publish/snapshot_timeline.hpp"
 #include "publish/state_provider.hpp"
@@ -146,6 +147,10 @@ public:
     // kept by the subscriber.
     std::span<char> read_scratch() { return read_scratch_; }
     const frame_ptr& pong_reply() const { return pong_reply_; }
+    // Where a fan-out's writes go, all in one system call at its end; null
+    // where io_uring is not available or is turned off
+    // (server_options::fanout_io_uring): each write is its own sendmsg.
+    send_ring* sends() { return sends_.get(); }
 
 private:
     void change_epoch(std::string epoch, std::uint64_t head);
@@ -181,6 +186,7 @@ private:
     net::steady_timer flush_timer_;
     flush_pacer pacer_;                 // corking: when the next fan-out may run
     std::vector<subscriber*> to_kick_;  // offered frames, no write in flight
+    std::unique_ptr<send_ring> sends_;
     bool stopping_ = false;
 
     connection* first_connection_ = nullptr;  // a list through the connections

@@ -31,6 +31,10 @@ struct server_options {
     // light load every event goes out at once; under heavy load each
     // subscriber gets several frames per write instead of one syscall each.
     std::chrono::microseconds fanout_max_delay{20'000};
+    // A fan-out's writes to plain subscribers go to the kernel in one
+    // io_uring submission instead of one sendmsg each, where the kernel
+    // allows io_uring (publish/send_ring.hpp). Off: one sendmsg each.
+    bool fanout_io_uring = true;
 
     // Publish threads, the daemon's loop included: with more than one,
     // every plain live subscriber is served by one of threads-1 threads of

@@ -5,6 +5,7 @@
 #include "publish/subscriber_session.hpp"
 
 #include <algorithm>
+#include <cerrno>
 
 #include "base/connection_ending.hpp"
 #include "publish/client_op.hpp"
@@ -647,6 +648,18 @@ void subscriber_session<Stream>::write_some(bool now) {
         // turn of the loop later (about 5 % of the CPU per delivery to 100
         // subscribers). Only a full socket waits for the reactor; run()
         // made the socket non-blocking.
+        if (now && hub_->sends() != nullptr) {
+            // With the other subscribers' writes of this fan-out, in one
+            // system call when the fan-out ends (see send_ring).
+            std::size_t n = 0;
+            for (const auto& b : bufs) g.iov[n++] = {const_cast<void*>(b.data()), b.size()};
+            g.msg = {};
+            g.msg.msg_iov = g.iov.data();
+            g.msg.msg_iovlen = n;
+            g.in_ring = this->shared_from_this();
+            if (hub_->sends()->queue(socket_of(stream_).native_handle(), g.msg, *this)) return;
+            g.in_ring.reset();
+        }
         if (now) {
             beast::error_code ec;
             const auto self = this->shared_from_this();  // on_write may end the session
@@ -659,6 +672,17 @@ void subscriber_session<Stream>::write_some(bool now) {
     }
     io_target(stream_).async_write_some(
         bufs, beast::bind_front_handler(&subscriber_session::on_write_some, this->shared_from_this()));
+}
+
+template <class Stream>
+void subscriber_session<Stream>::sent(int result) {
+    const auto self = std::move(gather_->in_ring);  // on_write may end the session
+    if (result >= 0)
+        on_write_some({}, static_cast<std::size_t>(result));
+    else if (result == -EAGAIN || result == -EWOULDBLOCK)
+        write_some();  // no room: the reactor waits for it
+    else
+        on_write_some(beast::error_code(-result, beast::system_category()), 0);
 }
 
 template <class Stream>

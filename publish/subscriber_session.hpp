@@ -26,6 +26,7 @@
 #include "publish/frame_ring.hpp"
 #include "publish/hub.hpp"
 #include "publish/recent_start.hpp"
+#include "publish/send_ring.hpp"
 #include "publish/subscription_request.hpp"
 #include "publish/transport.hpp"
 #include "publish/write_gather.hpp"
@@ -35,6 +36,7 @@ namespace splitstream::publish {
 template <class Stream>
 class subscriber_session : public subscriber,
                            public connection,
+                           public send_ring::sender,
                            public std::enable_shared_from_this<subscriber_session<Stream>> {
 public:
     // `already_read`: bytes the HTTP side read past the upgrade request.
@@ -120,6 +122,8 @@ private:
     // full gather goes out in one syscall instead of four.
     void write_some(bool now = false);
     void on_write_some(beast::error_code ec, std::size_t bytes);
+    // A fan-out's write through the hub's send_ring ended.
+    void sent(int result) override;
     // The whole gather write is in the kernel (or failed).
     void on_write(beast::error_code ec);
 

@@ -4,8 +4,12 @@
 // from and given back to the hub's spares, so an idle subscriber does not
 // carry a kilobyte of buffer descriptors.
 
+#include <sys/socket.h>
+#include <sys/uio.h>
+
 #include <array>
 #include <cstddef>
+#include <memory>
 
 #include "base/net.hpp"
 #include "publish/frame.hpp"
@@ -21,6 +25,12 @@ struct write_gather {
     std::size_t first = 0;  // bufs[first, last) is what the kernel has not taken yet
     std::size_t last = 0;
     std::array<char, max_frame_header> batch_header{};
+
+    // A send through the hub's send_ring: the kernel's view of bufs, and
+    // the session, held until the ring tells it how the send ended.
+    std::array<iovec, max_buffers> iov{};
+    msghdr msg{};
+    std::shared_ptr<void> in_ring;
 };
 
 }  // namespace splitstream::publish

@@ -10,7 +10,7 @@ packages=(
   libcli11-dev libtomlplusplus-dev libpugixml-dev libssl-dev
   clang clang-format libclang-rt-dev llvm
   python3 procps psmisc curl ccache
-  nats-server libnats-dev
+  nats-server libnats-dev liburing-dev
 )
 if [ "${SPLITSTREAM_WITH_BROWSER:-0}" = 1 ]; then
   packages+=(chromium)

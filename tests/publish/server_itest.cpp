@@ -22,10 +22,16 @@ namespace {
 using namespace testing;
 using feed::event_type;
 
-// Every test runs with the whole server on the test's loop, and again with
+// Every test runs with the whole server on the test's loop, again with
 // three publish threads (the loop and two shards), where plain subscribers
-// are served by the shards.
-class publish_server : public ::testing::TestWithParam<std::size_t> {
+// are served by the shards, and again on the loop with each fan-out write
+// its own sendmsg instead of one io_uring submission a fan-out.
+struct layout {
+    std::size_t threads;
+    bool io_uring;
+};
+
+class publish_server : public ::testing::TestWithParam<layout> {
 protected:
     net::io_context ioc;
     fake_provider provider;
@@ -39,7 +45,8 @@ protected:
     }
 
     void start(server_options o = options()) {
-        o.threads = GetParam();
+        o.threads = GetParam().threads;
+        o.fanout_io_uring = GetParam().io_uring;
         srv = std::make_unique<server>(ioc, std::move(o), provider, registry, quiet_logger());
         srv->start();
     }
@@ -711,8 +718,12 @@ TEST_P(publish_server, frames_read_one_a_turn_after_a_stall_go_out_in_one_fan_ou
     EXPECT_EQ(batched->messages.size(), frames_before + 1) << "the backlog shares one frame";
 }
 
-INSTANTIATE_TEST_SUITE_P(threads, publish_server, ::testing::Values(std::size_t{1}, std::size_t{3}),
-                         [](const auto& info) { return info.param == 1 ? "one_thread" : "three_threads"; });
+INSTANTIATE_TEST_SUITE_P(threads, publish_server,
+                         ::testing::Values(layout{1, true}, layout{3, true}, layout{1, false}),
+                         [](const auto& info) {
+                             if (!info.param.io_uring) return "one_thread_sendmsg";
+                             return info.param.threads == 1 ? "one_thread" : "three_threads";
+                         });
 
 }  // namespace
 }  // namespace splitstream::publish

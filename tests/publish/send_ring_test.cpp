@@ -1,0 +1,172 @@
+// The send ring: a fan-out's writes in one system call, each sender told
+// how its own send ended, none of them waiting in the kernel.
+
+#include "publish/send_ring.hpp"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+#include <vector>
+
+namespace splitstream::publish {
+namespace {
+
+struct socket_pair {
+    int ours = -1;
+    int theirs = -1;
+    socket_pair() {
+        int fds[2];
+        if (::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0) {
+            ours = fds[0];
+            theirs = fds[1];
+            ::fcntl(ours, F_SETFL, ::fcntl(ours, F_GETFL) | O_NONBLOCK);
+            ::fcntl(theirs, F_SETFL, ::fcntl(theirs, F_GETFL) | O_NONBLOCK);
+        }
+    }
+    ~socket_pair() {
+        if (ours >= 0) ::close(ours);
+        if (theirs >= 0) ::close(theirs);
+    }
+    std::string read_all() const {
+        std::string out;
+        char buf[4096];
+        for (ssize_t n; (n = ::read(theirs, buf, sizeof buf)) > 0;)
+            out.append(buf, static_cast<std::size_t>(n));
+        return out;
+    }
+};
+
+// One send's message and what its sender was told.
+struct recorded_send final : send_ring::sender {
+    std::vector<iovec> iov;
+    msghdr msg{};
+    std::vector<int> results;
+    std::vector<int>* order = nullptr;  // every sender's id, in the order told
+    int id = 0;
+
+    explicit recorded_send(std::vector<std::string>& parts) {
+        for (auto& p : parts) iov.push_back({p.data(), p.size()});
+        msg.msg_iov = iov.data();
+        msg.msg_iovlen = iov.size();
+    }
+    void sent(int result) override {
+        results.push_back(result);
+        if (order) order->push_back(id);
+    }
+};
+
+// Where the kernel refuses io_uring the daemon writes with sendmsg (the
+// server's integration tests run that way too); these tests then skip.
+#define OPEN_RING_OR_SKIP(ring, entries)       \
+    std::string why;                           \
+    auto ring = send_ring::open(entries, why); \
+    if (!ring) GTEST_SKIP() << "io_uring unavailable here: " << why
+
+TEST(send_ring, a_batch_of_gather_sends_to_several_sockets_goes_out_in_one_submit) {
+    OPEN_RING_OR_SKIP(ring, 16);
+    std::vector<socket_pair> sockets(5);
+    std::vector<std::string> parts{"header|", "first event|", "second event"};
+    std::vector<recorded_send> sends;
+    for (std::size_t i = 0; i < sockets.size(); ++i) sends.emplace_back(parts);
+    for (std::size_t i = 0; i < sockets.size(); ++i)
+        ASSERT_TRUE(ring->queue(sockets[i].ours, sends[i].msg, sends[i]));
+    EXPECT_EQ(ring->queued(), sockets.size());
+    for (const auto& s : sends) EXPECT_TRUE(s.results.empty()) << "nothing is sent before submit";
+
+    EXPECT_EQ(ring->submit(), 0);
+    EXPECT_EQ(ring->queued(), 0U);
+    for (std::size_t i = 0; i < sockets.size(); ++i) {
+        EXPECT_EQ(sends[i].results, std::vector<int>{31}) << "socket " << i;
+        EXPECT_EQ(sockets[i].read_all(), "header|first event|second event");
+    }
+}
+
+TEST(send_ring, a_full_socket_is_told_eagain_at_once_and_the_others_still_go_out) {
+    OPEN_RING_OR_SKIP(ring, 8);
+    socket_pair full, fine;
+    const std::string chunk(64 * 1024, 'x');
+    while (::write(full.ours, chunk.data(), chunk.size()) > 0) {
+    }
+    ASSERT_EQ(errno, EAGAIN);
+    std::vector<std::string> parts{"event"};
+    recorded_send to_full(parts), to_fine(parts);
+    ring->queue(full.ours, to_full.msg, to_full);
+    ring->queue(fine.ours, to_fine.msg, to_fine);
+    EXPECT_EQ(ring->submit(), 0);  // returns: the full socket does not hold the loop
+    EXPECT_EQ(to_full.results, std::vector<int>{-EAGAIN});
+    EXPECT_EQ(to_fine.results, std::vector<int>{5});
+    EXPECT_EQ(fine.read_all(), "event");
+}
+
+TEST(send_ring, a_closed_peer_is_an_error_result_not_a_signal) {
+    OPEN_RING_OR_SKIP(ring, 8);
+    socket_pair gone;
+    ::close(gone.theirs);
+    gone.theirs = -1;
+    std::vector<std::string> parts{"event"};
+    recorded_send s(parts);
+    ring->queue(gone.ours, s.msg, s);
+    EXPECT_EQ(ring->submit(), 0);  // SIGPIPE would have ended the test process
+    EXPECT_EQ(s.results, std::vector<int>{-EPIPE});
+}
+
+TEST(send_ring, more_sends_than_entries_all_go_out_and_senders_hear_in_queue_order) {
+    OPEN_RING_OR_SKIP(ring, 4);
+    constexpr int count = 11;
+    std::vector<socket_pair> sockets(count);
+    std::vector<std::string> parts{"e"};
+    std::vector<recorded_send> sends;
+    std::vector<int> order;
+    for (int i = 0; i < count; ++i) sends.emplace_back(parts);
+    for (int i = 0; i < count; ++i) {
+        sends[i].id = i;
+        sends[i].order = &order;
+        ASSERT_TRUE(ring->queue(sockets[i].ours, sends[i].msg, sends[i]));
+        EXPECT_LE(ring->queued(), 4U) << "a full ring is submitted before the next send is queued";
+    }
+    EXPECT_EQ(ring->submit(), 0);
+    std::vector<int> expected(count);
+    for (int i = 0; i < count; ++i) expected[i] = i;
+    EXPECT_EQ(order, expected);
+    for (int i = 0; i < count; ++i) EXPECT_EQ(sockets[i].read_all(), "e");
+}
+
+// A sender told of a partial send queues the rest again: that send goes
+// out within the same submit().
+struct resending final : send_ring::sender {
+    send_ring& ring;
+    int fd;
+    std::string text;
+    iovec iov{};
+    msghdr msg{};
+    int told = 0;
+    resending(send_ring& r, int f, std::string t) : ring(r), fd(f), text(std::move(t)) { queue_from(0); }
+    void queue_from(std::size_t offset) {
+        iov = {text.data() + offset, text.size() - offset};
+        msg = {};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        ring.queue(fd, msg, *this);
+    }
+    void sent(int result) override {
+        if (++told == 1 && result > 0) queue_from(static_cast<std::size_t>(result) / 2);
+    }
+};
+
+TEST(send_ring, a_send_queued_from_a_completion_goes_out_with_the_same_submit) {
+    OPEN_RING_OR_SKIP(ring, 4);
+    socket_pair p;
+    resending r(*ring, p.ours, "abcdef");
+    EXPECT_EQ(ring->submit(), 0);
+    EXPECT_EQ(r.told, 2);
+    EXPECT_EQ(ring->queued(), 0U);
+    EXPECT_EQ(p.read_all(), "abcdefdef");
+}
+
+}  // namespace
+}  // namespace splitstream::publish
