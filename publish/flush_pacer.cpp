@@ -12,12 +12,6 @@ constexpr double load_weight = 1.0 / 8;
 // One fan-out's figure counts up to this: after an idle stretch, a burst
 // shows as load within three fan-outs.
 constexpr double load_sample_max = 8;
-// Holding back halves the CPU per event at any load, and costs each held
-// event up to three fan-outs' time. Below two events per fan-out time the
-// loop still keeps up without (at 100 subscribers and 1,000 events a second
-// the load is 0.5-1, at times near 2 on a slow machine), so latency comes
-// first; above it, the writes' cost.
-constexpr double hold_above_load = 2;
 
 }  // namespace
 
@@ -25,7 +19,7 @@ flush_pacer::clock::time_point flush_pacer::due(clock::time_point now) {
     // A quarter of the last fan-out: an event processed right after it (it
     // was read while the writes ran) is crowded; one that arrived after a
     // stretch of idle loop is not.
-    next_held_ = now - last_end_ < last_took_ / 4 && load_ > hold_above_load;
+    next_held_ = now - last_end_ < last_took_ / 4 && load_ > hold_above_;
     if (!next_held_) return now;
     // Held back twice running: the feed outpaces the fan-outs. Three times
     // the fan-out's time leaves the loop writing a quarter of the time

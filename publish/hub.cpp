@@ -50,6 +50,7 @@ hub::hub(net::io_context& ioc, state_provider& provider, server_options options,
     if (options_.fanout_io_uring) {
         std::string why;
         sends_ = send_ring::open(send_ring_entries, why);
+        if (sends_) pacer_ = flush_pacer(options_.fanout_max_delay, flush_pacer::hold_above_send_ring);
         if (!sends_) {
             // Once a process: every thread's hub would say the same.
             static std::atomic<bool> told{false};

@@ -61,6 +61,28 @@ TEST(flush_pacer, below_two_events_per_fan_out_time_nothing_is_held_back) {
 // Under load the next event was read while the writes ran and is processed
 // right after them; it waits as long as the fan-out took, so the events
 // behind it join the same writes.
+// The send ring's fan-outs take a third less time: the same feed shows as
+// a third less load, and is held back from 1.3 on.
+TEST(flush_pacer, with_the_send_ring_crowding_is_held_back_from_a_lower_load) {
+    flush_pacer ring(20ms, flush_pacer::hold_above_send_ring);
+    flush_pacer plain(20ms);
+    auto start = t0;
+    for (int i = 0; i < 50; ++i, start += 2ms) {
+        ring.flushed(start, start + 900us, 3);
+        plain.flushed(start, start + 900us, 3);
+    }
+    EXPECT_GT(ring.load(), 1.3);
+    EXPECT_LT(ring.load(), 2.0);
+    const auto last_end = start - 2ms + 900us;
+    EXPECT_EQ(ring.due(last_end + 10us), last_end + 900us);
+    EXPECT_EQ(plain.due(last_end + 10us), last_end + 10us);
+    // Below it, nothing is held back either way.
+    for (int i = 0; i < 50; ++i, start += 1ms) ring.flushed(start, start + 500us, 1);
+    EXPECT_LT(ring.load(), 1.0);
+    const auto end = start - 1ms + 500us;
+    EXPECT_EQ(ring.due(end + 10us), end + 10us);
+}
+
 TEST(flush_pacer, an_event_right_after_a_fan_out_waits_as_long_as_it_took) {
     flush_pacer p(20ms);
     const auto end = overload(p, t0);
