@@ -90,6 +90,7 @@ TEST(CommandLine, WithoutFlagsEveryOptionIsTheStructsDefault) {
     EXPECT_EQ(p.idle_timeout, dp.idle_timeout);
     EXPECT_EQ(p.ping_interval, dp.ping_interval);
     EXPECT_EQ(p.fanout_max_delay, dp.fanout_max_delay);
+    EXPECT_TRUE(p.fanout_io_uring);
     EXPECT_EQ(p.web_dir, dp.web_dir);
     EXPECT_EQ(p.jwt_secret, "");
 
@@ -145,6 +146,13 @@ TEST(CommandLine, FlagsInOtherUnitsConvert) {
     EXPECT_EQ(o.journal_sync_interval, 40ms);
     EXPECT_EQ(o.publish.request_timeout, 900ms);
     EXPECT_EQ(o.ingest.sequencing.gap_timeout, 750ms);
+}
+
+// An operator who keeps daemons off io_uring (or runs where it is refused)
+// turns the fan-out's submissions off.
+TEST(CommandLine, NoFanoutIoUringTurnsTheSendRingOff) {
+    EXPECT_FALSE(options_of({"--upstream", "ws://a/feed", "--no-fanout-io-uring"}).publish.fanout_io_uring);
+    EXPECT_TRUE(options_of({"--upstream", "ws://a/feed", "--fanout-io-uring"}).publish.fanout_io_uring);
 }
 
 TEST(CommandLine, TheFeedsSafetyLimitsHaveFlags) {
