@@ -1,12 +1,13 @@
 // The kernel's floor for a fan-out on this machine, with no server code at
 // all: one thread writes a message to N loopback TCP connections with plain
-// blocking send() calls while a reader thread on the other core drains them
-// through epoll, as a subscriber's client does. A server can be no faster
-// than this per socket write; docs/benchmarks.md (Fan-out) compares the
-// daemon with it.
+// blocking send() calls, or (`ring`) with one io_uring submission for all N
+// through the daemon's send ring, while a reader thread on the other core
+// drains them through epoll, as a subscriber's client does. A server can
+// be no faster than this per socket write; docs/benchmarks.md (Fan-out)
+// compares the daemon with it.
 //
-//   loopback_floor [connections] [messages_per_second] [messages] [bytes]
-//   defaults:       1000          1000                  1000       330
+//   loopback_floor [connections] [messages_per_second] [messages] [bytes] [send|ring]
+//   defaults:       1000          1000                  1000       330     send
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -14,6 +15,7 @@
 #include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,9 +23,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "publish/send_ring.hpp"
 
 namespace {
 
@@ -66,6 +71,15 @@ bool connect_pairs(int n, socket_pairs& out) {
     return true;
 }
 
+// Counts the sends the ring could not complete whole.
+struct counting_sender final : splitstream::publish::send_ring::sender {
+    std::size_t expected = 0;
+    std::size_t short_or_failed = 0;
+    void sent(int result) override {
+        if (result < 0 || static_cast<std::size_t>(result) != expected) ++short_or_failed;
+    }
+};
+
 double quantile(std::vector<double> v, double q) {
     std::sort(v.begin(), v.end());
     return v[static_cast<std::size_t>(q * static_cast<double>(v.size() - 1))];
@@ -78,10 +92,22 @@ int main(int argc, char** argv) {
     const int rate = argc > 2 ? std::atoi(argv[2]) : 1000;
     const int messages = argc > 3 ? std::atoi(argv[3]) : 1000;
     const int bytes = argc > 4 ? std::atoi(argv[4]) : 330;
-    if (connections <= 0 || rate <= 0 || messages <= 0 || bytes <= 0) {
+    const std::string method = argc > 5 ? argv[5] : "send";
+    if (connections <= 0 || rate <= 0 || messages <= 0 || bytes <= 0 ||
+        (method != "send" && method != "ring")) {
         std::fprintf(stderr,
-                     "usage: loopback_floor [connections] [messages_per_second] [messages] [bytes]\n");
+                     "usage: loopback_floor [connections] [messages_per_second] [messages] [bytes] "
+                     "[send|ring]\n");
         return 2;
+    }
+    std::unique_ptr<splitstream::publish::send_ring> ring;
+    if (method == "ring") {
+        std::string why;
+        ring = splitstream::publish::send_ring::open(256, why);
+        if (!ring) {
+            std::fprintf(stderr, "loopback_floor: io_uring unavailable: %s\n", why.c_str());
+            return 1;
+        }
     }
     socket_pairs pairs;
     if (!connect_pairs(connections, pairs)) {
@@ -109,7 +135,13 @@ int main(int argc, char** argv) {
     });
 
     pin_to_cpu(0);
-    const std::string message(static_cast<std::size_t>(bytes), 'x');
+    std::string message(static_cast<std::size_t>(bytes), 'x');
+    iovec iov{message.data(), message.size()};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    counting_sender sender;
+    sender.expected = message.size();
     std::vector<double> fanout_us;
     fanout_us.reserve(static_cast<std::size_t>(messages));
     auto due = steady::now();
@@ -117,16 +149,25 @@ int main(int argc, char** argv) {
         due += std::chrono::nanoseconds(1'000'000'000 / rate);
         std::this_thread::sleep_until(due);
         const auto start = steady::now();
-        for (int fd : pairs.server_side) (void)send(fd, message.data(), message.size(), 0);
+        if (ring) {
+            for (int fd : pairs.server_side) ring->queue(fd, msg, sender);
+            ring->submit();
+        } else {
+            for (int fd : pairs.server_side) (void)send(fd, message.data(), message.size(), 0);
+        }
         fanout_us.push_back(std::chrono::duration<double, std::micro>(steady::now() - start).count());
     }
     stop = true;
     reader.join();
 
     std::printf(
-        "%d connections, %d messages of %d bytes at %d/s: one message to every connection took "
+        "%s: %d connections, %d messages of %d bytes at %d/s: one message to every connection took "
         "p50 %.0f us, p90 %.0f us, p99 %.0f us, max %.0f us (%.1f us per send at p50)\n",
-        connections, messages, bytes, rate, quantile(fanout_us, 0.5), quantile(fanout_us, 0.9),
-        quantile(fanout_us, 0.99), quantile(fanout_us, 1.0), quantile(fanout_us, 0.5) / connections);
+        method.c_str(), connections, messages, bytes, rate, quantile(fanout_us, 0.5),
+        quantile(fanout_us, 0.9), quantile(fanout_us, 0.99), quantile(fanout_us, 1.0),
+        quantile(fanout_us, 0.5) / connections);
+    if (sender.short_or_failed > 0)
+        std::printf("%zu ring sends were short or failed (a full socket: the floor is not met)\n",
+                    sender.short_or_failed);
     return 0;
 }
