@@ -138,10 +138,6 @@ void hub::schedule_flush() {
     const auto now = clock::now();
     const auto due = pacer_.due(now);
     if (due <= now) {
-        if (options_.fanout_max_delay.count() == 0) {
-            net::post(ioc_, [this] { flush(); });
-            return;
-        }
         settle_rounds_ = 0;
         net::post(ioc_, [this] { settle(); });
         return;
@@ -162,8 +158,9 @@ void hub::settle() {
     // and another while the last one brought events, and takes them all:
     // a backlog goes out in one fan-out instead of one fan-out a frame,
     // each waiting for the writes of all before it.
+    // fanout_max_delay 0: no waiting at all, not even for these turns.
     const bool more = settle_rounds_ == 0 || pending_.size() > settle_seen_;
-    if (more && settle_rounds_ < settle_max_rounds) {
+    if (more && settle_rounds_ < settle_max_rounds && options_.fanout_max_delay.count() > 0) {
         ++settle_rounds_;
         settle_seen_ = pending_.size();
         net::post(ioc_, [this] { settle(); });

@@ -31,6 +31,11 @@ struct layout {
     bool io_uring;
 };
 
+void PrintTo(const layout& l, std::ostream* os) {
+    *os << l.threads << (l.threads == 1 ? " thread, " : " threads, ")
+        << (l.io_uring ? "io_uring" : "sendmsg");
+}
+
 class publish_server : public ::testing::TestWithParam<layout> {
 protected:
     net::io_context ioc;
@@ -716,6 +721,63 @@ TEST_P(publish_server, frames_read_one_a_turn_after_a_stall_go_out_in_one_fan_ou
     for (std::size_t i = frames_before; i < lines.size(); ++i) seqs.push_back(parse_message(lines[i]).seq);
     EXPECT_EQ(seqs, iota_seqs(1, backlog));
     EXPECT_EQ(batched->messages.size(), frames_before + 1) << "the backlog shares one frame";
+}
+
+// fanout_max_delay 0 asks for every event at once: no fan-out waits for
+// the turns that would gather a backlog.
+TEST_P(publish_server, with_no_fan_out_delay_frames_read_one_a_turn_go_out_one_by_one) {
+    auto o = options();
+    o.fanout_max_delay = std::chrono::microseconds(0);
+    start(o);
+    auto batched = connect("/v1/stream?batch=1");
+    ASSERT_TRUE(wait_hello({batched}));
+    ASSERT_TRUE(run_until(ioc, [&] { return srv->subscribers() == 1; }));
+    const auto frames_before = batched->messages.size();
+    const int backlog = 12;
+    std::function<void(int)> read_frame = [&](int i) {
+        srv->publish(next_event(provider, event_type::split, "A"));
+        if (i + 1 < backlog) net::post(ioc, [&, i] { read_frame(i + 1); });
+    };
+    net::post(ioc, [&] { read_frame(0); });
+    std::vector<std::string> lines;
+    ASSERT_TRUE(run_until(ioc, [&] {
+        lines = batch_lines(batched->messages);
+        return lines.size() >= frames_before + backlog;
+    }));
+    std::vector<std::uint64_t> seqs;
+    for (std::size_t i = frames_before; i < lines.size(); ++i) seqs.push_back(parse_message(lines[i]).seq);
+    EXPECT_EQ(seqs, iota_seqs(1, backlog));
+    EXPECT_GT(batched->messages.size(), frames_before + 1) << "the backlog waited to share a frame";
+}
+
+// A fan-out waits at most 64 turns of the loop for frames already read: a
+// backlog that does not end (a feed that never pauses) reaches subscribers
+// while it lasts, instead of when it ends.
+TEST_P(publish_server, a_backlog_longer_than_the_settle_limit_reaches_subscribers_while_it_lasts) {
+    start();
+    auto batched = connect("/v1/stream?batch=1");
+    ASSERT_TRUE(wait_hello({batched}));
+    ASSERT_TRUE(run_until(ioc, [&] { return srv->subscribers() == 1; }));
+    const auto lines_before = batch_lines(batched->messages).size();
+    const int backlog = 300;
+    std::size_t received_when_the_backlog_ended = 0;
+    std::function<void(int)> read_frame = [&](int i) {
+        srv->publish(next_event(provider, event_type::split, "A"));
+        if (i + 1 < backlog)
+            net::post(ioc, [&, i] { read_frame(i + 1); });
+        else
+            received_when_the_backlog_ended = batch_lines(batched->messages).size() - lines_before;
+    };
+    net::post(ioc, [&] { read_frame(0); });
+    std::vector<std::string> lines;
+    ASSERT_TRUE(run_until(ioc, [&] {
+        lines = batch_lines(batched->messages);
+        return lines.size() >= lines_before + backlog;
+    }));
+    std::vector<std::uint64_t> seqs;
+    for (std::size_t i = lines_before; i < lines.size(); ++i) seqs.push_back(parse_message(lines[i]).seq);
+    EXPECT_EQ(seqs, iota_seqs(1, backlog));
+    EXPECT_GT(received_when_the_backlog_ended, 0U) << "the first events waited for the whole backlog";
 }
 
 INSTANTIATE_TEST_SUITE_P(threads, publish_server,
