@@ -39,6 +39,7 @@ hub::hub(net::io_context& ioc, state_provider& provider, server_options options,
       history_(options_.history_max_events, options_.history_max_bytes),
       flush_timer_(ioc),
       pacer_(options_.fanout_max_delay),
+      send_retry_timer_(ioc),
       ping_frame_(make_control_frame(ws_opcode::ping, {})),
       pong_reply_(make_text_frame(R"({"type":"pong"})")),
       read_scratch_(64 * 1024),
@@ -50,14 +51,20 @@ hub::hub(net::io_context& ioc, state_provider& provider, server_options options,
     if (options_.fanout_io_uring) {
         std::string why;
         sends_ = send_ring::open(send_ring_entries, why);
-        if (sends_) pacer_ = flush_pacer(options_.fanout_max_delay, flush_pacer::hold_above_send_ring);
-        if (!sends_) {
+        if (sends_) {
+            pacer_ = flush_pacer(options_.fanout_max_delay, flush_pacer::hold_above_send_ring);
+            metrics_.io_uring_threads.add(1);
+        } else {
             // Once a process: every thread's hub would say the same.
             static std::atomic<bool> told{false};
             if (!told.exchange(true))
                 log_->warn("io_uring unavailable ({}): fan-out writes one sendmsg per subscriber", why);
         }
     }
+}
+
+hub::~hub() {
+    if (sends_) metrics_.io_uring_threads.add(-1);
 }
 
 void hub::start_history(std::uint64_t head) {
@@ -193,11 +200,7 @@ void hub::flush() {
     pending_.clear();
     for (auto* s : to_kick_) s->kick();
     to_kick_.clear();
-    if (sends_) {
-        if (const int rc = sends_->submit(); rc < 0)
-            log_->warn("io_uring refused a fan-out's writes ({}): they go with the next one",
-                       std::strerror(-rc));
-    }
+    if (sends_) submit_sends();
     const auto end = clock::now();
     pacer_.flushed(start, end, events);
     if (!mirror_) {
@@ -205,6 +208,29 @@ void hub::flush() {
         metrics_.history_bytes.set(static_cast<std::int64_t>(history_.bytes()));
     }
     take_checkpoints();
+}
+
+void hub::submit_sends() {
+    const int rc = sends_->submit();
+    if (rc >= 0) {
+        if (send_refused_) log_->info("io_uring takes the fan-out's writes again");
+        send_refused_ = false;
+        return;
+    }
+    metrics_.send_ring_refusals.inc();
+    // Once a streak: a kernel that keeps refusing would fill the log.
+    if (!send_refused_)
+        log_->warn("io_uring refused a fan-out's writes ({}): trying again every 1 ms", std::strerror(-rc));
+    send_refused_ = true;
+    if (send_retry_armed_ || stopping_) return;
+    send_retry_armed_ = true;
+    send_retry_timer_.expires_after(std::chrono::milliseconds(1));
+    // As with the other timers: a cancelled wait touches nothing.
+    send_retry_timer_.async_wait([this](beast::error_code ec) {
+        if (ec) return;
+        send_retry_armed_ = false;
+        submit_sends();
+    });
 }
 
 void hub::take_batch(std::span<const history_entry> batch, const std::string& epoch) {
@@ -334,6 +360,7 @@ void hub::remove_subscriber(subscriber& s) {
 void hub::shutdown_all() {
     stopping_ = true;
     flush_timer_.cancel();
+    send_retry_timer_.cancel();
     tick_timer_.cancel();
     delay_timer_.cancel();
     checkpoint_timer_.cancel();

@@ -40,6 +40,9 @@ class hub {
 public:
     hub(net::io_context& ioc, state_provider& provider, server_options options, metrics_registry& registry,
         std::shared_ptr<spdlog::logger> log);
+    ~hub();
+    hub(const hub&) = delete;
+    hub& operator=(const hub&) = delete;
 
     // Frames the event once, retains it, and schedules one fan-out for
     // everything published until it runs (so several events reach a
@@ -160,6 +163,10 @@ private:
     void schedule_flush();
     void settle();
     void flush();
+    // Hands the fan-out's queued sends to the kernel; a refusal is counted
+    // and tried again a millisecond later, so no write waits for the next
+    // event.
+    void submit_sends();
     void arm_tick();
     void on_tick();
     void on_delay_timer();
@@ -187,6 +194,9 @@ private:
     flush_pacer pacer_;                 // corking: when the next fan-out may run
     std::vector<subscriber*> to_kick_;  // offered frames, no write in flight
     std::unique_ptr<send_ring> sends_;
+    net::steady_timer send_retry_timer_;  // a refused submission is tried again
+    bool send_retry_armed_ = false;
+    bool send_refused_ = false;  // the last submission was refused
     bool stopping_ = false;
 
     connection* first_connection_ = nullptr;  // a list through the connections

@@ -30,7 +30,9 @@ struct publish_metrics {
     gauge& history_bytes;
     gauge& delayed_subscribers;
     gauge& timeline_bytes;
+    gauge& io_uring_threads;
     counter& frames_sent;
+    counter& send_ring_refusals;
     counter& slow_consumer_closes;
     counter& delayed_evicted_closes;
     counter& idle_closes;

@@ -1,6 +1,7 @@
 // The publish server over real sockets on 127.0.0.1: fan-out, filters,
 // snapshots, resume, backpressure, access control, limits, metrics, stop.
 
+#include "publish/send_ring.hpp"
 #include "publish/server.hpp"
 
 #include <gtest/gtest.h>
@@ -721,6 +722,24 @@ TEST_P(publish_server, frames_read_one_a_turn_after_a_stall_go_out_in_one_fan_ou
     for (std::size_t i = frames_before; i < lines.size(); ++i) seqs.push_back(parse_message(lines[i]).seq);
     EXPECT_EQ(seqs, iota_seqs(1, backlog));
     EXPECT_EQ(batched->messages.size(), frames_before + 1) << "the backlog shares one frame";
+}
+
+// What an operator reads to know how the fan-out writes: one io_uring
+// submission a fan-out on each publish thread, or none when it is turned
+// off (or refused by the kernel).
+TEST_P(publish_server, the_metrics_say_which_threads_write_through_io_uring) {
+    start();
+    std::string why;
+    const bool available = send_ring::open(4, why) != nullptr;
+    const auto threads = registry.make_gauge("publish_io_uring_threads", "").value();
+    if (!GetParam().io_uring || !available)
+        EXPECT_EQ(threads, 0);
+    else
+        EXPECT_EQ(threads, static_cast<std::int64_t>(GetParam().threads));
+    srv.reset();  // its hubs go with the last handlers that hold them
+    EXPECT_TRUE(run_until(ioc, [&] {
+        return registry.make_gauge("publish_io_uring_threads", "").value() == 0;
+    })) << "a stopped server counts none";
 }
 
 // fanout_max_delay 0 asks for every event at once: no fan-out waits for
