@@ -697,31 +697,76 @@ TEST_P(publish_server, batch_subscribers_get_the_same_messages_several_to_a_fram
     EXPECT_EQ(refused->http_status, 400u);
 }
 
-// After a stall the upstream's socket holds several frames, and the loop
-// reads them one a turn (each frame's handler asks for the next): they go
-// out in one fan-out, not one fan-out a frame each waiting for the writes
-// of all before it. A batch subscriber shows it: one frame for the backlog.
+// What the loop does with frames read one a turn (after a stall the
+// upstream's socket holds several, and each frame's handler asks for the
+// next): `backlog` events published so to a batch=1 subscriber, which
+// shows how they were grouped into fan-outs. Checks that every event came,
+// in order; returns the frames they came in, and how many of the events
+// the subscriber had when the last was published.
+struct backlog_seen {
+    std::size_t frames = 0;
+    std::size_t received_when_it_ended = 0;
+};
+
+backlog_seen publish_one_a_turn(net::io_context& ioc, fake_provider& provider, server& srv,
+                                const std::shared_ptr<ws_client>& batched, int backlog) {
+    const auto frames_before = batched->messages.size();
+    const auto lines_before = batch_lines(batched->messages).size();
+    backlog_seen seen;
+    std::function<void(int)> read_frame = [&](int i) {
+        srv.publish(next_event(provider, event_type::split, "A"));
+        if (i + 1 < backlog)
+            net::post(ioc, [&, i] { read_frame(i + 1); });
+        else
+            seen.received_when_it_ended = batch_lines(batched->messages).size() - lines_before;
+    };
+    net::post(ioc, [&] { read_frame(0); });
+    std::vector<std::string> lines;
+    EXPECT_TRUE(run_until(ioc, [&] {
+        lines = batch_lines(batched->messages);
+        return lines.size() >= lines_before + static_cast<std::size_t>(backlog);
+    }));
+    std::vector<std::uint64_t> seqs;
+    for (std::size_t i = lines_before; i < lines.size(); ++i) seqs.push_back(parse_message(lines[i]).seq);
+    EXPECT_EQ(seqs, iota_seqs(1, static_cast<std::uint64_t>(backlog)));
+    seen.frames = batched->messages.size() - frames_before;
+    return seen;
+}
+
+// A backlog goes out in one fan-out, not one fan-out a frame each waiting
+// for the writes of all before it.
 TEST_P(publish_server, frames_read_one_a_turn_after_a_stall_go_out_in_one_fan_out) {
     start();
     auto batched = connect("/v1/stream?batch=1");
     ASSERT_TRUE(wait_hello({batched}));
     ASSERT_TRUE(run_until(ioc, [&] { return srv->subscribers() == 1; }));
-    const auto frames_before = batched->messages.size();
-    const int backlog = 12;
-    std::function<void(int)> read_frame = [&](int i) {
-        srv->publish(next_event(provider, event_type::split, "A"));
-        if (i + 1 < backlog) net::post(ioc, [&, i] { read_frame(i + 1); });
-    };
-    net::post(ioc, [&] { read_frame(0); });
-    std::vector<std::string> lines;
-    ASSERT_TRUE(run_until(ioc, [&] {
-        lines = batch_lines(batched->messages);
-        return lines.size() >= frames_before + backlog;
-    }));
-    std::vector<std::uint64_t> seqs;
-    for (std::size_t i = frames_before; i < lines.size(); ++i) seqs.push_back(parse_message(lines[i]).seq);
-    EXPECT_EQ(seqs, iota_seqs(1, backlog));
-    EXPECT_EQ(batched->messages.size(), frames_before + 1) << "the backlog shares one frame";
+    EXPECT_EQ(publish_one_a_turn(ioc, provider, *srv, batched, 12).frames, 1U)
+        << "the backlog shares one frame";
+}
+
+// fanout_max_delay 0 asks for every event at once: no fan-out waits for
+// the turns that would gather a backlog.
+TEST_P(publish_server, with_no_fan_out_delay_frames_read_one_a_turn_go_out_one_by_one) {
+    auto o = options();
+    o.fanout_max_delay = std::chrono::microseconds(0);
+    start(o);
+    auto batched = connect("/v1/stream?batch=1");
+    ASSERT_TRUE(wait_hello({batched}));
+    ASSERT_TRUE(run_until(ioc, [&] { return srv->subscribers() == 1; }));
+    EXPECT_GT(publish_one_a_turn(ioc, provider, *srv, batched, 12).frames, 1U)
+        << "the backlog waited to share a frame";
+}
+
+// A fan-out waits at most 64 turns of the loop for frames already read: a
+// backlog that does not end (a feed that never pauses) reaches subscribers
+// while it lasts, instead of when it ends.
+TEST_P(publish_server, a_backlog_longer_than_the_settle_limit_reaches_subscribers_while_it_lasts) {
+    start();
+    auto batched = connect("/v1/stream?batch=1");
+    ASSERT_TRUE(wait_hello({batched}));
+    ASSERT_TRUE(run_until(ioc, [&] { return srv->subscribers() == 1; }));
+    EXPECT_GT(publish_one_a_turn(ioc, provider, *srv, batched, 300).received_when_it_ended, 0U)
+        << "the first events waited for the whole backlog";
 }
 
 // What an operator reads to know how the fan-out writes: one io_uring
@@ -740,63 +785,6 @@ TEST_P(publish_server, the_metrics_say_which_threads_write_through_io_uring) {
     EXPECT_TRUE(run_until(ioc, [&] {
         return registry.make_gauge("publish_io_uring_threads", "").value() == 0;
     })) << "a stopped server counts none";
-}
-
-// fanout_max_delay 0 asks for every event at once: no fan-out waits for
-// the turns that would gather a backlog.
-TEST_P(publish_server, with_no_fan_out_delay_frames_read_one_a_turn_go_out_one_by_one) {
-    auto o = options();
-    o.fanout_max_delay = std::chrono::microseconds(0);
-    start(o);
-    auto batched = connect("/v1/stream?batch=1");
-    ASSERT_TRUE(wait_hello({batched}));
-    ASSERT_TRUE(run_until(ioc, [&] { return srv->subscribers() == 1; }));
-    const auto frames_before = batched->messages.size();
-    const int backlog = 12;
-    std::function<void(int)> read_frame = [&](int i) {
-        srv->publish(next_event(provider, event_type::split, "A"));
-        if (i + 1 < backlog) net::post(ioc, [&, i] { read_frame(i + 1); });
-    };
-    net::post(ioc, [&] { read_frame(0); });
-    std::vector<std::string> lines;
-    ASSERT_TRUE(run_until(ioc, [&] {
-        lines = batch_lines(batched->messages);
-        return lines.size() >= frames_before + backlog;
-    }));
-    std::vector<std::uint64_t> seqs;
-    for (std::size_t i = frames_before; i < lines.size(); ++i) seqs.push_back(parse_message(lines[i]).seq);
-    EXPECT_EQ(seqs, iota_seqs(1, backlog));
-    EXPECT_GT(batched->messages.size(), frames_before + 1) << "the backlog waited to share a frame";
-}
-
-// A fan-out waits at most 64 turns of the loop for frames already read: a
-// backlog that does not end (a feed that never pauses) reaches subscribers
-// while it lasts, instead of when it ends.
-TEST_P(publish_server, a_backlog_longer_than_the_settle_limit_reaches_subscribers_while_it_lasts) {
-    start();
-    auto batched = connect("/v1/stream?batch=1");
-    ASSERT_TRUE(wait_hello({batched}));
-    ASSERT_TRUE(run_until(ioc, [&] { return srv->subscribers() == 1; }));
-    const auto lines_before = batch_lines(batched->messages).size();
-    const int backlog = 300;
-    std::size_t received_when_the_backlog_ended = 0;
-    std::function<void(int)> read_frame = [&](int i) {
-        srv->publish(next_event(provider, event_type::split, "A"));
-        if (i + 1 < backlog)
-            net::post(ioc, [&, i] { read_frame(i + 1); });
-        else
-            received_when_the_backlog_ended = batch_lines(batched->messages).size() - lines_before;
-    };
-    net::post(ioc, [&] { read_frame(0); });
-    std::vector<std::string> lines;
-    ASSERT_TRUE(run_until(ioc, [&] {
-        lines = batch_lines(batched->messages);
-        return lines.size() >= lines_before + backlog;
-    }));
-    std::vector<std::uint64_t> seqs;
-    for (std::size_t i = lines_before; i < lines.size(); ++i) seqs.push_back(parse_message(lines[i]).seq);
-    EXPECT_EQ(seqs, iota_seqs(1, backlog));
-    EXPECT_GT(received_when_the_backlog_ended, 0U) << "the first events waited for the whole backlog";
 }
 
 INSTANTIATE_TEST_SUITE_P(threads, publish_server,
