@@ -63,10 +63,6 @@ hub::hub(net::io_context& ioc, state_provider& provider, server_options options,
     }
 }
 
-hub::~hub() {
-    if (sends_) metrics_.io_uring_threads.add(-1);
-}
-
 void hub::start_history(std::uint64_t head) {
     // A history rebuilt before the server started (recovery from the
     // journal: same epoch, up to the same head) is what resuming
@@ -358,6 +354,9 @@ void hub::remove_subscriber(subscriber& s) {
 }
 
 void hub::shutdown_all() {
+    // Here, not in a destructor: the hub can outlive the metrics registry
+    // (the last handlers holding it run when the io_context goes).
+    if (sends_ && !stopping_) metrics_.io_uring_threads.add(-1);
     stopping_ = true;
     flush_timer_.cancel();
     send_retry_timer_.cancel();

@@ -40,7 +40,6 @@ class hub {
 public:
     hub(net::io_context& ioc, state_provider& provider, server_options options, metrics_registry& registry,
         std::shared_ptr<spdlog::logger> log);
-    ~hub();
     hub(const hub&) = delete;
     hub& operator=(const hub&) = delete;
 
