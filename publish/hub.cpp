@@ -25,6 +25,17 @@ constexpr std::size_t settle_max_rounds = 64;
 // kernels before 5.12 (64 KiB).
 constexpr unsigned send_ring_entries = 256;
 
+std::unique_ptr<send_ring> open_send_ring(const server_options& options, spdlog::logger& log) {
+    if (!options.fanout_io_uring) return nullptr;
+    std::string why;
+    auto ring = send_ring::open(send_ring_entries, why);
+    // Once a process: every thread's hub would say the same.
+    static std::atomic<bool> told{false};
+    if (!ring && !told.exchange(true))
+        log.warn("io_uring unavailable ({}): fan-out writes one sendmsg per subscriber", why);
+    return ring;
+}
+
 }  // namespace
 
 hub::hub(net::io_context& ioc, state_provider& provider, server_options options, metrics_registry& registry,
@@ -38,7 +49,9 @@ hub::hub(net::io_context& ioc, state_provider& provider, server_options options,
       control_(metrics_, *log_),
       history_(options_.history_max_events, options_.history_max_bytes),
       flush_timer_(ioc),
-      pacer_(options_.fanout_max_delay),
+      sends_(open_send_ring(options_, *log_)),
+      pacer_(options_.fanout_max_delay,
+             sends_ ? flush_pacer::hold_above_send_ring : flush_pacer::hold_above_sendmsg),
       send_retry_timer_(ioc),
       ping_frame_(make_control_frame(ws_opcode::ping, {})),
       pong_reply_(make_text_frame(R"({"type":"pong"})")),
@@ -48,19 +61,7 @@ hub::hub(net::io_context& ioc, state_provider& provider, server_options options,
       timeline_(options_.max_delay + timeline_margin, std::chrono::seconds(1)),
       checkpoint_timer_(ioc) {
     pending_.reserve(64);
-    if (options_.fanout_io_uring) {
-        std::string why;
-        sends_ = send_ring::open(send_ring_entries, why);
-        if (sends_) {
-            pacer_ = flush_pacer(options_.fanout_max_delay, flush_pacer::hold_above_send_ring);
-            metrics_.io_uring_threads.add(1);
-        } else {
-            // Once a process: every thread's hub would say the same.
-            static std::atomic<bool> told{false};
-            if (!told.exchange(true))
-                log_->warn("io_uring unavailable ({}): fan-out writes one sendmsg per subscriber", why);
-        }
-    }
+    if (sends_) metrics_.io_uring_threads.add(1);
 }
 
 void hub::start_history(std::uint64_t head) {

@@ -190,9 +190,9 @@ private:
     std::size_t settle_rounds_ = 0;  // turns of the loop this fan-out waited for read frames
     std::size_t settle_seen_ = 0;    // pending_.size() at the last turn
     net::steady_timer flush_timer_;
-    flush_pacer pacer_;                 // corking: when the next fan-out may run
-    std::vector<subscriber*> to_kick_;  // offered frames, no write in flight
-    std::unique_ptr<send_ring> sends_;
+    std::unique_ptr<send_ring> sends_;    // null: one sendmsg a subscriber
+    flush_pacer pacer_;                   // corking: when the next fan-out may run
+    std::vector<subscriber*> to_kick_;    // offered frames, no write in flight
     net::steady_timer send_retry_timer_;  // a refused submission is tried again
     bool send_retry_armed_ = false;
     bool send_refused_ = false;  // the last submission was refused

@@ -51,6 +51,7 @@ bool send_ring::queue(int fd, const msghdr& msg, sender& to) {
 }
 
 int send_ring::submit() {
+    if (const int rc = reap(); rc < 0) return rc;
     int refused = 0;
     while (queued_ > 0) {
         const int rc = io_uring_submit(ring_.get());
@@ -63,25 +64,34 @@ int send_ring::submit() {
         }
         const auto taken = std::min(static_cast<std::size_t>(rc), queued_);
         queued_ -= taken;
-        complete(taken);
+        in_flight_ += taken;
+        if (const int reaped = reap(); reaped < 0) return reaped;
     }
     return 0;
 }
 
-void send_ring::complete(std::size_t taken) {
+int send_ring::reap() {
     // Every send taken has its completion posted by the time the call
     // returns (MSG_DONTWAIT); waiting covers a kernel that ran one on its
     // worker threads instead. Each completion is taken off the ring before
     // its sender hears of it: a sender that queues again must find room.
-    for (std::size_t done = 0; done < taken;) {
+    int interrupted = 0;
+    while (in_flight_ > 0) {
         io_uring_cqe* cqe = nullptr;
-        if (io_uring_peek_cqe(ring_.get(), &cqe) != 0 && io_uring_wait_cqe(ring_.get(), &cqe) != 0) return;
+        if (io_uring_peek_cqe(ring_.get(), &cqe) != 0) {
+            const int rc = io_uring_wait_cqe(ring_.get(), &cqe);
+            // A signal ends the wait, not the sends. Anything else leaves
+            // the rest in flight, for the next submit to reap first.
+            if (rc == -EINTR && ++interrupted < 8) continue;
+            if (rc != 0) return rc;
+        }
         auto* to = static_cast<sender*>(io_uring_cqe_get_data(cqe));
         const int result = cqe->res;
         io_uring_cqe_seen(ring_.get(), cqe);
-        ++done;
+        --in_flight_;
         to->sent(result);
     }
+    return 0;
 }
 
 }  // namespace splitstream::publish

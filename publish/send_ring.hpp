@@ -47,17 +47,21 @@ public:
     // Hands the kernel every queued send in one call and tells each sender
     // how its send ended, in the order queued. A sender may queue again
     // from sent(): that send goes with the next submit. Returns 0, or
-    // -errno when the kernel took none of them (they stay queued for the
-    // next submit).
+    // -errno when the kernel took none of them (they stay queued) or
+    // waiting for a completion failed (those senders are told first by
+    // the next submit).
     int submit();
     std::size_t queued() const { return queued_; }
 
 private:
     explicit send_ring(std::unique_ptr<io_uring> ring);
-    void complete(std::size_t taken);
+    // Tells the senders of the sends in flight how they ended; 0, or the
+    // -errno of a failed wait.
+    int reap();
 
     std::unique_ptr<io_uring> ring_;
-    std::size_t queued_ = 0;  // in the submission queue, not yet submitted
+    std::size_t queued_ = 0;     // in the submission queue, not yet submitted
+    std::size_t in_flight_ = 0;  // submitted, completion not yet told
 };
 
 }  // namespace splitstream::publish

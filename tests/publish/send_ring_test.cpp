@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -166,6 +167,58 @@ TEST(send_ring, a_send_queued_from_a_completion_goes_out_with_the_same_submit) {
     EXPECT_EQ(r.told, 2);
     EXPECT_EQ(ring->queued(), 0U);
     EXPECT_EQ(p.read_all(), "abcdefdef");
+}
+
+// A send that, once told, queues the sends that follow it on its socket.
+struct leading_send final : send_ring::sender {
+    send_ring& ring;
+    int fd;
+    std::string text;
+    iovec iov{};
+    msghdr msg{};
+    std::vector<leading_send*> followers;
+    std::vector<int> results;
+    leading_send(send_ring& r, int f, std::string t) : ring(r), fd(f), text(std::move(t)) {}
+    void queue() {
+        iov = {text.data(), text.size()};
+        msg = {};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        EXPECT_TRUE(ring.queue(fd, msg, *this));
+    }
+    void sent(int result) override {
+        results.push_back(result);
+        for (auto* f : followers) f->queue();
+    }
+};
+
+TEST(send_ring, senders_that_fill_the_ring_from_their_completions_are_each_told_once) {
+    // Four entries, four sends; each of them, told, queues two more. The
+    // third one's first follower finds the ring full: that submit, nested
+    // in the first one's completions, reaps the fourth completion too.
+    // Every send still goes out once, in its socket's order, and its
+    // sender hears of it once.
+    OPEN_RING_OR_SKIP(ring, 4);
+    std::vector<socket_pair> sockets(4);
+    std::vector<std::unique_ptr<leading_send>> leads;
+    std::vector<std::unique_ptr<leading_send>> follows;
+    for (std::size_t i = 0; i < sockets.size(); ++i) {
+        const std::string n = std::to_string(i);
+        leads.push_back(std::make_unique<leading_send>(*ring, sockets[i].ours, "lead" + n + "|"));
+        for (const char* part : {"a", "b"}) {
+            follows.push_back(std::make_unique<leading_send>(*ring, sockets[i].ours, part + n + "|"));
+            leads.back()->followers.push_back(follows.back().get());
+        }
+    }
+    for (auto& l : leads) l->queue();
+    EXPECT_EQ(ring->submit(), 0);
+    EXPECT_EQ(ring->queued(), 0U);
+    for (std::size_t i = 0; i < sockets.size(); ++i) {
+        const std::string n = std::to_string(i);
+        EXPECT_EQ(sockets[i].read_all(), "lead" + n + "|a" + n + "|b" + n + "|") << "socket " << i;
+    }
+    for (const auto& s : leads) EXPECT_EQ(s->results, std::vector<int>{static_cast<int>(s->text.size())});
+    for (const auto& s : follows) EXPECT_EQ(s->results, std::vector<int>{static_cast<int>(s->text.size())});
 }
 
 }  // namespace
