@@ -72,6 +72,14 @@ protected:
         });
     }
 
+    // One batch=1 subscriber, once the server counts it: its hello alone
+    // does not say that a shard's hub has taken it in. Null if not.
+    std::shared_ptr<ws_client> join_batched() {
+        auto c = connect("/v1/stream?batch=1");
+        if (!wait_hello({c}) || !run_until(ioc, [&] { return srv->subscribers() == 1; })) return nullptr;
+        return c;
+    }
+
     // Publishes n events, `per_turn` at a time with loop turns in between.
     void publish_events(int n, event_type type, const std::string& event, std::size_t pad = 0,
                         int per_turn = 10) {
@@ -737,9 +745,8 @@ backlog_seen publish_one_a_turn(net::io_context& ioc, fake_provider& provider, s
 // for the writes of all before it.
 TEST_P(publish_server, frames_read_one_a_turn_after_a_stall_go_out_in_one_fan_out) {
     start();
-    auto batched = connect("/v1/stream?batch=1");
-    ASSERT_TRUE(wait_hello({batched}));
-    ASSERT_TRUE(run_until(ioc, [&] { return srv->subscribers() == 1; }));
+    auto batched = join_batched();
+    ASSERT_TRUE(batched);
     EXPECT_EQ(publish_one_a_turn(ioc, provider, *srv, batched, 12).frames, 1U)
         << "the backlog shares one frame";
 }
@@ -750,9 +757,8 @@ TEST_P(publish_server, with_no_fan_out_delay_frames_read_one_a_turn_go_out_one_b
     auto o = options();
     o.fanout_max_delay = std::chrono::microseconds(0);
     start(o);
-    auto batched = connect("/v1/stream?batch=1");
-    ASSERT_TRUE(wait_hello({batched}));
-    ASSERT_TRUE(run_until(ioc, [&] { return srv->subscribers() == 1; }));
+    auto batched = join_batched();
+    ASSERT_TRUE(batched);
     const auto seen = publish_one_a_turn(ioc, provider, *srv, batched, 12);
     // A shard takes what the loop hands it while its thread is busy in one
     // fan-out: only the loop's own fan-outs show this.
@@ -766,9 +772,8 @@ TEST_P(publish_server, with_no_fan_out_delay_frames_read_one_a_turn_go_out_one_b
 // while it lasts, instead of when it ends.
 TEST_P(publish_server, a_backlog_longer_than_the_settle_limit_reaches_subscribers_while_it_lasts) {
     start();
-    auto batched = connect("/v1/stream?batch=1");
-    ASSERT_TRUE(wait_hello({batched}));
-    ASSERT_TRUE(run_until(ioc, [&] { return srv->subscribers() == 1; }));
+    auto batched = join_batched();
+    ASSERT_TRUE(batched);
     const auto seen = publish_one_a_turn(ioc, provider, *srv, batched, 300);
     // With shards the writes are another thread's, which may not run
     // before the loop's 300 turns end: only the loop's own fan-outs show
