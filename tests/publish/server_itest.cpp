@@ -72,13 +72,13 @@ protected:
         });
     }
 
-    // One batch=1 subscriber, once the server counts it: its hello alone
-    // does not say that a shard's hub has taken it in. Null if not.
-    std::shared_ptr<ws_client> join_batched() {
-        auto c = connect("/v1/stream?batch=1");
-        if (!wait_hello({c}) || !run_until(ioc, [&] { return srv->subscribers() == 1; })) return nullptr;
-        return c;
-    }
+    // What the loop does with `backlog` frames read one a turn, shown to a
+    // new batch=1 subscriber (defined with the tests that use it).
+    struct backlog_seen {
+        std::size_t frames = 0;                  // the events came in this many frames
+        std::size_t received_when_it_ended = 0;  // events the subscriber had at the last publish
+    };
+    backlog_seen publish_one_a_turn(int backlog);
 
     // Publishes n events, `per_turn` at a time with loop turns in between.
     void publish_events(int n, event_type type, const std::string& event, std::size_t pad = 0,
@@ -705,24 +705,23 @@ TEST_P(publish_server, batch_subscribers_get_the_same_messages_several_to_a_fram
     EXPECT_EQ(refused->http_status, 400u);
 }
 
-// What the loop does with frames read one a turn (after a stall the
-// upstream's socket holds several, and each frame's handler asks for the
-// next): `backlog` events published so to a batch=1 subscriber, which
-// shows how they were grouped into fan-outs. Checks that every event came,
-// in order; returns the frames they came in, and how many of the events
-// the subscriber had when the last was published.
-struct backlog_seen {
-    std::size_t frames = 0;
-    std::size_t received_when_it_ended = 0;
-};
-
-backlog_seen publish_one_a_turn(net::io_context& ioc, fake_provider& provider, server& srv,
-                                const std::shared_ptr<ws_client>& batched, int backlog) {
+// After a stall the upstream's socket holds several frames, and the loop
+// reads them one a turn (each frame's handler asks for the next). A batch=1
+// subscriber shows how their events were grouped into fan-outs; every
+// event must come, in order. It joins first, and is counted by the server
+// before the backlog: its hello alone does not say that a shard's hub has
+// taken it in.
+publish_server::backlog_seen publish_server::publish_one_a_turn(int backlog) {
+    auto batched = connect("/v1/stream?batch=1");
+    if (!wait_hello({batched}) || !run_until(ioc, [&] { return srv->subscribers() == 1; })) {
+        ADD_FAILURE() << "the batch=1 subscriber did not join";
+        return {};
+    }
     const auto frames_before = batched->messages.size();
     const auto lines_before = batch_lines(batched->messages).size();
     backlog_seen seen;
     std::function<void(int)> read_frame = [&](int i) {
-        srv.publish(next_event(provider, event_type::split, "A"));
+        srv->publish(next_event(provider, event_type::split, "A"));
         if (i + 1 < backlog)
             net::post(ioc, [&, i] { read_frame(i + 1); });
         else
@@ -745,10 +744,7 @@ backlog_seen publish_one_a_turn(net::io_context& ioc, fake_provider& provider, s
 // for the writes of all before it.
 TEST_P(publish_server, frames_read_one_a_turn_after_a_stall_go_out_in_one_fan_out) {
     start();
-    auto batched = join_batched();
-    ASSERT_TRUE(batched);
-    EXPECT_EQ(publish_one_a_turn(ioc, provider, *srv, batched, 12).frames, 1U)
-        << "the backlog shares one frame";
+    EXPECT_EQ(publish_one_a_turn(12).frames, 1U) << "the backlog shares one frame";
 }
 
 // fanout_max_delay 0 asks for every event at once: no fan-out waits for
@@ -757,9 +753,7 @@ TEST_P(publish_server, with_no_fan_out_delay_frames_read_one_a_turn_go_out_one_b
     auto o = options();
     o.fanout_max_delay = std::chrono::microseconds(0);
     start(o);
-    auto batched = join_batched();
-    ASSERT_TRUE(batched);
-    const auto seen = publish_one_a_turn(ioc, provider, *srv, batched, 12);
+    const auto seen = publish_one_a_turn(12);
     // A shard takes what the loop hands it while its thread is busy in one
     // fan-out: only the loop's own fan-outs show this.
     if (GetParam().threads == 1) {
@@ -772,9 +766,7 @@ TEST_P(publish_server, with_no_fan_out_delay_frames_read_one_a_turn_go_out_one_b
 // while it lasts, instead of when it ends.
 TEST_P(publish_server, a_backlog_longer_than_the_settle_limit_reaches_subscribers_while_it_lasts) {
     start();
-    auto batched = join_batched();
-    ASSERT_TRUE(batched);
-    const auto seen = publish_one_a_turn(ioc, provider, *srv, batched, 300);
+    const auto seen = publish_one_a_turn(300);
     // With shards the writes are another thread's, which may not run
     // before the loop's 300 turns end: only the loop's own fan-outs show
     // this (on every thread, each event must still come, in order).
