@@ -219,14 +219,13 @@ void hub::submit_sends() {
     if (!send_refused_)
         log_->warn("io_uring refused a fan-out's writes ({}): trying again every 1 ms", std::strerror(-rc));
     send_refused_ = true;
-    if (send_retry_armed_ || stopping_) return;
-    send_retry_armed_ = true;
+    if (stopping_) return;
+    // Setting the expiry cancels a retry already waiting: one retry, a
+    // millisecond after the latest refusal. As with the other timers, a
+    // cancelled wait touches nothing.
     send_retry_timer_.expires_after(std::chrono::milliseconds(1));
-    // As with the other timers: a cancelled wait touches nothing.
     send_retry_timer_.async_wait([this](beast::error_code ec) {
-        if (ec) return;
-        send_retry_armed_ = false;
-        submit_sends();
+        if (!ec) submit_sends();
     });
 }
 

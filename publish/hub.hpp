@@ -194,8 +194,7 @@ private:
     flush_pacer pacer_;                   // corking: when the next fan-out may run
     std::vector<subscriber*> to_kick_;    // offered frames, no write in flight
     net::steady_timer send_retry_timer_;  // a refused submission is tried again
-    bool send_retry_armed_ = false;
-    bool send_refused_ = false;  // the last submission was refused
+    bool send_refused_ = false;           // the last submission was refused
     bool stopping_ = false;
 
     connection* first_connection_ = nullptr;  // a list through the connections

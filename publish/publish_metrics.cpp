@@ -37,9 +37,10 @@ publish_metrics::publish_metrics(metrics_registry& r)
                        "Publish threads whose fan-outs go to the kernel in one io_uring submission "
                        "(0: one sendmsg per subscriber)")),
       frames_sent(r.make_counter("publish_frames_sent_total", "WebSocket frames written to subscribers")),
-      send_ring_refusals(
-          r.make_counter("publish_send_ring_refusals_total",
-                         "Fan-out submissions the kernel refused (retried a millisecond later)")),
+      send_ring_refusals(r.make_counter(
+          "publish_send_ring_refusals_total",
+          "Fan-out submissions the kernel refused or whose completions could not be waited for "
+          "(retried a millisecond later)")),
       slow_consumer_closes(
           r.make_counter("publish_slow_consumer_closes_total",
                          "Subscribers closed with 4008 because their queue exceeded its limit")),
