@@ -212,17 +212,23 @@ void hub::submit_sends() {
     if (rc >= 0) {
         if (send_refused_) log_->info("io_uring takes the fan-out's writes again");
         send_refused_ = false;
-        return;
+    } else {
+        metrics_.send_ring_refusals.inc();
+        // Once a streak: a kernel that keeps refusing would fill the log.
+        if (!send_refused_)
+            log_->warn("io_uring refused a fan-out's writes ({}): they go through the reactor",
+                       std::strerror(-rc));
+        send_refused_ = true;
+        // Not left waiting for a kernel that may go on refusing (or for a
+        // stop): each subscriber writes this fan-out on its own.
+        sends_->give_back();
     }
-    metrics_.send_ring_refusals.inc();
-    // Once a streak: a kernel that keeps refusing would fill the log.
-    if (!send_refused_)
-        log_->warn("io_uring refused a fan-out's writes ({}): trying again every 1 ms", std::strerror(-rc));
-    send_refused_ = true;
-    if (stopping_) return;
-    // Setting the expiry cancels a retry already waiting: one retry, a
-    // millisecond after the latest refusal. As with the other timers, a
-    // cancelled wait touches nothing.
+    // Sends whose completion a failed wait left untold are told by the
+    // next submit: one a millisecond from now, not at the next fan-out,
+    // which may be long in coming. Setting the expiry cancels a retry
+    // already waiting; as with the other timers, a cancelled wait touches
+    // nothing.
+    if (sends_->in_flight() == 0 || stopping_) return;
     send_retry_timer_.expires_after(std::chrono::milliseconds(1));
     send_retry_timer_.async_wait([this](beast::error_code ec) {
         if (!ec) submit_sends();

@@ -193,7 +193,7 @@ private:
     std::unique_ptr<send_ring> sends_;    // null: one sendmsg a subscriber
     flush_pacer pacer_;                   // corking: when the next fan-out may run
     std::vector<subscriber*> to_kick_;    // offered frames, no write in flight
-    net::steady_timer send_retry_timer_;  // a refused submission is tried again
+    net::steady_timer send_retry_timer_;  // sends a failed wait left untold are reaped
     bool send_refused_ = false;           // the last submission was refused
     bool stopping_ = false;
 

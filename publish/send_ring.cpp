@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
+#include <vector>
 
 namespace splitstream::publish {
 
@@ -70,6 +72,27 @@ int send_ring::submit() {
     return 0;
 }
 
+std::size_t send_ring::give_back() {
+    // The kernel reads an entry only when a submit takes it: until then
+    // every entry between its head and liburing's tail (whether or not
+    // liburing has moved it into the kernel's ring yet) is ours to change.
+    io_uring_sq& sq = ring_->sq;
+    std::vector<sender*> told;
+    told.reserve(queued_);
+    const unsigned head = io_uring_smp_load_acquire(sq.khead);
+    for (unsigned i = head; i != sq.sqe_tail; ++i) {
+        const unsigned slot = sq.array != nullptr ? sq.array[i & sq.ring_mask] : (i & sq.ring_mask);
+        io_uring_sqe* sqe = &sq.sqes[slot];
+        auto* to = reinterpret_cast<sender*>(static_cast<std::uintptr_t>(sqe->user_data));
+        if (to == nullptr) continue;  // given back before
+        io_uring_prep_nop(sqe);
+        io_uring_sqe_set_data(sqe, nullptr);
+        told.push_back(to);
+    }
+    for (auto* to : told) to->sent(-EAGAIN);
+    return told.size();
+}
+
 int send_ring::reap() {
     // Every send taken has its completion posted by the time the call
     // returns (MSG_DONTWAIT); waiting covers a kernel that ran one on its
@@ -89,7 +112,7 @@ int send_ring::reap() {
         const int result = cqe->res;
         io_uring_cqe_seen(ring_.get(), cqe);
         --in_flight_;
-        to->sent(result);
+        if (to != nullptr) to->sent(result);  // null: a given-back send's no-op
     }
     return 0;
 }

@@ -47,11 +47,20 @@ public:
     // Hands the kernel every queued send in one call and tells each sender
     // how its send ended, in the order queued. A sender may queue again
     // from sent(): that send goes with the next submit. Returns 0, or
-    // -errno when the kernel took none of them (they stay queued) or
-    // waiting for a completion failed (those senders are told first by
-    // the next submit).
+    // -errno when the kernel took none of them (they stay queued: see
+    // give_back) or waiting for a completion failed (those senders are
+    // told first by the next submit).
     int submit();
+    // After a refused submit: tells each sender still queued -EAGAIN (its
+    // send did not happen, it writes on its own), in the order queued, and
+    // leaves a no-op in its entry, so that nothing of it goes out with a
+    // later submit. Returns how many were told.
+    std::size_t give_back();
+    // Entries waiting for the kernel (given-back ones included, as no-ops).
     std::size_t queued() const { return queued_; }
+    // Sends the kernel has and their senders have not heard of yet: only
+    // after a failed wait.
+    std::size_t in_flight() const { return in_flight_; }
 
 private:
     explicit send_ring(std::unique_ptr<io_uring> ring);

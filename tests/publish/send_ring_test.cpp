@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "uring_faults.hpp"
+
 namespace splitstream::publish {
 namespace {
 
@@ -219,6 +221,130 @@ TEST(send_ring, senders_that_fill_the_ring_from_their_completions_are_each_told_
     }
     for (const auto& s : leads) EXPECT_EQ(s->results, std::vector<int>{static_cast<int>(s->text.size())});
     for (const auto& s : follows) EXPECT_EQ(s->results, std::vector<int>{static_cast<int>(s->text.size())});
+}
+
+// The kernel's refusals and failed waits (uring_faults.hpp) are what no
+// socket can provoke: each test asks for them, and gives them back.
+struct kernel_faults : ::testing::Test {
+    void SetUp() override { test::uring_faults::clear(); }
+    void TearDown() override { test::uring_faults::clear(); }
+};
+
+TEST_F(kernel_faults, a_refusal_that_passes_is_tried_again_within_the_same_submit) {
+    OPEN_RING_OR_SKIP(ring, 8);
+    socket_pair p;
+    std::vector<std::string> parts{"event"};
+    recorded_send s(parts);
+    ring->queue(p.ours, s.msg, s);
+    test::uring_faults::refuse_submits(3, EINTR);  // a signal, three times over
+    EXPECT_EQ(ring->submit(), 0);
+    EXPECT_EQ(test::uring_faults::submits_refused(), 3);
+    EXPECT_EQ(s.results, std::vector<int>{5});
+    EXPECT_EQ(p.read_all(), "event");
+}
+
+TEST_F(kernel_faults, a_refused_submission_keeps_its_sends_for_the_next_submit_which_sends_each_once) {
+    OPEN_RING_OR_SKIP(ring, 8);
+    socket_pair a, b;
+    std::vector<std::string> parts{"event"};
+    recorded_send to_a(parts), to_b(parts);
+    ring->queue(a.ours, to_a.msg, to_a);
+    ring->queue(b.ours, to_b.msg, to_b);
+    test::uring_faults::refuse_submits(100, EAGAIN);  // short of memory for longer than a few tries
+    EXPECT_EQ(ring->submit(), -EAGAIN);
+    EXPECT_EQ(test::uring_faults::submits_refused(), 8) << "a few tries, then the caller hears of it";
+    EXPECT_EQ(ring->queued(), 2U);
+    EXPECT_TRUE(to_a.results.empty());
+    EXPECT_TRUE(to_b.results.empty());
+    EXPECT_EQ(a.read_all(), "");
+
+    test::uring_faults::clear();
+    EXPECT_EQ(ring->submit(), 0);
+    EXPECT_EQ(ring->queued(), 0U);
+    EXPECT_EQ(to_a.results, std::vector<int>{5});
+    EXPECT_EQ(to_b.results, std::vector<int>{5});
+    EXPECT_EQ(a.read_all(), "event");
+    EXPECT_EQ(b.read_all(), "event");
+}
+
+TEST_F(kernel_faults, sends_given_back_after_a_refusal_are_told_once_and_never_go_out) {
+    OPEN_RING_OR_SKIP(ring, 8);
+    socket_pair a, b;
+    std::vector<std::string> parts{"event"}, next{"next"};
+    std::vector<int> order;
+    recorded_send to_a(parts), to_b(parts), again(next);
+    to_a.order = to_b.order = &order;
+    to_a.id = 1;
+    to_b.id = 2;
+    ring->queue(a.ours, to_a.msg, to_a);
+    ring->queue(b.ours, to_b.msg, to_b);
+    test::uring_faults::refuse_submits(1, ENOMEM);
+    EXPECT_EQ(ring->submit(), -ENOMEM);
+    EXPECT_EQ(ring->give_back(), 2U);
+    EXPECT_EQ(to_a.results, std::vector<int>{-EAGAIN}) << "told it was not sent: it writes on its own";
+    EXPECT_EQ(to_b.results, std::vector<int>{-EAGAIN});
+    EXPECT_EQ(order, (std::vector<int>{1, 2}));
+    EXPECT_EQ(ring->give_back(), 0U) << "told once";
+
+    // The kernel takes the ring again: only what was queued since goes out.
+    ring->queue(a.ours, again.msg, again);
+    EXPECT_EQ(ring->submit(), 0);
+    EXPECT_EQ(ring->queued(), 0U);
+    EXPECT_EQ(again.results, std::vector<int>{4});
+    EXPECT_EQ(to_a.results.size(), 1U);
+    EXPECT_EQ(to_b.results.size(), 1U);
+    EXPECT_EQ(a.read_all(), "next");
+    EXPECT_EQ(b.read_all(), "");
+}
+
+TEST_F(kernel_faults, a_refusal_no_retry_can_lift_is_returned_at_once) {
+    OPEN_RING_OR_SKIP(ring, 8);
+    socket_pair p;
+    std::vector<std::string> parts{"event"};
+    recorded_send s(parts);
+    ring->queue(p.ours, s.msg, s);
+    test::uring_faults::refuse_submits(100, EBADF);
+    EXPECT_EQ(ring->submit(), -EBADF);
+    EXPECT_EQ(test::uring_faults::submits_refused(), 1);
+    EXPECT_EQ(ring->queued(), 1U);
+    EXPECT_TRUE(s.results.empty());
+}
+
+TEST_F(kernel_faults, a_send_whose_wait_failed_is_told_by_the_next_submit_before_the_new_ones) {
+    OPEN_RING_OR_SKIP(ring, 8);
+    socket_pair full, fine;
+    const std::string chunk(64 * 1024, 'x');
+    while (::write(full.ours, chunk.data(), chunk.size()) > 0) {
+    }
+    ASSERT_EQ(errno, EAGAIN);
+    std::vector<std::string> parts{"event"};
+    std::vector<int> order;
+    recorded_send held(parts), later(parts);
+    held.order = later.order = &order;
+    held.id = 1;
+    later.id = 2;
+    // The send waits in the kernel for room, and every wait for it is cut
+    // short: more signals than the ring waits through.
+    test::uring_faults::hold_sends_until_room();
+    test::uring_faults::fail_waits(EINTR);
+    ring->queue(full.ours, held.msg, held);
+    EXPECT_EQ(ring->submit(), -EINTR);
+    EXPECT_GE(test::uring_faults::waits_failed(), 8) << "a signal alone does not end the wait";
+    EXPECT_EQ(ring->queued(), 0U) << "the kernel has the send";
+    EXPECT_TRUE(held.results.empty()) << "not told before it ends";
+
+    // Room comes, the waits work again: the next submit tells the held
+    // send first, then sends and tells the new one.
+    std::string drained = full.read_all();
+    test::uring_faults::clear();
+    ring->queue(fine.ours, later.msg, later);
+    EXPECT_EQ(ring->submit(), 0);
+    EXPECT_EQ(held.results, std::vector<int>{5});
+    EXPECT_EQ(later.results, std::vector<int>{5});
+    EXPECT_EQ(order, (std::vector<int>{1, 2}));
+    drained += full.read_all();
+    EXPECT_EQ(drained.substr(drained.size() - 5), "event") << "after what filled the socket";
+    EXPECT_EQ(fine.read_all(), "event");
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "publish/frame.hpp"
 #include "publish/jwt.hpp"
 #include "test_support.hpp"
+#include "uring_faults.hpp"
 
 namespace splitstream::publish {
 namespace {
@@ -791,6 +792,83 @@ TEST_P(publish_server, the_metrics_say_which_threads_write_through_io_uring) {
     EXPECT_TRUE(run_until(ioc, [&] {
         return registry.make_gauge("publish_io_uring_threads", "").value() == 0;
     })) << "a stopped server counts none";
+}
+
+// A kernel short of memory refuses the fan-out's io_uring submissions for
+// a while (uring_faults.hpp): each refused fan-out is counted and goes
+// through the reactor instead, and the subscribers, plain and batch=1, get
+// every event once, without waiting for the kernel to take the ring again.
+// Without io_uring nothing is asked of it, and nothing refused.
+TEST_P(publish_server, while_io_uring_refuses_the_fan_out_subscribers_get_every_event_once) {
+    test::uring_faults::clear();
+    start();
+    const bool ring = registry.make_gauge("publish_io_uring_threads", "").value() > 0;
+    std::vector<std::shared_ptr<ws_client>> subs;
+    for (int i = 0; i < 6; ++i) subs.push_back(connect(i % 2 == 0 ? "/v1/stream" : "/v1/stream?batch=1"));
+    ASSERT_TRUE(wait_hello(subs));
+    const auto event_seqs = [](const ws_client& c) {
+        std::vector<std::uint64_t> seqs;
+        for (const auto& line : batch_lines(c.messages)) {
+            const auto m = parse_message(line);
+            if (is_derived_type(m.type)) seqs.push_back(m.seq);
+        }
+        return seqs;
+    };
+    const auto got_all = [&](std::size_t n) {
+        return run_until(ioc, [&] {
+            return std::all_of(subs.begin(), subs.end(), [&](auto& c) { return event_seqs(*c).size() >= n; });
+        });
+    };
+
+    // Eight tries a submission, so the first five fan-outs are refused
+    // (one an event: a turn of the loop after each).
+    test::uring_faults::refuse_submits(40, EAGAIN);
+    publish_events(5, event_type::split, "M1500-F", 0, 1);
+    const bool refused_ones_came = got_all(5);
+    const int refused_then = test::uring_faults::submits_refused();
+    publish_events(25, event_type::split, "M1500-F", 0, 1);
+    const bool all = got_all(30);
+    const int refused = test::uring_faults::submits_refused();
+    test::uring_faults::clear();
+
+    EXPECT_TRUE(refused_ones_came) << "events of refused fan-outs are not held back";
+    ASSERT_TRUE(all);
+    for (auto& c : subs) EXPECT_EQ(event_seqs(*c), iota_seqs(1, 30));
+    const auto refusals = registry.make_counter("publish_send_ring_refusals_total", "").value();
+    if (!ring) {
+        EXPECT_EQ(refused, 0);
+        EXPECT_EQ(refusals, 0u);
+    } else if (GetParam().threads == 1) {
+        EXPECT_EQ(refused_then, 40) << "the refusals came with the first five";
+        EXPECT_EQ(refusals, 5u);
+    } else {  // the shards' rings share the refusals out
+        EXPECT_EQ(refused, 40);
+        EXPECT_GE(refusals, 1u);
+        EXPECT_LE(refusals, 5u);
+    }
+}
+
+// A kernel that refuses every submission up to the stop: the stop still
+// ends every session, each with its close frame after every event.
+TEST_P(publish_server, a_stop_while_io_uring_refuses_still_ends_every_session) {
+    test::uring_faults::clear();
+    start();
+    std::vector<std::shared_ptr<ws_client>> subs;
+    for (int i = 0; i < 4; ++i) subs.push_back(connect("/v1/stream"));
+    ASSERT_TRUE(wait_hello(subs));
+    test::uring_faults::refuse_submits(1 << 30, ENOMEM);
+    publish_events(5, event_type::split, "M1500-F", 0, 5);  // with a turn of the loop: fanned out
+    srv->stop();
+    const bool ended = run_until(ioc, [&] {
+        return srv->connections() == 0 &&
+               std::all_of(subs.begin(), subs.end(), [](auto& c) { return c->ended; });
+    });
+    test::uring_faults::clear();
+    ASSERT_TRUE(ended) << "sessions still open: " << srv->connections();
+    for (auto& c : subs) {
+        EXPECT_EQ(c->event_seqs(), iota_seqs(1, 5));
+        EXPECT_EQ(c->close.code, 1001);
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(threads, publish_server,
