@@ -35,6 +35,13 @@ struct socket_pair {
         if (ours >= 0) ::close(ours);
         if (theirs >= 0) ::close(theirs);
     }
+    // Writes until our side has no room left; true once it has none.
+    bool fill() const {
+        const std::string chunk(64 * 1024, 'x');
+        while (::write(ours, chunk.data(), chunk.size()) > 0) {
+        }
+        return errno == EAGAIN;
+    }
     std::string read_all() const {
         std::string out;
         char buf[4096];
@@ -92,10 +99,7 @@ TEST(send_ring, a_batch_of_gather_sends_to_several_sockets_goes_out_in_one_submi
 TEST(send_ring, a_full_socket_is_told_eagain_at_once_and_the_others_still_go_out) {
     OPEN_RING_OR_SKIP(ring, 8);
     socket_pair full, fine;
-    const std::string chunk(64 * 1024, 'x');
-    while (::write(full.ours, chunk.data(), chunk.size()) > 0) {
-    }
-    ASSERT_EQ(errno, EAGAIN);
+    ASSERT_TRUE(full.fill());
     std::vector<std::string> parts{"event"};
     recorded_send to_full(parts), to_fine(parts);
     ring->queue(full.ours, to_full.msg, to_full);
@@ -313,10 +317,7 @@ TEST_F(kernel_faults, a_refusal_no_retry_can_lift_is_returned_at_once) {
 TEST_F(kernel_faults, a_send_whose_wait_failed_is_told_by_the_next_submit_before_the_new_ones) {
     OPEN_RING_OR_SKIP(ring, 8);
     socket_pair full, fine;
-    const std::string chunk(64 * 1024, 'x');
-    while (::write(full.ours, chunk.data(), chunk.size()) > 0) {
-    }
-    ASSERT_EQ(errno, EAGAIN);
+    ASSERT_TRUE(full.fill());
     std::vector<std::string> parts{"event"};
     std::vector<int> order;
     recorded_send held(parts), later(parts);
