@@ -52,7 +52,7 @@ hub::hub(net::io_context& ioc, state_provider& provider, server_options options,
       sends_(open_send_ring(options_, *log_)),
       pacer_(options_.fanout_max_delay,
              sends_ ? flush_pacer::hold_above_send_ring : flush_pacer::hold_above_sendmsg),
-      send_retry_timer_(ioc),
+      send_reap_timer_(ioc),
       ping_frame_(make_control_frame(ws_opcode::ping, {})),
       pong_reply_(make_text_frame(R"({"type":"pong"})")),
       read_scratch_(64 * 1024),
@@ -223,15 +223,22 @@ void hub::submit_sends() {
         // stop): each subscriber writes this fan-out on its own.
         sends_->give_back();
     }
-    // Sends whose completion a failed wait left untold are told by the
-    // next submit: one a millisecond from now, not at the next fan-out,
-    // which may be long in coming. Setting the expiry cancels a retry
-    // already waiting; as with the other timers, a cancelled wait touches
-    // nothing.
-    if (sends_->in_flight() == 0 || stopping_) return;
-    send_retry_timer_.expires_after(std::chrono::milliseconds(1));
-    send_retry_timer_.async_wait([this](beast::error_code ec) {
-        if (!ec) submit_sends();
+    reap_later();
+}
+
+void hub::reap_later() {
+    // Sends the kernel ran on its worker threads rather than inline end
+    // later: their subscribers hear of it within a millisecond, not at the
+    // next fan-out, which may be long in coming; a stop goes on reaping,
+    // for the sessions it waits for are among them. Setting the expiry
+    // cancels a reap already waiting; as with the other timers, a
+    // cancelled wait touches nothing.
+    if (sends_->in_flight() == 0) return;
+    send_reap_timer_.expires_after(std::chrono::milliseconds(1));
+    send_reap_timer_.async_wait([this](beast::error_code ec) {
+        if (ec) return;
+        sends_->reap();
+        reap_later();
     });
 }
 
@@ -365,7 +372,6 @@ void hub::shutdown_all() {
     if (sends_ && !stopping_) metrics_.io_uring_threads.add(-1);
     stopping_ = true;
     flush_timer_.cancel();
-    send_retry_timer_.cancel();
     tick_timer_.cancel();
     delay_timer_.cancel();
     checkpoint_timer_.cancel();

@@ -166,6 +166,7 @@ private:
     // and tried again a millisecond later, so no write waits for the next
     // event.
     void submit_sends();
+    void reap_later();
     void arm_tick();
     void on_tick();
     void on_delay_timer();
@@ -190,11 +191,11 @@ private:
     std::size_t settle_rounds_ = 0;  // turns of the loop this fan-out waited for read frames
     std::size_t settle_seen_ = 0;    // pending_.size() at the last turn
     net::steady_timer flush_timer_;
-    std::unique_ptr<send_ring> sends_;    // null: one sendmsg a subscriber
-    flush_pacer pacer_;                   // corking: when the next fan-out may run
-    std::vector<subscriber*> to_kick_;    // offered frames, no write in flight
-    net::steady_timer send_retry_timer_;  // sends a failed wait left untold are reaped
-    bool send_refused_ = false;           // the last submission was refused
+    std::unique_ptr<send_ring> sends_;   // null: one sendmsg a subscriber
+    flush_pacer pacer_;                  // corking: when the next fan-out may run
+    std::vector<subscriber*> to_kick_;   // offered frames, no write in flight
+    net::steady_timer send_reap_timer_;  // sends not completed inline are reaped
+    bool send_refused_ = false;          // the last submission was refused
     bool stopping_ = false;
 
     connection* first_connection_ = nullptr;  // a list through the connections

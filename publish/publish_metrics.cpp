@@ -39,8 +39,7 @@ publish_metrics::publish_metrics(metrics_registry& r)
       frames_sent(r.make_counter("publish_frames_sent_total", "WebSocket frames written to subscribers")),
       send_ring_refusals(r.make_counter(
           "publish_send_ring_refusals_total",
-          "Fan-out submissions the kernel refused (those writes went through the reactor) or whose "
-          "completions could not be waited for (reaped a millisecond later)")),
+          "Fan-out submissions the kernel refused (those writes went through the reactor instead)")),
       slow_consumer_closes(
           r.make_counter("publish_slow_consumer_closes_total",
                          "Subscribers closed with 4008 because their queue exceeded its limit")),

@@ -53,21 +53,21 @@ bool send_ring::queue(int fd, const msghdr& msg, sender& to) {
 }
 
 int send_ring::submit() {
-    if (const int rc = reap(); rc < 0) return rc;
+    reap();
     int refused = 0;
     while (queued_ > 0) {
         const int rc = io_uring_submit(ring_.get());
         if (rc < 0) {
             // Nothing was taken: a signal, or the kernel short of memory
             // for a moment. The sends stay in the ring: try again, and
-            // after a few tries leave them to the next submit.
+            // after a few tries leave them to the caller (give_back).
             if ((rc == -EINTR || rc == -EAGAIN || rc == -EBUSY) && ++refused < 8) continue;
             return rc;
         }
         const auto taken = std::min(static_cast<std::size_t>(rc), queued_);
         queued_ -= taken;
         in_flight_ += taken;
-        if (const int reaped = reap(); reaped < 0) return reaped;
+        reap();
     }
     return 0;
 }
@@ -93,28 +93,22 @@ std::size_t send_ring::give_back() {
     return told.size();
 }
 
-int send_ring::reap() {
-    // Every send taken has its completion posted by the time the call
-    // returns (MSG_DONTWAIT); waiting covers a kernel that ran one on its
-    // worker threads instead. Each completion is taken off the ring before
-    // its sender hears of it: a sender that queues again must find room.
-    int interrupted = 0;
+void send_ring::reap() {
+    // A send taken has its completion posted by the time the call returns
+    // (MSG_DONTWAIT). One the kernel ran on its worker threads instead
+    // completes later, and its sender hears of it at a later reap: the
+    // loop never waits for the kernel here. Each completion is taken off
+    // the ring before its sender hears of it: a sender that queues again
+    // must find room.
     while (in_flight_ > 0) {
         io_uring_cqe* cqe = nullptr;
-        if (io_uring_peek_cqe(ring_.get(), &cqe) != 0) {
-            const int rc = io_uring_wait_cqe(ring_.get(), &cqe);
-            // A signal ends the wait, not the sends. Anything else leaves
-            // the rest in flight, for the next submit to reap first.
-            if (rc == -EINTR && ++interrupted < 8) continue;
-            if (rc != 0) return rc;
-        }
+        if (io_uring_peek_cqe(ring_.get(), &cqe) != 0 || cqe == nullptr) return;
         auto* to = static_cast<sender*>(io_uring_cqe_get_data(cqe));
         const int result = cqe->res;
         io_uring_cqe_seen(ring_.get(), cqe);
         --in_flight_;
         if (to != nullptr) to->sent(result);  // null: a given-back send's no-op
     }
-    return 0;
 }
 
 }  // namespace splitstream::publish

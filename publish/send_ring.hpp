@@ -6,7 +6,9 @@
 // inline, as sendmsg would (MSG_DONTWAIT: a full socket completes at once
 // with EAGAIN instead of waiting in the kernel). So every send is complete
 // when submit() returns, and the ring holds nothing across turns of the
-// loop: no eventfd, no completion handler on the reactor.
+// loop: no eventfd, no completion handler on the reactor. (A kernel that
+// ran a send on its worker threads instead is not waited for: reap() tells
+// its sender later.)
 //
 // One ring per publish thread, touched only by it. Where io_uring is not
 // available (an old kernel, a seccomp filter, io_uring_disabled), open()
@@ -48,29 +50,28 @@ public:
     // how its send ended, in the order queued. A sender may queue again
     // from sent(): that send goes with the next submit. Returns 0, or
     // -errno when the kernel took none of them (they stay queued: see
-    // give_back) or waiting for a completion failed (those senders are
-    // told first by the next submit).
+    // give_back). Never waits: a send the kernel has not completed by
+    // then (one run on its worker threads) is told by a later reap.
     int submit();
     // After a refused submit: tells each sender still queued -EAGAIN (its
     // send did not happen, it writes on its own), in the order queued, and
     // leaves a no-op in its entry, so that nothing of it goes out with a
     // later submit. Returns how many were told.
     std::size_t give_back();
+    // Tells the senders of the sends completed since the last submit or
+    // reap; never waits.
+    void reap();
     // Entries waiting for the kernel (given-back ones included, as no-ops).
     std::size_t queued() const { return queued_; }
-    // Sends the kernel has and their senders have not heard of yet: only
-    // after a failed wait.
+    // Sends the kernel has taken and not yet completed: for a later reap.
     std::size_t in_flight() const { return in_flight_; }
 
 private:
     explicit send_ring(std::unique_ptr<io_uring> ring);
-    // Tells the senders of the sends in flight how they ended; 0, or the
-    // -errno of a failed wait.
-    int reap();
 
     std::unique_ptr<io_uring> ring_;
     std::size_t queued_ = 0;     // in the submission queue, not yet submitted
-    std::size_t in_flight_ = 0;  // submitted, completion not yet told
+    std::size_t in_flight_ = 0;  // taken by the kernel, completion not yet told
 };
 
 }  // namespace splitstream::publish
