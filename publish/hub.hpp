@@ -163,9 +163,11 @@ private:
     void settle();
     void flush();
     // Hands the fan-out's queued sends to the kernel; a refusal is counted
-    // and tried again a millisecond later, so no write waits for the next
-    // event.
+    // and its sends go through the reactor, so no write waits for the
+    // kernel to take the ring again.
     void submit_sends();
+    // Reaps, every millisecond while any is left, the sends the kernel
+    // completes after their submission.
     void reap_later();
     void arm_tick();
     void on_tick();
