@@ -301,6 +301,25 @@ TEST_F(kernel_faults, sends_given_back_after_a_refusal_are_told_once_and_never_g
     EXPECT_EQ(b.read_all(), "");
 }
 
+TEST_F(kernel_faults, a_full_ring_the_kernel_will_not_take_turns_the_next_send_away) {
+    OPEN_RING_OR_SKIP(ring, 4);
+    std::vector<socket_pair> sockets(5);
+    std::vector<std::string> parts{"e"};
+    std::vector<recorded_send> sends;
+    for (std::size_t i = 0; i < sockets.size(); ++i) sends.emplace_back(parts);
+    for (std::size_t i = 0; i < 4; ++i) ASSERT_TRUE(ring->queue(sockets[i].ours, sends[i].msg, sends[i]));
+    test::uring_faults::refuse_submits(1, ENOMEM);
+    EXPECT_FALSE(ring->queue(sockets[4].ours, sends[4].msg, sends[4])) << "its sender writes on its own";
+    EXPECT_TRUE(sends[4].results.empty()) << "and is not told";
+    EXPECT_EQ(ring->queued(), 4U);
+    EXPECT_EQ(ring->submit(), 0) << "the ring's own sends go with the next submit";
+    for (std::size_t i = 0; i < 4; ++i) {
+        EXPECT_EQ(sends[i].results, std::vector<int>{1});
+        EXPECT_EQ(sockets[i].read_all(), "e");
+    }
+    EXPECT_EQ(sockets[4].read_all(), "");
+}
+
 TEST_F(kernel_faults, a_refusal_no_retry_can_lift_is_returned_at_once) {
     OPEN_RING_OR_SKIP(ring, 8);
     socket_pair p;
