@@ -227,8 +227,9 @@ TEST(send_ring, senders_that_fill_the_ring_from_their_completions_are_each_told_
     for (const auto& s : follows) EXPECT_EQ(s->results, std::vector<int>{static_cast<int>(s->text.size())});
 }
 
-// The kernel's refusals and failed waits (uring_faults.hpp) are what no
-// socket can provoke: each test asks for them, and gives them back.
+// The kernel refusing a submission, or completing a send after it
+// (uring_faults.hpp): what no socket can provoke. Each test asks for it,
+// and gives it back.
 struct kernel_faults : ::testing::Test {
     void SetUp() override { test::uring_faults::clear(); }
     void TearDown() override { test::uring_faults::clear(); }
