@@ -914,13 +914,17 @@ TEST_P(publish_server, a_stop_waits_for_the_sends_the_kernel_completes_later_and
     test::uring_faults::complete_sends_later();
     const int total = 3 * static_cast<int>(write_gather::max_buffers);
     publish_events(total, event_type::split, "A", 0, total);
-    // Stop as soon as the first frames arrive: every subscriber's first
-    // write is then with the kernel, the rest of its frames behind it.
-    for (int i = 0; i < 1'000'000 && subs.front()->event_seqs().empty(); ++i) {
+    // Stop as soon as frames arrive at every subscriber (each shard fans
+    // out on its own thread): each one's first write is then with the
+    // kernel, the rest of its frames behind it.
+    const auto all_began = [&] {
+        return std::all_of(subs.begin(), subs.end(), [](auto& c) { return !c->event_seqs().empty(); });
+    };
+    for (int i = 0; i < 1'000'000 && !all_began(); ++i) {
         ioc.poll();
         if (ioc.stopped()) ioc.restart();
     }
-    ASSERT_FALSE(subs.front()->event_seqs().empty());
+    ASSERT_TRUE(all_began());
     srv->stop();
     const bool ended = run_until(ioc, [&] {
         return srv->connections() == 0 &&
