@@ -91,17 +91,43 @@ protected:
         }
     }
 
-    void TearDown() override {
-        if (!srv) return;
+    // Subscribers on each target, once every one has its hello and the
+    // server counts them all (a shard's hub takes one in on its thread).
+    std::vector<std::shared_ptr<ws_client>> join(const std::vector<std::string>& targets) {
+        std::vector<std::shared_ptr<ws_client>> subs;
+        for (const auto& t : targets) subs.push_back(connect(t));
+        if (!wait_hello(subs) || !run_until(ioc, [&] { return srv->subscribers() == subs.size(); }))
+            ADD_FAILURE() << "the subscribers did not all join";
+        return subs;
+    }
+
+    bool every_session_ended() const {
+        return srv->connections() == 0 &&
+               std::all_of(clients.begin(), clients.end(), [](auto& c) { return c->ended; });
+    }
+
+    // Stops the server; whether every session ended, each client's too.
+    bool stop_and_wait_for_every_session(std::chrono::milliseconds limit = 5s) {
         srv->stop();
-        EXPECT_TRUE(run_until(
-            ioc,
-            [&] {
-                return srv->connections() == 0 &&
-                       std::all_of(clients.begin(), clients.end(), [](auto& c) { return c->ended; });
-            },
-            30s))
-            << "sessions still open: " << srv->connections();
+        return run_until(
+            ioc, [&] { return every_session_ended(); }, limit);
+    }
+
+    // With the kernel completing every send after its submission, more
+    // frames than one write gathers, in one turn; returns how many.
+    int publish_a_burst_completed_later() {
+        test::uring_faults::complete_sends_later();
+        const int total = 3 * static_cast<int>(write_gather::max_buffers);
+        publish_events(total, event_type::split, "A", 0, total);
+        return total;
+    }
+
+    void SetUp() override { test::uring_faults::clear(); }
+
+    void TearDown() override {
+        test::uring_faults::clear();
+        if (!srv) return;
+        EXPECT_TRUE(stop_and_wait_for_every_session(30s)) << "sessions still open: " << srv->connections();
         EXPECT_EQ(srv->subscribers(), 0u);
     }
 };
@@ -801,12 +827,11 @@ TEST_P(publish_server, the_metrics_say_which_threads_write_through_io_uring) {
 // every event once, without waiting for the kernel to take the ring again.
 // Without io_uring nothing is asked of it, and nothing refused.
 TEST_P(publish_server, while_io_uring_refuses_the_fan_out_subscribers_get_every_event_once) {
-    test::uring_faults::clear();
     start();
     const bool ring = registry.make_gauge("publish_io_uring_threads", "").value() > 0;
-    std::vector<std::shared_ptr<ws_client>> subs;
-    for (int i = 0; i < 6; ++i) subs.push_back(connect(i % 2 == 0 ? "/v1/stream" : "/v1/stream?batch=1"));
-    ASSERT_TRUE(wait_hello(subs));
+    std::vector<std::string> targets;
+    for (int i = 0; i < 6; ++i) targets.push_back(i % 2 == 0 ? "/v1/stream" : "/v1/stream?batch=1");
+    const auto subs = join(targets);
     const auto event_seqs = [](const ws_client& c) {
         std::vector<std::uint64_t> seqs;
         for (const auto& line : batch_lines(c.messages)) {
@@ -852,21 +877,14 @@ TEST_P(publish_server, while_io_uring_refuses_the_fan_out_subscribers_get_every_
 // A kernel that refuses every submission, through the stop: the stop still
 // ends every session with its close frame.
 TEST_P(publish_server, a_stop_while_io_uring_refuses_still_ends_every_session) {
-    test::uring_faults::clear();
     start();
-    std::vector<std::shared_ptr<ws_client>> subs;
-    for (int i = 0; i < 4; ++i) subs.push_back(connect("/v1/stream"));
-    ASSERT_TRUE(wait_hello(subs));
+    const auto subs = join(std::vector<std::string>(4, "/v1/stream"));
     test::uring_faults::refuse_submits(1 << 30, ENOMEM);
     publish_events(5, event_type::split, "M1500-F");
     EXPECT_TRUE(run_until(ioc, [&] {
         return std::all_of(subs.begin(), subs.end(), [](auto& c) { return c->event_seqs().size() >= 5; });
     })) << "a refused fan-out is not held back";
-    srv->stop();
-    const bool ended = run_until(ioc, [&] {
-        return srv->connections() == 0 &&
-               std::all_of(subs.begin(), subs.end(), [](auto& c) { return c->ended; });
-    });
+    const bool ended = stop_and_wait_for_every_session();
     test::uring_faults::clear();
     ASSERT_TRUE(ended) << "sessions still open: " << srv->connections();
     for (auto& c : subs) {
@@ -881,15 +899,9 @@ TEST_P(publish_server, a_stop_while_io_uring_refuses_still_ends_every_session) {
 // come. Here none comes: one burst, more frames than one write gathers, so
 // every subscriber's second write waits for the first to be told.
 TEST_P(publish_server, sends_the_kernel_completes_later_are_reaped_without_another_fan_out) {
-    test::uring_faults::clear();
     start();
-    std::vector<std::shared_ptr<ws_client>> subs;
-    for (int i = 0; i < 3; ++i) subs.push_back(connect("/v1/stream"));
-    ASSERT_TRUE(wait_hello(subs));
-    ASSERT_TRUE(run_until(ioc, [&] { return srv->subscribers() == 3; }));
-    test::uring_faults::complete_sends_later();
-    const int total = 3 * static_cast<int>(write_gather::max_buffers);
-    publish_events(total, event_type::split, "A", 0, total);
+    const auto subs = join(std::vector<std::string>(3, "/v1/stream"));
+    const int total = publish_a_burst_completed_later();
     const bool all = run_until(ioc, [&] {
         return std::all_of(subs.begin(), subs.end(), [&](auto& c) {
             return c->event_seqs().size() >= static_cast<std::size_t>(total);
@@ -905,15 +917,9 @@ TEST_P(publish_server, sends_the_kernel_completes_later_are_reaped_without_anoth
 // not yet offered to a subscriber when the stop comes are not sent: it
 // resumes with since= elsewhere.)
 TEST_P(publish_server, a_stop_waits_for_the_sends_the_kernel_completes_later_and_ends_every_session) {
-    test::uring_faults::clear();
     start();
-    std::vector<std::shared_ptr<ws_client>> subs;
-    for (int i = 0; i < 3; ++i) subs.push_back(connect("/v1/stream"));
-    ASSERT_TRUE(wait_hello(subs));
-    ASSERT_TRUE(run_until(ioc, [&] { return srv->subscribers() == 3; }));
-    test::uring_faults::complete_sends_later();
-    const int total = 3 * static_cast<int>(write_gather::max_buffers);
-    publish_events(total, event_type::split, "A", 0, total);
+    const auto subs = join(std::vector<std::string>(3, "/v1/stream"));
+    publish_a_burst_completed_later();
     // Stop as soon as frames arrive at every subscriber (each shard fans
     // out on its own thread): each one's first write is then with the
     // kernel, the rest of its frames behind it.
@@ -925,11 +931,7 @@ TEST_P(publish_server, a_stop_waits_for_the_sends_the_kernel_completes_later_and
         if (ioc.stopped()) ioc.restart();
     }
     ASSERT_TRUE(all_began());
-    srv->stop();
-    const bool ended = run_until(ioc, [&] {
-        return srv->connections() == 0 &&
-               std::all_of(subs.begin(), subs.end(), [](auto& c) { return c->ended; });
-    });
+    const bool ended = stop_and_wait_for_every_session();
     test::uring_faults::clear();
     ASSERT_TRUE(ended) << "sessions still open: " << srv->connections();
     for (auto& c : subs) {
