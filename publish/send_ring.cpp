@@ -89,6 +89,7 @@ std::size_t send_ring::give_back() {
         io_uring_sqe_set_data(sqe, nullptr);
         told.push_back(to);
     }
+    // Told once every entry is a no-op: a sender may queue again at once.
     for (auto* to : told) to->sent(-EAGAIN);
     return told.size();
 }
