@@ -6,6 +6,7 @@
 #include "publish/write_gather.hpp"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -46,6 +47,9 @@ protected:
     metrics_registry registry;
     std::unique_ptr<server> srv;
     std::vector<std::shared_ptr<ws_client>> clients;
+    // What the server logged, the newest lines; the shards' hubs log here too.
+    std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> log_lines =
+        std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(256);
 
     static server_options options() {
         return {
@@ -55,8 +59,18 @@ protected:
     void start(server_options o = options()) {
         o.threads = GetParam().threads;
         o.fanout_io_uring = GetParam().io_uring;
-        srv = std::make_unique<server>(ioc, std::move(o), provider, registry, quiet_logger());
+        auto log = std::make_shared<spdlog::logger>("publish-test", log_lines);
+        log->set_pattern("%l %v");
+        srv = std::make_unique<server>(ioc, std::move(o), provider, registry, std::move(log));
         srv->start();
+    }
+
+    // Lines logged so far that contain `text`.
+    std::size_t logged(std::string_view text) const {
+        const auto lines = log_lines->last_formatted();
+        return static_cast<std::size_t>(std::count_if(lines.begin(), lines.end(), [&](const std::string& l) {
+            return l.find(text) != std::string::npos;
+        }));
     }
 
     std::shared_ptr<ws_client> connect(const std::string& target,
@@ -551,14 +565,9 @@ TEST_P(publish_server, origins_not_in_the_list_are_refused) {
 
 TEST_P(publish_server, stop_closes_subscribers_with_1001_and_every_session_ends) {
     start();
-    std::vector<std::shared_ptr<ws_client>> subs;
-    for (int i = 0; i < 10; ++i) subs.push_back(connect("/v1/stream"));
-    ASSERT_TRUE(wait_hello(subs));
-    srv->stop();
-    ASSERT_TRUE(run_until(
-        ioc, [&] { return std::all_of(subs.begin(), subs.end(), [](auto& c) { return c->ended; }); }));
+    const auto subs = join(std::vector<std::string>(10, "/v1/stream"));
+    ASSERT_TRUE(stop_and_wait_for_every_session()) << "sessions still open: " << srv->connections();
     for (auto& c : subs) EXPECT_EQ(c->close.code, 1001);
-    EXPECT_TRUE(run_until(ioc, [&] { return srv->connections() == 0; }));
 }
 
 TEST_P(publish_server, metrics_parse_as_prometheus_text_and_count_what_happened) {
@@ -861,17 +870,27 @@ TEST_P(publish_server, while_io_uring_refuses_the_fan_out_subscribers_get_every_
     ASSERT_TRUE(all);
     for (auto& c : subs) EXPECT_EQ(event_seqs(*c), iota_seqs(1, 30));
     const auto refusals = registry.make_counter("publish_send_ring_refusals_total", "").value();
+    // An operator reads one warning a streak of refusals, with the
+    // kernel's reason, and one line when the ring takes the writes again.
+    const auto warned =
+        logged("warning io_uring refused a fan-out's writes (Resource temporarily unavailable)");
+    const auto taken_again = logged("info io_uring takes the fan-out's writes again");
     if (!ring) {
         EXPECT_EQ(refused, 0);
         EXPECT_EQ(refusals, 0u);
+        EXPECT_EQ(warned, 0u);
     } else if (GetParam().threads == 1) {
         EXPECT_EQ(refused_then, 40) << "the refusals came with the first five";
         EXPECT_EQ(refusals, 5u);
-    } else {  // the shards' rings share the refusals out
+        EXPECT_EQ(warned, 1u) << "once a streak, not once a refusal";
+    } else {  // the shards' rings share the refusals out, each its own streak
         EXPECT_EQ(refused, 40);
         EXPECT_GE(refusals, 1u);
         EXPECT_LE(refusals, 5u);
+        EXPECT_GE(warned, 1u);
+        EXPECT_LE(warned, std::min<std::size_t>(refusals, GetParam().threads));
     }
+    EXPECT_EQ(taken_again, warned) << "every streak ended: the later fan-outs were taken";
 }
 
 // A kernel that refuses every submission, through the stop: the stop still
