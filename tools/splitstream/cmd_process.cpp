@@ -12,6 +12,7 @@
 
 #include "feed/engine.hpp"
 #include "ingest/file_processor.hpp"
+#include "ingest/huge_heap.hpp"
 #include "tools/splitstream/commands.hpp"
 
 namespace splitstream::cli {
@@ -37,6 +38,7 @@ bool read_lines(int fd, ingest::file_processor& processor) {
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return false;
         if (n == 0) break;
+        ingest::grow_heap_in_huge_pages();
         const std::size_t end = held + static_cast<std::size_t>(n);
         std::size_t start = 0;
         lines.clear();
