@@ -1,35 +1,27 @@
 #include "replay/offline_player.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <fstream>
-#include <iterator>
 
 #include "ingest/file_processor.hpp"
+#include "ingest/line_reader.hpp"
 #include "replay/recovery.hpp"
 
 namespace splitstream::replay {
 
 namespace {
 
-bool read_file(const std::filesystem::path& path, std::string& out, std::error_code& ec) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        ec = std::make_error_code(std::errc::no_such_file_or_directory);
-        return false;
-    }
-    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    if (in.bad()) {
-        ec = std::make_error_code(std::errc::io_error);
-        return false;
-    }
-    return true;
-}
-
 offline_summary play_json_lines(const std::filesystem::path& path, const offline_options& options,
                                 const offline_callbacks& callbacks, std::error_code& ec) {
     offline_summary summary;
     summary.format = input_format::json_lines;
-    std::string text;
-    if (!read_file(path, text, ec)) return summary;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        ec = std::make_error_code(std::errc::no_such_file_or_directory);
+        return summary;
+    }
     feed::engine engine(options.engine);
     // The same processor as `splitstream process`: the same duplicate rule
     // and the same rejections as the daemon applies live.
@@ -50,23 +42,10 @@ offline_summary play_json_lines(const std::filesystem::path& path, const offline
                                   .detail = detail});
         });
 
-    // Whole batches for the processor, which parses a batch before it
-    // applies it.
-    std::array<std::string_view, ingest::file_processor::batch_lines> batch;
-    std::size_t n = 0;
-    std::string_view rest(text);
-    while (!rest.empty()) {
-        auto nl = rest.find('\n');
-        auto line = rest.substr(0, nl);
-        rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        batch[n++] = line;
-        if (n == batch.size()) {
-            processor.process_lines(batch);
-            n = 0;
-        }
-    }
-    processor.process_lines(std::span(batch.data(), n));
+    // Read in blocks, as `process` reads: a recording of a long day is
+    // never in memory whole.
+    if (!ingest::read_lines(fd, processor)) ec = std::make_error_code(std::errc::io_error);
+    ::close(fd);
     summary.applied = processor.totals().applied;
     return summary;
 }

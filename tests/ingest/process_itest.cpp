@@ -106,7 +106,8 @@ TEST(Process, GarbageLinesAreReportedAndChangeNothing) {
 
 // `process` reads its input in large blocks and splits the lines itself: a
 // line cut by a block boundary, a line longer than a block, and a last line
-// with no newline are each still one line, from a file as from a pipe.
+// with no newline are each still one line, from a file as from a pipe, and
+// `replay` of a recording reads it the same way.
 TEST(Process, LinesAcrossReadBlocksAreWhole) {
     const fs::path feed = splitstream::test_paths::reference_feed();
     const fs::path dir = fs::temp_directory_path() / ("splitstream-blocks-" + std::to_string(::getpid()));
@@ -141,5 +142,24 @@ TEST(Process, LinesAcrossReadBlocksAreWhole) {
     EXPECT_NE(err.find("lines " + std::to_string(good.size() + 1) + ", applied"), std::string::npos) << err;
     EXPECT_NE(err.find("rejected too_large: 1"), std::string::npos) << err;
     EXPECT_EQ(slurp(dir / "pipe.err"), err);
+
+    // `replay` of a recording reads it the same way (before, it read the
+    // whole file into memory first, twice its size at its peak): the same
+    // events, and lines ended by "\r\n" are the same lines.
+    ASSERT_EQ(run("replay " + (dir / "padded.jsonl").string() + " --to-stdout >" +
+                  (dir / "replay.out").string() + " 2>/dev/null"),
+              0);
+    EXPECT_TRUE(slurp(dir / "replay.out") == clean);
+    std::string crlf;
+    for (const auto& line : good) crlf += line + "\r\n";
+    std::ofstream(dir / "crlf.jsonl", std::ios::binary) << crlf;
+    ASSERT_EQ(
+        run("process " + (dir / "crlf.jsonl").string() + " >" + (dir / "crlf.out").string() + " 2>/dev/null"),
+        0);
+    ASSERT_EQ(run("replay " + (dir / "crlf.jsonl").string() + " --to-stdout >" +
+                  (dir / "crlf-replay.out").string() + " 2>/dev/null"),
+              0);
+    EXPECT_TRUE(slurp(dir / "crlf.out") == clean);
+    EXPECT_TRUE(slurp(dir / "crlf-replay.out") == clean);
     fs::remove_all(dir);
 }

@@ -3,16 +3,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <string>
-#include <string_view>
-#include <vector>
 
 #include "feed/engine.hpp"
 #include "ingest/file_processor.hpp"
-#include "ingest/huge_heap.hpp"
+#include "ingest/line_reader.hpp"
 #include "tools/splitstream/commands.hpp"
 
 namespace splitstream::cli {
@@ -23,37 +19,6 @@ struct process_options {
     std::string input = "-";
     bool quiet = false;
 };
-
-// Hands the processor every whole line of each read: a file goes in large
-// batches, a live pipe line by line as it arrives (a read returns what the
-// pipe holds). The lines are views into the read buffer, not copies. A
-// last line without a newline counts too. False on a read error.
-bool read_lines(int fd, ingest::file_processor& processor) {
-    std::vector<char> buffer(1 << 20);  // doubled for a longer line
-    std::vector<std::string_view> lines;
-    std::size_t held = 0;  // bytes of an unfinished line at the buffer's start
-    for (;;) {
-        if (held == buffer.size()) buffer.resize(buffer.size() * 2);
-        const ssize_t n = ::read(fd, buffer.data() + held, buffer.size() - held);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return false;
-        if (n == 0) break;
-        ingest::grow_heap_in_huge_pages();
-        const std::size_t end = held + static_cast<std::size_t>(n);
-        std::size_t start = 0;
-        lines.clear();
-        while (const void* nl = std::memchr(buffer.data() + start, '\n', end - start)) {
-            const auto stop = static_cast<std::size_t>(static_cast<const char*>(nl) - buffer.data());
-            lines.emplace_back(buffer.data() + start, stop - start);
-            start = stop + 1;
-        }
-        processor.process_lines(lines);
-        held = end - start;
-        std::memmove(buffer.data(), buffer.data() + start, held);
-    }
-    if (held > 0) processor.process_line(std::string_view(buffer.data(), held));
-    return true;
-}
 
 int run_process(const process_options& o) {
     int fd = STDIN_FILENO;
@@ -93,7 +58,7 @@ int run_process(const process_options& o) {
                              static_cast<unsigned long long>(r.line), seq.c_str(),
                              feed::to_string(r.rejected->reason), r.rejected->detail.c_str());
         });
-    const bool read_error = !read_lines(fd, processor);
+    const bool read_error = !ingest::read_lines(fd, processor);
     if (fd != STDIN_FILENO) ::close(fd);
     flush();
     std::fflush(stdout);
