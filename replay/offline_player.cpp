@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "ingest/file_processor.hpp"
+#include "ingest/huge_heap.hpp"
 #include "ingest/line_reader.hpp"
 #include "replay/recovery.hpp"
 
@@ -60,8 +61,11 @@ offline_summary play_journal(const std::filesystem::path& path, const offline_op
     std::uint64_t events = 0;
 
     replay_callbacks rc;
+    // The race state grows as `process`'s does: in huge pages, looked at
+    // again every few thousand events (ingest/huge_heap.hpp).
+    ingest::grow_heap_in_huge_pages();
     rc.on_event = [&](const feed::derived_event& e) {
-        ++events;
+        if (++events % 4096 == 0) ingest::grow_heap_in_huge_pages();
         if (callbacks.on_event) callbacks.on_event(e);
     };
     rc.on_skipped = [&](const skipped_frame& s) {
