@@ -224,6 +224,13 @@ command_line::command_line(CLI::App& app, serve_settings defaults)
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1}, std::size_t{64}))
         ->group(out);
+    add_duration<std::chrono::milliseconds>(
+        app, "--keep-awake-ms", s.keep_awake,
+        "Keep the feed loop's core from halting while frames come within this long: a thread at idle "
+        "priority spins there (virtual machines, where waking a halted core adds up to milliseconds; the "
+        "core shows busy). 0: off (docs/operations.md)")
+        ->check(CLI::Range(0, 3600000))
+        ->group(out);
     add_duration<std::chrono::seconds>(
         app, "--max-delay", p.max_delay,
         "Longest broadcast delay (delay=) a subscriber may ask for, seconds; 0: none. Costs history and "

@@ -97,6 +97,7 @@ void service::arm_sync_timer() {
 
 std::optional<std::string> service::start() {
     server_ = std::make_unique<publish::server>(ioc_, options_.publish, *this, metrics_, logs_.publish);
+    start_keeping_awake();
     if (options_.adapter_folders) options_.ingest.local_sources = daemon::adapter_line_names();
     if (options_.nats) return start_nats();
     ingest_ = std::make_unique<ingest::feed_ingest>(ioc_.get_executor(), options_.ingest, *this, metrics_,
@@ -134,11 +135,24 @@ std::optional<std::string> service::start() {
     return std::nullopt;
 }
 
+void service::start_keeping_awake() {
+    if (options_.keep_awake.count() <= 0) return;
+    keep_awake_ = std::make_unique<keep_awake>(options_.keep_awake);
+    if (keep_awake_->idle_priority())
+        logs_.main->info("keeping the feed loop's core awake while frames come within {} ms",
+                         options_.keep_awake.count());
+    else
+        logs_.main->warn(
+            "--keep-awake-ms: the kernel refused the idle priority (SCHED_IDLE); the core is "
+            "not kept awake");
+}
+
 // Order matters: stop taking frames, make the journal durable, then tell
 // subscribers we are going away.
 void service::stop() {
     if (stopped_ || !server_) return;
     stopped_ = true;
+    keep_awake_.reset();
     if (adapter_folders_) adapter_folders_->stop();
     if (ingest_) ingest_->stop();
     if (nats_) nats_->stop();
@@ -171,6 +185,7 @@ void service::journal_failed(std::error_code ec) {
 }
 
 void service::on_message(const ingest::received_frame& frame, const feed::feed_message& msg) {
+    frame_arrived();
     if (nats_) return accept_for_stream(frame, msg);  // applied when it comes back from the stream
     auto result = engine_.apply(msg);
     if (result.rejected) {
@@ -188,6 +203,7 @@ void service::on_message(const ingest::received_frame& frame, const feed::feed_m
 
 void service::on_rejected(const ingest::received_frame& frame, const feed::rejection& why,
                           std::optional<std::uint64_t> seq) {
+    frame_arrived();
     if (journal_)
         if (auto ec = journal_->append_rejected(frame, why)) journal_failed(ec);
     count_rejection(why, seq, false);

@@ -26,6 +26,7 @@
 #include "base/metrics.hpp"
 #include "base/net.hpp"
 #include "daemon/adapter_folders.hpp"
+#include "daemon/keep_awake.hpp"
 #include "daemon/rejection_notices.hpp"
 #include "feed/engine.hpp"
 #include "ingest/feed_ingest.hpp"
@@ -58,6 +59,9 @@ struct service_options {
     // The NATS module to load for it; empty: where scaleout::nats_module_path
     // finds it (beside the program, or as SPLITSTREAM_NATS_MODULE says).
     std::string nats_module{};
+    // Keep the core of the loop that reads the feed from halting while
+    // frames come within this long (daemon/keep_awake.hpp); 0: off.
+    std::chrono::milliseconds keep_awake{0};
 };
 
 struct service_logs {
@@ -135,6 +139,10 @@ private:
     void count_rejection(const feed::rejection& why, std::optional<std::uint64_t> seq, bool by_rules);
     void journal_failed(std::error_code ec);
     void arm_sync_timer();
+    void start_keeping_awake();
+    void frame_arrived() {
+        if (keep_awake_) keep_awake_->frame_arrived();
+    }
 
     net::io_context& ioc_;
     service_options options_;
@@ -151,6 +159,7 @@ private:
     std::unique_ptr<scaleout::nats_link> nats_;
     scaleout::stream_order stream_order_;
     ingest::frame_parser stream_parser_;
+    std::unique_ptr<keep_awake> keep_awake_;
 
     // An ingest node restarted on NATS with its journal: accepted frames
     // wait in the journal until the stream is read, then go in journal order.

@@ -84,6 +84,7 @@ void service::on_stream_epoch(const std::string& epoch) {
 // The same rule on every node, on the stream's contents alone: what is
 // applied, refused or skipped here is so everywhere.
 void service::on_stream_frame(std::string_view message_id, std::string_view bytes) {
+    frame_arrived();
     if (stream_order_.offer(message_id) != scaleout::stream_verdict::apply) {
         stream_copies_->inc();
         return;

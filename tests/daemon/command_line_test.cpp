@@ -98,6 +98,7 @@ TEST(CommandLine, WithoutFlagsEveryOptionIsTheStructsDefault) {
     EXPECT_EQ(o.journal_sync, d.journal_sync);
     EXPECT_EQ(o.journal_sync_interval, d.journal_sync_interval);
     EXPECT_EQ(o.journal_rotate_bytes, d.journal_rotate_bytes);
+    EXPECT_EQ(o.keep_awake, 0ms);
 }
 
 TEST(CommandLine, HelpShowsTheStructsDefaultsInTheFlagsUnits) {
@@ -314,6 +315,12 @@ TEST(MaxDelayFlag, DefaultsToTwoMinutesAndSetsTheServerOption) {
     EXPECT_EQ(off.result.settings->service.publish.max_delay, 0s);
 
     EXPECT_THROW(with_upstream({"--max-delay", "4000"}), CLI::ValidationError);
+}
+
+TEST(KeepAwakeFlag, OffByDefaultSetInMillisecondsNeverNegative) {
+    EXPECT_EQ(options_of({"--upstream", "ws://a/feed"}).keep_awake, 0ms);
+    EXPECT_EQ(options_of({"--upstream", "ws://a/feed", "--keep-awake-ms", "1500"}).keep_awake, 1500ms);
+    EXPECT_THROW(with_upstream({"--keep-awake-ms", "-1"}), CLI::ValidationError);
 }
 
 TEST(ThreadsFlag, OneThreadByDefaultAndAtMostSixtyFour) {

@@ -8,8 +8,11 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
+#include <sched.h>
+
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 
 #include "replay/recovery.hpp"
 #include "tests/daemon/daemon_test_support.hpp"
@@ -64,6 +67,53 @@ TEST(Service, PushedFramesReachASubscriberAsTheEnginesEvents) {
     EXPECT_TRUE(has(health.body, "\"feed_seq\":60")) << health.body;
     EXPECT_TRUE(has(health.body, "\"recovered\":true")) << health.body;
     EXPECT_EQ(http_get(ioc, svc->port(), "/readyz").status, 200u) << "push only: ready once recovered";
+}
+
+// The threads of this process at the idle priority (SCHED_IDLE).
+std::vector<pid_t> idle_priority_threads() {
+    std::vector<pid_t> out;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+        const auto tid = static_cast<pid_t>(std::stol(task.path().filename().string()));
+        if (sched_getscheduler(tid) == SCHED_IDLE) out.push_back(tid);
+    }
+    return out;
+}
+
+// R (running or waiting for a core) or S (asleep), from /proc; 0 once gone.
+char thread_state(pid_t tid) {
+    std::ifstream stat("/proc/self/task/" + std::to_string(tid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) return 0;
+    const auto after_name = line.rfind(')');
+    return after_name + 2 < line.size() ? line[after_name + 2] : 0;
+}
+
+TEST(Service, KeepAwakeSpinsOnceTheFeedIsLiveAndEndsWithTheStop) {
+    net::io_context ioc;
+    {
+        running_service plain(ioc, push_options());
+        EXPECT_TRUE(idle_priority_threads().empty()) << "off unless asked for";
+    }
+    auto options = push_options();
+    options.keep_awake = 10s;
+    running_service svc(ioc, options);
+    const auto spinners = idle_priority_threads();
+    ASSERT_EQ(spinners.size(), 1u);
+    const pid_t tid = spinners.front();
+    EXPECT_TRUE(run_until(
+        ioc, [&] { return thread_state(tid) == 'S'; }, 5s))
+        << "asleep before the first frame";
+
+    auto pushed = push(ioc, svc.feed_endpoint(), reference_frames(0, 5));
+    ASSERT_TRUE(run_until(
+        ioc, [&] { return pushed->done; }, 10s));
+    EXPECT_EQ(pushed->failed, nullptr);
+    EXPECT_TRUE(run_until(
+        ioc, [&] { return thread_state(tid) == 'R'; }, 5s))
+        << "spinning once frames came";
+
+    svc.stop();
+    EXPECT_EQ(thread_state(tid), 0) << "the stop ends the thread";
 }
 
 TEST(Service, UpstreamFramesReachASubscriberAndMakeItReady) {
