@@ -4,8 +4,8 @@
 //
 // Why: on a virtual machine a core with nothing to run halts, and waking it
 // for the next frame is the hypervisor's business: measured on a 2-vCPU VM
-// at 1,000 frames a second, 1.3 % of the frames waited over 2 ms between
-// the sender's write and the loop's read, and none of them did while the
+// at 1,000 frames a second, 1.3 % of the frames waited 1.95 ms or more
+// between the sender's write and the loop's read, and 0.01 % while the
 // core was kept busy (docs/benchmarks.md, "Where (a)'s tail comes from").
 // A bare-metal core wakes in microseconds: there this is not needed.
 //
