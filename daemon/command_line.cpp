@@ -226,9 +226,9 @@ command_line::command_line(CLI::App& app, serve_settings defaults)
         ->group(out);
     add_duration<std::chrono::milliseconds>(
         app, "--keep-awake-ms", s.keep_awake,
-        "Keep the feed loop's core from halting while frames come within this long: a thread at idle "
-        "priority spins there (virtual machines, where waking a halted core adds up to milliseconds; the "
-        "core shows busy). 0: off (docs/operations.md)")
+        "Keep the feed loop's core from halting while race frames (not heartbeats) come within this "
+        "long: a thread at idle priority spins there (virtual machines, where waking a halted core adds "
+        "up to milliseconds; the core shows busy). 0: off (docs/operations.md)")
         ->check(CLI::Range(0, 3600000))
         ->group(out);
     add_duration<std::chrono::seconds>(

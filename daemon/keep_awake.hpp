@@ -37,7 +37,8 @@ public:
     keep_awake(const keep_awake&) = delete;
     keep_awake& operator=(const keep_awake&) = delete;
 
-    // The loop has read a frame: keep its core awake for `window` from now.
+    // The loop has read a frame (the daemon counts race frames, not
+    // heartbeats): keep its core awake for `window` from now.
     // Called on the loop's thread, for every frame: two atomic stores and a
     // load, and a wake-up only when the thread was asleep.
     void frame_arrived() noexcept;

@@ -185,7 +185,7 @@ void service::journal_failed(std::error_code ec) {
 }
 
 void service::on_message(const ingest::received_frame& frame, const feed::feed_message& msg) {
-    frame_arrived();
+    race_frame_arrived(msg);
     if (nats_) return accept_for_stream(frame, msg);  // applied when it comes back from the stream
     auto result = engine_.apply(msg);
     if (result.rejected) {
@@ -203,7 +203,6 @@ void service::on_message(const ingest::received_frame& frame, const feed::feed_m
 
 void service::on_rejected(const ingest::received_frame& frame, const feed::rejection& why,
                           std::optional<std::uint64_t> seq) {
-    frame_arrived();
     if (journal_)
         if (auto ec = journal_->append_rejected(frame, why)) journal_failed(ec);
     count_rejection(why, seq, false);

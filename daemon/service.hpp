@@ -140,8 +140,10 @@ private:
     void journal_failed(std::error_code ec);
     void arm_sync_timer();
     void start_keeping_awake();
-    void frame_arrived() {
-        if (keep_awake_) keep_awake_->frame_arrived();
+    // Keeps the loop's core awake for the next frame; heartbeats do not,
+    // as a feed between races sends nothing else.
+    void race_frame_arrived(const feed::feed_message& msg) {
+        if (keep_awake_ && msg.type() != feed::message_type::heartbeat) keep_awake_->frame_arrived();
     }
 
     net::io_context& ioc_;

@@ -84,7 +84,6 @@ void service::on_stream_epoch(const std::string& epoch) {
 // The same rule on every node, on the stream's contents alone: what is
 // applied, refused or skipped here is so everywhere.
 void service::on_stream_frame(std::string_view message_id, std::string_view bytes) {
-    frame_arrived();
     if (stream_order_.offer(message_id) != scaleout::stream_verdict::apply) {
         stream_copies_->inc();
         return;
@@ -92,6 +91,7 @@ void service::on_stream_frame(std::string_view message_id, std::string_view byte
     auto parsed = stream_parser_.parse(bytes);
     if (!parsed.ok()) return count_rejection(parsed.rejected(), parsed.seq, false);
     const auto& msg = parsed.message();
+    race_frame_arrived(msg);
     auto result = engine_.apply(msg);
     if (result.rejected) return count_rejection(*result.rejected, msg.seq, true);
     last_feed_seq_ = msg.seq;

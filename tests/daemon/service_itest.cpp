@@ -88,14 +88,14 @@ char thread_state(pid_t tid) {
     return after_name + 2 < line.size() ? line[after_name + 2] : 0;
 }
 
-TEST(Service, KeepAwakeSpinsOnceTheFeedIsLiveAndEndsWithTheStop) {
+TEST(Service, KeepAwakeSpinsWhileRaceFramesComeNotForHeartbeatsAndEndsWithTheStop) {
     net::io_context ioc;
     {
         running_service plain(ioc, push_options());
         EXPECT_TRUE(idle_priority_threads().empty()) << "off unless asked for";
     }
     auto options = push_options();
-    options.keep_awake = 10s;
+    options.keep_awake = 300ms;
     running_service svc(ioc, options);
     const auto spinners = idle_priority_threads();
     ASSERT_EQ(spinners.size(), 1u);
@@ -105,12 +105,30 @@ TEST(Service, KeepAwakeSpinsOnceTheFeedIsLiveAndEndsWithTheStop) {
         << "asleep before the first frame";
 
     auto pushed = push(ioc, svc.feed_endpoint(), reference_frames(0, 5));
+    EXPECT_TRUE(run_until(
+        ioc, [&] { return thread_state(tid) == 'R'; }, 5s))
+        << "spinning once frames came";
     ASSERT_TRUE(run_until(
         ioc, [&] { return pushed->done; }, 10s));
     EXPECT_EQ(pushed->failed, nullptr);
     EXPECT_TRUE(run_until(
-        ioc, [&] { return thread_state(tid) == 'R'; }, 5s))
-        << "spinning once frames came";
+        ioc, [&] { return thread_state(tid) == 'S'; }, 5s))
+        << "asleep once they stopped";
+
+    // A feed between races: heartbeats only, one every 50 ms for 0.6 s.
+    const std::vector<std::string> heartbeats(12,
+                                              R"({"seq":5,"type":"heartbeat","ts":"2024-08-06T19:49:02Z"})");
+    auto beating = push(ioc, svc.feed_endpoint(), heartbeats, 50ms);
+    bool woke = false;
+    ASSERT_TRUE(run_until(
+        ioc,
+        [&] {
+            woke = woke || thread_state(tid) == 'R';
+            return beating->done;
+        },
+        10s));
+    EXPECT_EQ(beating->failed, nullptr);
+    EXPECT_FALSE(woke) << "heartbeats alone keep nothing awake";
 
     svc.stop();
     EXPECT_EQ(thread_state(tid), 0) << "the stop ends the thread";
