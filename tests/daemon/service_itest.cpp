@@ -95,7 +95,7 @@ TEST(Service, KeepAwakeSpinsWhileRaceFramesComeNotForHeartbeatsAndEndsWithTheSto
         EXPECT_TRUE(idle_priority_threads().empty()) << "off unless asked for";
     }
     auto options = push_options();
-    options.keep_awake = 300ms;
+    options.keep_awake = 1s;
     running_service svc(ioc, options);
     const auto spinners = idle_priority_threads();
     ASSERT_EQ(spinners.size(), 1u);
