@@ -32,17 +32,12 @@
 
 #include "base/net.hpp"
 #include "daemon/keep_awake.hpp"
+#include "daemon/wall_clock.hpp"
 
 namespace {
 
 using namespace splitstream;
 constexpr std::size_t message_bytes = 300;
-
-std::int64_t now_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
 
 void pin_to_cpu(int cpu) {
     cpu_set_t set;
@@ -71,7 +66,7 @@ void send_stamped(tcp::socket& sock, int count, std::chrono::microseconds gap) {
             ++next.tv_sec;
         }
         clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, nullptr);
-        const std::int64_t stamp = now_ns();
+        const std::int64_t stamp = daemon::steady_now_ns();
         std::memcpy(message.data(), &stamp, sizeof stamp);
         beast::error_code ec;
         net::write(sock, net::buffer(message), ec);
@@ -94,7 +89,7 @@ private:
         if (static_cast<int>(waits_ns_.size()) == count_) return;
         net::async_read(sock_, net::buffer(buffer_), [this](beast::error_code ec, std::size_t) {
             if (ec) return;
-            const std::int64_t read_at = now_ns();
+            const std::int64_t read_at = daemon::steady_now_ns();
             if (awake_) awake_->frame_arrived();
             std::int64_t stamp = 0;
             std::memcpy(&stamp, buffer_.data(), sizeof stamp);

@@ -5,15 +5,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon/wall_clock.hpp"
+
 namespace splitstream::daemon {
 
 namespace {
-
-std::int64_t now_ns() noexcept {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
 
 // A few microseconds of spinning between looks at the clock and the loop's
 // core; `pause` tells the core (and a hypervisor that watches for it) that
@@ -50,7 +46,7 @@ void keep_awake::frame_arrived() noexcept {
     // seq_cst store then load here, seq_cst store then load in run(): one of
     // the two sides sees the other, so a frame never finds the thread
     // falling asleep without waking it.
-    last_frame_ns_.store(now_ns());
+    last_frame_ns_.store(steady_now_ns());
     if (const int core = sched_getcpu(); core >= 0) loop_core_.store(core, std::memory_order_relaxed);
     if (asleep_.load() && asleep_.exchange(false)) asleep_.notify_one();
 }
@@ -86,7 +82,7 @@ void keep_awake::run() {
     if (!idle_priority_.load()) return;
     int tried_core = -1;
     while (!stop_.load(std::memory_order_relaxed)) {
-        if (hot(now_ns())) {
+        if (hot(steady_now_ns())) {
             spinning_.store(true, std::memory_order_relaxed);
             // Follows the loop to the core it last read a frame on: each
             // core once, so a refusal is not asked again every spin.
@@ -100,7 +96,7 @@ void keep_awake::run() {
         }
         spinning_.store(false, std::memory_order_relaxed);
         asleep_.store(true);
-        if (stop_.load() || hot(now_ns())) {
+        if (stop_.load() || hot(steady_now_ns())) {
             asleep_.store(false);
             continue;
         }
