@@ -26,8 +26,8 @@ void spin_a_little() noexcept {
 
 }  // namespace
 
-keep_awake::keep_awake(std::chrono::milliseconds window)
-    : window_ns_(std::chrono::duration_cast<std::chrono::nanoseconds>(window).count()) {
+keep_awake::keep_awake(std::chrono::milliseconds window, keep_awake_meters meters)
+    : window_ns_(std::chrono::duration_cast<std::chrono::nanoseconds>(window).count()), meters_(meters) {
     thread_ = std::thread([this] { run(); });
     handle_ = thread_.native_handle();
     // Returns once the thread knows its priority, so that idle_priority()
@@ -58,6 +58,21 @@ std::chrono::nanoseconds keep_awake::cpu_time() const {
     return std::chrono::seconds(used.tv_sec) + std::chrono::nanoseconds(used.tv_nsec);
 }
 
+void keep_awake::set_spinning(bool spinning) noexcept {
+    spinning_.store(spinning, std::memory_order_relaxed);
+    if (meters_.spinning) meters_.spinning->set(spinning ? 1 : 0);
+}
+
+void keep_awake::count_cpu() noexcept {
+    if (!meters_.cpu_microseconds) return;
+    timespec used{};
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &used) != 0) return;
+    const std::int64_t used_us = std::int64_t(used.tv_sec) * 1'000'000 + used.tv_nsec / 1000;
+    if (used_us <= counted_cpu_us_) return;
+    meters_.cpu_microseconds->inc(static_cast<std::uint64_t>(used_us - counted_cpu_us_));
+    counted_cpu_us_ = used_us;
+}
+
 bool keep_awake::hot(std::int64_t now) const noexcept {
     const auto last = last_frame_ns_.load();
     return last != 0 && now - last < window_ns_;
@@ -81,9 +96,19 @@ void keep_awake::run() {
     tid_.notify_all();
     if (!idle_priority_.load()) return;
     int tried_core = -1;
+    // The CPU counter moves while the thread spins, not only when it sleeps:
+    // a scrape in the middle of a race shows what the race costs so far.
+    constexpr std::int64_t count_every_ns = 100'000'000;
+    std::int64_t counted_at = 0;
     while (!stop_.load(std::memory_order_relaxed)) {
-        if (hot(steady_now_ns())) {
-            spinning_.store(true, std::memory_order_relaxed);
+        if (const auto now = steady_now_ns(); hot(now)) {
+            if (!spinning_.load(std::memory_order_relaxed)) {
+                set_spinning(true);
+                counted_at = now;
+            } else if (now - counted_at >= count_every_ns) {
+                count_cpu();
+                counted_at = now;
+            }
             // Follows the loop to the core it last read a frame on: each
             // core once, so a refusal is not asked again every spin.
             if (const int core = loop_core_.load(std::memory_order_relaxed);
@@ -94,7 +119,11 @@ void keep_awake::run() {
             spin_a_little();
             continue;
         }
-        spinning_.store(false, std::memory_order_relaxed);
+        if (spinning_.load(std::memory_order_relaxed)) {
+            // Counted first: whoever sees it stop spinning sees all it spent.
+            count_cpu();
+            set_spinning(false);
+        }
         asleep_.store(true);
         if (stop_.load() || hot(steady_now_ns())) {
             asleep_.store(false);
@@ -102,7 +131,8 @@ void keep_awake::run() {
         }
         asleep_.wait(true);
     }
-    spinning_.store(false);
+    count_cpu();
+    set_spinning(false);
 }
 
 }  // namespace splitstream::daemon

@@ -17,6 +17,9 @@
 // the core shown busy (and its power) while the feed is live. Where the
 // kernel refuses SCHED_IDLE the thread does not spin at all: at any other
 // priority it would take time from the loop.
+//
+// What it costs shows in /metrics, apart from the daemon's own work:
+// `keep_awake_spinning` and `keep_awake_cpu_microseconds_total`.
 
 #include <pthread.h>
 #include <sys/types.h>
@@ -26,12 +29,22 @@
 #include <cstdint>
 #include <thread>
 
+#include "base/metrics.hpp"
+
 namespace splitstream::daemon {
+
+// Where the thread reports, when the daemon wants it to: 1 while it spins,
+// 0 while it sleeps; and the CPU it has used, in microseconds, brought up
+// to date when it falls asleep and every 100 ms while it spins.
+struct keep_awake_meters {
+    gauge* spinning = nullptr;
+    counter* cpu_microseconds = nullptr;
+};
 
 class keep_awake {
 public:
     // Starts the thread, asleep until the first frame.
-    explicit keep_awake(std::chrono::milliseconds window);
+    explicit keep_awake(std::chrono::milliseconds window, keep_awake_meters meters = {});
     // Stops and joins the thread, spinning or asleep.
     ~keep_awake();
     keep_awake(const keep_awake&) = delete;
@@ -58,8 +71,13 @@ private:
     void run();
     bool hot(std::int64_t now_ns) const noexcept;
     void pin_to(int core);
+    void set_spinning(bool spinning) noexcept;
+    void count_cpu() noexcept;
 
     const std::int64_t window_ns_;
+    const keep_awake_meters meters_;
+    // Of the thread's own CPU, what count_cpu() has reported (its thread only).
+    std::int64_t counted_cpu_us_ = 0;
     std::atomic<std::int64_t> last_frame_ns_{0};
     std::atomic<int> loop_core_{-1};
     std::atomic<int> pinned_core_{-1};

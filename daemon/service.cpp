@@ -137,7 +137,14 @@ std::optional<std::string> service::start() {
 
 void service::start_keeping_awake() {
     if (options_.keep_awake.count() <= 0) return;
-    keep_awake_ = std::make_unique<keep_awake>(options_.keep_awake);
+    keep_awake_meters meters;
+    meters.spinning = &metrics_.make_gauge(
+        "keep_awake_spinning",
+        "1 while the keep-awake thread spins on the feed loop's core (--keep-awake-ms).");
+    meters.cpu_microseconds = &metrics_.make_counter(
+        "keep_awake_cpu_microseconds_total",
+        "CPU the keep-awake thread has spun, at idle priority: part of the process's CPU, none of its work.");
+    keep_awake_ = std::make_unique<keep_awake>(options_.keep_awake, meters);
     if (keep_awake_->idle_priority())
         logs_.main->info("keeping the feed loop's core awake while frames come within {} ms",
                          options_.keep_awake.count());

@@ -8,6 +8,7 @@
 #include <sched.h>
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -97,6 +98,34 @@ TEST(KeepAwake, SpinsWhileFramesComeWithinTheWindowThenSleeps) {
     // The next frame wakes it.
     awake.frame_arrived();
     EXPECT_TRUE(within_five_seconds([&] { return awake.spinning(); }));
+}
+
+TEST(KeepAwake, ReportsWhetherItSpinsAndTheCpuItSpent) {
+    gauge spinning;
+    counter cpu_us;
+    keep_awake awake(300ms, {.spinning = &spinning, .cpu_microseconds = &cpu_us});
+    ASSERT_TRUE(awake.idle_priority());
+    EXPECT_EQ(spinning.value(), 0);
+    EXPECT_EQ(cpu_us.value(), 0u);
+
+    awake.frame_arrived();
+    ASSERT_TRUE(within_five_seconds([&] { return spinning.value() == 1; }));
+    // Counted every 100 ms while it spins: a scrape mid-race sees it move.
+    ASSERT_TRUE(within_five_seconds([&] {
+        awake.frame_arrived();
+        return cpu_us.value() > 0;
+    })) << "the counter moves while it spins";
+
+    ASSERT_TRUE(within_five_seconds([&] { return !awake.spinning(); }));
+    EXPECT_EQ(spinning.value(), 0);
+    // Once asleep the counter holds all the thread has used, to the
+    // microsecond, but for what it used after counting (far less than 1 ms).
+    const auto used = std::chrono::duration_cast<std::chrono::microseconds>(awake.cpu_time()).count();
+    const auto counted = static_cast<std::int64_t>(cpu_us.value());
+    EXPECT_LE(counted, used);
+    EXPECT_GE(counted, used - 1000);
+    std::this_thread::sleep_for(200ms);
+    EXPECT_EQ(static_cast<std::int64_t>(cpu_us.value()), counted) << "nothing counted while asleep";
 }
 
 TEST(KeepAwake, FollowsTheLoopToTheCoreItReadAFrameOn) {

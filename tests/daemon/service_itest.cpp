@@ -93,6 +93,7 @@ TEST(Service, KeepAwakeSpinsWhileRaceFramesComeNotForHeartbeatsAndEndsWithTheSto
     {
         running_service plain(ioc, push_options());
         EXPECT_TRUE(idle_priority_threads().empty()) << "off unless asked for";
+        EXPECT_FALSE(has(http_get(ioc, plain->port(), "/metrics").body, "keep_awake_"));
     }
     auto options = push_options();
     options.keep_awake = 1s;
@@ -108,12 +109,18 @@ TEST(Service, KeepAwakeSpinsWhileRaceFramesComeNotForHeartbeatsAndEndsWithTheSto
     EXPECT_TRUE(run_until(
         ioc, [&] { return thread_state(tid) == 'R'; }, 5s))
         << "spinning once frames came";
+    EXPECT_TRUE(has(http_get(ioc, svc->port(), "/metrics").body, "\nkeep_awake_spinning 1\n"))
+        << "/metrics says so";
     ASSERT_TRUE(run_until(
         ioc, [&] { return pushed->done; }, 10s));
     EXPECT_EQ(pushed->failed, nullptr);
     EXPECT_TRUE(run_until(
         ioc, [&] { return thread_state(tid) == 'S'; }, 5s))
         << "asleep once they stopped";
+    const auto metrics = http_get(ioc, svc->port(), "/metrics").body;
+    EXPECT_TRUE(has(metrics, "\nkeep_awake_spinning 0\n")) << metrics;
+    EXPECT_TRUE(has(metrics, "\nkeep_awake_cpu_microseconds_total ")) << metrics;
+    EXPECT_FALSE(has(metrics, "\nkeep_awake_cpu_microseconds_total 0\n")) << "what it spun is counted";
 
     // A feed between races: heartbeats only, one every 50 ms for 0.6 s.
     const std::vector<std::string> heartbeats(12,
