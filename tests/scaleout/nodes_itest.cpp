@@ -62,6 +62,34 @@ TEST(ScaleOut, TwoIngestNodesOnOneUpstreamStoreOneCopyOfEveryFrameAndServeTheSam
     EXPECT_EQ(subjects.front(), "splitstream.events.M1500-F.startlist");
 }
 
+TEST(ScaleOut, ARelayWithoutAnUpstreamIsKeptAwakeByTheStreamsFrames) {
+    SKIP_WITHOUT_NATS_SERVER();
+    nats_server server("n1", scratch_dir("relay-awake"));
+    server.start();
+    ASSERT_TRUE(server.wait_healthy());
+
+    net::io_context ioc;
+    running_service ingest(ioc, ingest_node({server.url()}));
+    auto relay_options = relay_node({server.url()});
+    relay_options.keep_awake = 1s;
+    running_service relay(ioc, relay_options);
+    ASSERT_TRUE(run_until(
+        ioc, [&] { return ingest->ready() && relay->ready(); }, 10s));
+    const auto relay_metrics = [&] { return http_get(ioc, relay->port(), "/metrics").body; };
+    EXPECT_TRUE(has(relay_metrics(), "\nkeep_awake_spinning 0\n")) << "no frame yet";
+
+    auto pushed = daemon::testing::push(ioc, ingest.feed_endpoint(), reference_frames(0, 20));
+    bool spun = false;
+    EXPECT_TRUE(run_until(
+        ioc,
+        [&] {
+            spun = spun || has(relay_metrics(), "\nkeep_awake_spinning 1\n");
+            return spun && pushed->done;
+        },
+        10s))
+        << "the relay reads no upstream: the frames it takes from the stream keep its loop awake";
+}
+
 TEST(ScaleOut, RelaysServeTheIngestNodesStreamAndASubscriberMovesBetweenThemWithSince) {
     SKIP_WITHOUT_NATS_SERVER();
     nats_server server("n1", scratch_dir("relays"));
