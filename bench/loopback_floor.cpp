@@ -12,7 +12,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -28,18 +27,14 @@
 #include <thread>
 #include <vector>
 
+#include "bench/pin_thread.hpp"
 #include "publish/send_ring.hpp"
 
 namespace {
 
 using steady = std::chrono::steady_clock;
 
-void pin_to_cpu(int cpu) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-}
+using splitstream::bench::pin_to_cpu;
 
 struct socket_pairs {
     std::vector<int> server_side;  // written by the fan-out

@@ -14,7 +14,6 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <pthread.h>
 #include <time.h>
 
 #include <algorithm>
@@ -31,6 +30,7 @@
 #include <vector>
 
 #include "base/net.hpp"
+#include "bench/pin_thread.hpp"
 #include "daemon/keep_awake.hpp"
 #include "daemon/wall_clock.hpp"
 
@@ -39,12 +39,7 @@ namespace {
 using namespace splitstream;
 constexpr std::size_t message_bytes = 300;
 
-void pin_to_cpu(int cpu) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-}
+using splitstream::bench::pin_to_cpu;
 
 double thread_cpu_seconds() {
     timespec t{};
