@@ -5,8 +5,10 @@
 // ports and store. The tests skip (GTEST_SKIP) when no nats-server is
 // installed; tools/setup.sh installs it.
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <nats/nats.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -50,18 +52,36 @@ inline std::string nats_server_binary() {
 // for port 0: those come from the ephemeral range (32768-60999 here), where
 // any process's outgoing connection may take it in the meantime (seen: a
 // cluster route port taken before its server bound it). So a port below
-// that range, chosen at random per process and checked free.
+// that range, chosen at random per process and checked free; and claimed,
+// with a lock file held for the life of the process, so that neither a
+// later pick of this process nor a test running beside it picks it again
+// before its server binds it (seen: a cluster's third server finding its
+// route port taken, under the sanitizer build, where tests overlap longer).
 inline std::uint16_t free_port() {
     static std::minstd_rand pick(static_cast<unsigned>(::getpid()) * 7919u +
                                  static_cast<unsigned>(::time(nullptr)));
+    static std::vector<int> claimed;  // open, and so locked, until the process ends
+    const auto claims = fs::path(::testing::TempDir()) / "splitstream-test-ports";
+    std::error_code dir_error;
+    fs::create_directories(claims, dir_error);
     net::io_context ioc;
     for (int attempt = 0; attempt < 200; ++attempt) {
         const auto port = static_cast<std::uint16_t>(20000 + pick() % 12000);
+        const int claim =
+            ::open((claims / (std::to_string(port) + ".lock")).c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0666);
+        if (claim >= 0 && ::flock(claim, LOCK_EX | LOCK_NB) != 0) {
+            ::close(claim);  // another pick holds it
+            continue;
+        }
         beast::error_code ec;
         tcp::acceptor a(ioc);
         a.open(tcp::v4(), ec);
         if (!ec) a.bind(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
-        if (!ec) return port;
+        if (!ec) {
+            if (claim >= 0) claimed.push_back(claim);
+            return port;
+        }
+        if (claim >= 0) ::close(claim);
     }
     tcp::acceptor a(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
     return a.local_endpoint().port();
