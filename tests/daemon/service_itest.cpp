@@ -105,11 +105,15 @@ TEST(Service, KeepAwakeSpinsWhileRaceFramesComeNotForHeartbeatsAndEndsWithTheSto
         ioc, [&] { return thread_state(tid) == 'S'; }, 5s))
         << "asleep before the first frame";
 
-    auto pushed = push(ioc, svc.feed_endpoint(), reference_frames(0, 5));
+    // One frame every 50 ms for a second: on a loaded machine a thread at
+    // idle priority may wait long to run, but not past the whole feed.
+    auto pushed = push(ioc, svc.feed_endpoint(), reference_frames(0, 20), 50ms);
     EXPECT_TRUE(run_until(
         ioc, [&] { return thread_state(tid) == 'R'; }, 5s))
         << "spinning once frames came";
-    EXPECT_TRUE(has(http_get(ioc, svc->port(), "/metrics").body, "\nkeep_awake_spinning 1\n"))
+    EXPECT_TRUE(run_until(
+        ioc, [&] { return has(http_get(ioc, svc->port(), "/metrics").body, "\nkeep_awake_spinning 1\n"); },
+        5s))
         << "/metrics says so";
     ASSERT_TRUE(run_until(
         ioc, [&] { return pushed->done; }, 10s));

@@ -78,7 +78,8 @@ TEST(ScaleOut, ARelayWithoutAnUpstreamIsKeptAwakeByTheStreamsFrames) {
     const auto relay_metrics = [&] { return http_get(ioc, relay->port(), "/metrics").body; };
     EXPECT_TRUE(has(relay_metrics(), "\nkeep_awake_spinning 0\n")) << "no frame yet";
 
-    auto pushed = daemon::testing::push(ioc, ingest.feed_endpoint(), reference_frames(0, 20));
+    // One frame every 50 ms for a second, as a race would send them.
+    auto pushed = daemon::testing::push(ioc, ingest.feed_endpoint(), reference_frames(0, 20), 50ms);
     bool spun = false;
     EXPECT_TRUE(run_until(
         ioc,
