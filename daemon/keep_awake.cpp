@@ -65,9 +65,7 @@ void keep_awake::set_spinning(bool spinning) noexcept {
 
 void keep_awake::count_cpu() noexcept {
     if (!meters_.cpu_microseconds) return;
-    timespec used{};
-    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &used) != 0) return;
-    const std::int64_t used_us = std::int64_t(used.tv_sec) * 1'000'000 + used.tv_nsec / 1000;
+    const std::int64_t used_us = std::chrono::duration_cast<std::chrono::microseconds>(cpu_time()).count();
     if (used_us <= counted_cpu_us_) return;
     meters_.cpu_microseconds->inc(static_cast<std::uint64_t>(used_us - counted_cpu_us_));
     counted_cpu_us_ = used_us;
